@@ -1,0 +1,58 @@
+"""The composition root: settings → store → services → dispatcher → ASGI app."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+
+from userpools.crypto.passwords import PasswordHasher
+from userpools.crypto.sealing import Sealer, new_key
+from userpools.domain.groups import GroupService
+from userpools.domain.ids import Ids
+from userpools.domain.pagination import Cursors
+from userpools.domain.pools import PoolService
+from userpools.domain.users import UserService
+from userpools.http.routes import routes
+from userpools.operations import Services, handlers
+from userpools.protocol.dispatch import Dispatcher
+from userpools.settings import Settings
+from userpools.store.sqlite import SQLiteStore
+
+PAGINATION_SECRET = "pagination-v1"
+
+
+@dataclass
+class Server:
+    """Everything one process serves with. ``asgi`` is what uvicorn runs."""
+
+    settings: Settings
+    store: SQLiteStore
+    services: Services
+    asgi: Starlette
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build(settings: Settings) -> Server:
+    store = SQLiteStore(settings.database_path, synchronous=settings.sqlite_synchronous)
+    with store.write() as tx:
+        key = tx.secret(PAGINATION_SECRET, new_key, time.time())
+    cursors = Cursors(Sealer(key))
+    hasher = (
+        PasswordHasher.fast_for_tests()
+        if settings.password_hashing == "fast"
+        else PasswordHasher()
+    )
+    ids = Ids()
+    clock = time.time
+    services = Services(
+        pools=PoolService(store, cursors, ids, clock),
+        users=UserService(store, cursors, ids, hasher, clock),
+        groups=GroupService(store, cursors, clock),
+    )
+    dispatcher = Dispatcher(handlers(services))
+    app = Starlette(routes=routes(dispatcher, settings))
+    return Server(settings, store, services, app)

@@ -1,0 +1,122 @@
+"""The one error tree of userpools.
+
+Every error a client can see is a :class:`DomainError`. Each class carries the wire code
+(the botocore error shape name, which becomes ``__type``) and an HTTP status. The
+dispatcher turns them into wire errors in one place; nothing else formats errors.
+
+    DomainError
+    ├── InvalidParameter          InvalidParameterException      400
+    ├── ResourceNotFound          ResourceNotFoundException      400
+    ├── UserNotFound              UserNotFoundException          400
+    ├── UsernameExists            UsernameExistsException        400
+    ├── GroupExists               GroupExistsException           400
+    ├── AliasExists               AliasExistsException           400
+    ├── LimitExceeded             LimitExceededException         400
+    ├── InvalidPassword           InvalidPasswordException       400
+    ├── NotAuthorized             NotAuthorizedException         400
+    ├── UnsupportedUserState      UnsupportedUserStateException  400
+    ├── UnsupportedOperation      UnsupportedOperationException  400
+    ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
+    │   ├── SerializationError    SerializationException         400
+    │   ├── UnknownOperation      UnknownOperationException      400
+    │   └── RequestTooLarge       SerializationException         413
+    └── InternalError             InternalErrorException         500
+
+Messages are never built from secret values: passwords, tokens, pagination keys and
+other ``sensitive`` model values stay out of them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """Base of every error a client can see."""
+
+    code: ClassVar[str] = "InternalErrorException"
+    status: ClassVar[int] = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidParameter(DomainError):
+    code = "InvalidParameterException"
+
+
+class ResourceNotFound(DomainError):
+    code = "ResourceNotFoundException"
+
+
+class UserNotFound(DomainError):
+    code = "UserNotFoundException"
+
+    def __init__(self, message: str = "User does not exist.") -> None:
+        super().__init__(message)
+
+
+class UsernameExists(DomainError):
+    code = "UsernameExistsException"
+
+    def __init__(self, message: str = "User account already exists") -> None:
+        super().__init__(message)
+
+
+class GroupExists(DomainError):
+    code = "GroupExistsException"
+
+
+class AliasExists(DomainError):
+    code = "AliasExistsException"
+
+    def __init__(
+        self, message: str = "An account with the given email or phone number already exists."
+    ) -> None:
+        super().__init__(message)
+
+
+class LimitExceeded(DomainError):
+    code = "LimitExceededException"
+
+
+class InvalidPassword(DomainError):
+    code = "InvalidPasswordException"
+
+
+class NotAuthorized(DomainError):
+    code = "NotAuthorizedException"
+
+
+class UnsupportedUserState(DomainError):
+    code = "UnsupportedUserStateException"
+
+
+class UnsupportedOperation(DomainError):
+    code = "UnsupportedOperationException"
+
+
+class ProtocolError(DomainError):
+    """A request that never reached an operation: bad framing, bad JSON, unknown target."""
+
+
+class SerializationError(ProtocolError):
+    code = "SerializationException"
+
+
+class UnknownOperation(ProtocolError):
+    code = "UnknownOperationException"
+
+
+class RequestTooLarge(ProtocolError):
+    code = "SerializationException"
+    status = 413
+
+
+class InternalError(DomainError):
+    code = "InternalErrorException"
+    status = 500
+
+    def __init__(self, message: str = "An internal error occurred.") -> None:
+        super().__init__(message)

@@ -1,0 +1,160 @@
+"""Groups and memberships, and the two listings between them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from userpools.domain import messages
+from userpools.domain.errors import GroupExists, LimitExceeded, ResourceNotFound
+from userpools.domain.models import Group, Page, User, UserPool
+from userpools.domain.pagination import Cursors
+from userpools.domain.pools import require_pool
+from userpools.domain.store import Conflict, Store, Transaction
+from userpools.domain.users import require_user
+
+#: Quotas from "Quotas in Amazon Cognito" (not adjustable).
+MAX_GROUPS_PER_POOL = 10_000
+MAX_GROUPS_PER_USER = 100
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """UpdateGroup: members left as ``None`` keep their current value."""
+
+    description: str | None = None
+    role_arn: str | None = None
+    precedence: int | None = None
+
+
+def require_group(tx: Transaction, pool: UserPool, name: str) -> Group:
+    group = tx.get_group(pool, name)
+    if group is None:
+        raise ResourceNotFound(messages.GROUP_NOT_FOUND)
+    return group
+
+
+class GroupService:
+    def __init__(self, store: Store, cursors: Cursors, clock: Callable[[], float]) -> None:
+        self._store = store
+        self._cursors = cursors
+        self._clock = clock
+
+    def create(
+        self,
+        region: str,
+        pool_id: str,
+        name: str,
+        description: str | None,
+        role_arn: str | None,
+        precedence: int | None,
+    ) -> Group:
+        now = self._clock()
+        group = Group(0, name, description, role_arn, precedence, now, now)
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            if tx.get_group(pool, name) is not None:
+                raise GroupExists(messages.GROUP_EXISTS.format(name=name))
+            if tx.count_groups(pool) >= MAX_GROUPS_PER_POOL:
+                raise LimitExceeded(messages.GROUP_LIMIT.format(limit=MAX_GROUPS_PER_POOL))
+            try:
+                return tx.insert_group(pool, group)
+            except Conflict:
+                raise GroupExists(messages.GROUP_EXISTS.format(name=name)) from None
+
+    def get(self, region: str, pool_id: str, name: str) -> Group:
+        with self._store.read() as tx:
+            return require_group(tx, require_pool(tx, pool_id, region), name)
+
+    def update(self, region: str, pool_id: str, name: str, change: GroupChange) -> Group:
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            group = require_group(tx, pool, name)
+            updated = dataclasses.replace(
+                group,
+                description=group.description if change.description is None else change.description,
+                role_arn=group.role_arn if change.role_arn is None else change.role_arn,
+                precedence=group.precedence if change.precedence is None else change.precedence,
+                updated_at=self._clock(),
+            )
+            tx.update_group(pool, updated)
+            return updated
+
+    def delete(self, region: str, pool_id: str, name: str) -> None:
+        """Delete the group and its memberships, in one transaction."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            tx.delete_group(pool, require_group(tx, pool, name))
+
+    def list(self, region: str, pool_id: str, limit: int, token: str | None) -> Page[Group]:
+        scope = (pool_id,)
+        after = self._cursors.decode("ListGroups", scope, token)
+        with self._store.read() as tx:
+            pool = require_pool(tx, pool_id, region)
+            groups = tx.list_groups(pool, after[0] if after else None, limit + 1)
+        return self._page("ListGroups", scope, groups, limit, lambda g: g.name)
+
+    # memberships ------------------------------------------------------------------------
+
+    def add_user(self, region: str, pool_id: str, name: str, username: str) -> None:
+        """Add a member; adding an existing member succeeds and changes nothing."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            group = require_group(tx, pool, name)
+            user = require_user(tx, pool, username)
+            if tx.is_member(pool, group, user):
+                return
+            if tx.count_groups_of(pool, user) >= MAX_GROUPS_PER_USER:
+                raise LimitExceeded(messages.USER_GROUP_LIMIT.format(limit=MAX_GROUPS_PER_USER))
+            try:
+                tx.add_member(pool, group, user)
+            except Conflict:
+                # The user or group vanished under us (possible on multi-writer stores).
+                raise ResourceNotFound(messages.GROUP_NOT_FOUND) from None
+
+    def remove_user(self, region: str, pool_id: str, name: str, username: str) -> None:
+        """Remove a member; removing a non-member succeeds and changes nothing."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            group = require_group(tx, pool, name)
+            tx.remove_member(pool, group, require_user(tx, pool, username))
+
+    def list_users(
+        self, region: str, pool_id: str, name: str, limit: int, token: str | None
+    ) -> Page[User]:
+        with self._store.read() as tx:
+            pool = require_pool(tx, pool_id, region)
+            group = require_group(tx, pool, name)
+            scope = (pool.key, group.key)
+            after = self._cursors.decode("ListUsersInGroup", scope, token)
+            users = tx.list_members(pool, group, after[0] if after else None, limit + 1)
+        return self._page("ListUsersInGroup", scope, users, limit, lambda u: u.username_key)
+
+    def list_groups_of(
+        self, region: str, pool_id: str, username: str, limit: int, token: str | None
+    ) -> Page[Group]:
+        with self._store.read() as tx:
+            pool = require_pool(tx, pool_id, region)
+            user = require_user(tx, pool, username)
+            scope = (pool.key, user.key)
+            after = self._cursors.decode("AdminListGroupsForUser", scope, token)
+            groups = tx.list_groups_of(pool, user, after[0] if after else None, limit + 1)
+        return self._page("AdminListGroupsForUser", scope, groups, limit, lambda g: g.name)
+
+    def _page(
+        self,
+        operation: str,
+        scope: tuple[object, ...],
+        rows: list[T],
+        limit: int,
+        sort_key: Callable[[T], str],
+    ) -> Page[T]:
+        """``rows`` holds up to ``limit + 1`` items; the extra one says a next page exists."""
+        if len(rows) <= limit:
+            return Page(rows, None)
+        items = rows[:limit]
+        return Page(items, self._cursors.encode(operation, scope, (sort_key(items[-1]),)))

@@ -1,0 +1,40 @@
+"""User-facing message texts, as AWS words them where known (sources in docs/errors.md)."""
+
+POOL_NOT_FOUND = "User pool {pool_id} does not exist."
+GROUP_NOT_FOUND = "Group not found."
+GROUP_EXISTS = "A group with the name {name} already exists."
+GROUP_LIMIT = "The user pool has reached its limit of {limit} groups."
+USER_GROUP_LIMIT = "The user is already a member of the maximum of {limit} groups."
+USER_EXISTS = "User account already exists"
+USERNAME_ATTRIBUTE_EXISTS = "An account with the given {attribute} already exists."
+ALIAS_EXISTS = "An account with the given email or phone number already exists."
+DELETION_PROTECTED = (
+    "The user pool cannot be deleted because deletion protection is activated. "
+    "Deletion protection must be inactivated first."
+)
+USERNAME_NOT_EMAIL_OR_PHONE = "Username should be either an email or a phone number."
+USERNAME_NOT_EMAIL = "Username should be an email."
+USERNAME_NOT_PHONE = "Username should be a phone number."
+USERNAME_IS_EMAIL = (
+    "Username cannot be of email format, since user pool is configured for email alias."
+)
+USERNAME_IS_PHONE = (
+    "Username cannot be of phone number format, since user pool is configured for "
+    "phone number alias."
+)
+USERNAME_AND_ALIAS = "Only one of AliasAttributes or UsernameAttributes can be set in a User Pool."
+SCHEMA_UNKNOWN_ATTRIBUTE = (
+    "Attributes did not conform to the schema: Type for attribute {{{name}}} could not be "
+    "determined"
+)
+SCHEMA_IMMUTABLE = "Attributes did not conform to the schema: Cannot modify an immutable attribute: {name}"
+SCHEMA_BOOLEAN = "Attributes did not conform to the schema: {name}: Attribute must be 'true' or 'false'"
+SCHEMA_REQUIRED = "Attributes did not conform to the schema: {name}: The attribute is required"
+SCHEMA_DUPLICATE = "Attributes did not conform to the schema: Duplicate attribute {name}"
+CANNOT_CONFIRM = "User cannot be confirmed. Current status is {status}"
+RESEND_NOT_ALLOWED = "Resend not possible. {username} status is not FORCE_CHANGE_PASSWORD."
+TEMPORARY_PASSWORD_WITH_VALIDITY = (
+    "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays"
+)
+CUSTOM_ATTRIBUTE_LIMIT = "A user pool can have at most 50 custom attributes."
+DUPLICATE_SCHEMA_ATTRIBUTE = "Duplicate attribute in schema: {name}"

@@ -1,0 +1,110 @@
+"""Records: immutable values that the store returns and the services pass around.
+
+Times are seconds since the epoch (floats); the protocol layer renders them.
+Secrets (password hashes) are kept out of ``repr``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class UserStatus(StrEnum):
+    UNCONFIRMED = "UNCONFIRMED"
+    CONFIRMED = "CONFIRMED"
+    RESET_REQUIRED = "RESET_REQUIRED"
+    FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
+    EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER"
+
+
+@dataclass(frozen=True)
+class CustomAttribute:
+    """A custom (``custom:x``) or developer-only (``dev:x``) attribute of a pool's schema."""
+
+    name: str
+    mutable: bool = True
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """The parts of a pool's configuration that the domain rules read."""
+
+    username_attributes: tuple[str, ...] = ()
+    alias_attributes: tuple[str, ...] = ()
+    case_sensitive: bool = True
+    deletion_protection: bool = False
+    custom_attributes: tuple[CustomAttribute, ...] = ()
+    required_attributes: tuple[str, ...] = ()
+    password_policy: Mapping[str, Any] = field(default_factory=dict)
+    invite_message: str | None = None
+    invite_subject: str | None = None
+    invite_sms: str | None = None
+
+
+@dataclass(frozen=True)
+class UserPool:
+    key: int  # the store's surrogate id
+    id: str
+    region: str
+    name: str
+    settings: PoolSettings
+    document: Mapping[str, Any]  # the rest of the configuration, in wire form
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class User:
+    key: int
+    username: str
+    username_key: str
+    sub: str
+    status: UserStatus
+    enabled: bool
+    attributes: tuple[tuple[str, str], ...]
+    mfa_options: tuple[tuple[str, str], ...]
+    created_at: float
+    updated_at: float
+    password_hash: str | None = field(default=None, repr=False)
+    password_expires_at: float | None = None
+
+    def attribute(self, name: str) -> str | None:
+        for attr_name, value in self.attributes:
+            if attr_name == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Group:
+    key: int
+    name: str
+    description: str | None
+    role_arn: str | None
+    precedence: int | None
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message AWS would have sent by email or SMS, kept in the local outbox."""
+
+    pool_id: str
+    username: str
+    medium: str  # EMAIL or SMS
+    destination: str
+    subject: str | None
+    body: str = field(repr=False)
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_token: str | None

@@ -1,0 +1,86 @@
+"""User pools: create, describe, update, delete, list."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from userpools.domain import messages
+from userpools.domain.errors import InvalidParameter, ResourceNotFound
+from userpools.domain.ids import Ids
+from userpools.domain.models import Page, PoolSettings, UserPool
+from userpools.domain.pagination import Cursors
+from userpools.domain.store import Store, Transaction
+
+OPERATION = "ListUserPools"
+
+
+def require_pool(tx: Transaction, pool_id: str, region: str) -> UserPool:
+    """The pool, or ``ResourceNotFound``. Pools are regional, as on AWS."""
+    pool = tx.get_pool(pool_id)
+    if pool is None or pool.region != region:
+        raise ResourceNotFound(messages.POOL_NOT_FOUND.format(pool_id=pool_id))
+    return pool
+
+
+class PoolService:
+    def __init__(self, store: Store, cursors: Cursors, ids: Ids, clock: Callable[[], float]):
+        self._store = store
+        self._cursors = cursors
+        self._ids = ids
+        self._clock = clock
+
+    def create(
+        self, region: str, name: str, settings: PoolSettings, document: Mapping[str, Any]
+    ) -> UserPool:
+        if settings.username_attributes and settings.alias_attributes:
+            raise InvalidParameter(messages.USERNAME_AND_ALIAS)
+        with self._store.write() as tx:
+            return tx.insert_pool(
+                self._ids.pool_id(region), region, name, settings, document, self._clock()
+            )
+
+    def describe(self, region: str, pool_id: str) -> tuple[UserPool, int]:
+        """The pool and its number of users."""
+        with self._store.read() as tx:
+            pool = require_pool(tx, pool_id, region)
+            return pool, tx.count_users(pool)
+
+    def update(
+        self,
+        region: str,
+        pool_id: str,
+        change: Callable[[UserPool], tuple[str, PoolSettings, Mapping[str, Any]]],
+    ) -> None:
+        """Replace the pool's mutable configuration with what ``change`` derives from it."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            name, settings, document = change(pool)
+            tx.update_pool(
+                dataclasses.replace(
+                    pool,
+                    name=name,
+                    settings=settings,
+                    document=document,
+                    updated_at=self._clock(),
+                )
+            )
+
+    def delete(self, region: str, pool_id: str) -> None:
+        """Delete the pool with its users, groups and memberships, in one transaction."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            if pool.settings.deletion_protection:
+                raise InvalidParameter(messages.DELETION_PROTECTED)
+            tx.delete_pool(pool)
+
+    def list(self, region: str, limit: int, token: str | None) -> Page[UserPool]:
+        scope = (region,)
+        position = self._cursors.decode(OPERATION, scope, token)
+        with self._store.read() as tx:
+            pools = tx.list_pools(region, position[0] if position else None, limit + 1)
+        more = len(pools) > limit
+        pools = pools[:limit]
+        next_token = self._cursors.encode(OPERATION, scope, (pools[-1].id,)) if more else None
+        return Page(pools, next_token)

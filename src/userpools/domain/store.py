@@ -1,0 +1,134 @@
+"""The storage contract the domain owns.
+
+A :class:`Store` hands out transactions: ``read()`` for a consistent snapshot and
+``write()`` for one atomic unit of change. Every API call runs in exactly one of them.
+Implementations live in ``userpools.store``; they translate driver errors into
+:class:`Conflict` (a uniqueness or reference rule refused the change) and nothing else
+escapes as a driver type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from userpools.domain.models import Group, Message, PoolSettings, User, UserPool
+
+#: The indexed ways to find one user: by username key, by sub, or by a sign-in alias.
+LookupField = Literal["username_key", "sub", "login_email", "login_phone", "login_preferred"]
+
+#: Columns ListUsers can filter on (see ``domain/filters.py`` for the attribute names).
+QueryField = Literal[
+    "username",
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "user_status",
+    "enabled",
+    "sub",
+]
+
+
+class Conflict(Exception):
+    """A uniqueness or foreign-key rule refused a write. ``constraint`` names which."""
+
+    def __init__(self, constraint: str) -> None:
+        super().__init__(constraint)
+        self.constraint = constraint
+
+
+@dataclass(frozen=True)
+class SignInKeys:
+    """The alias values under which a user may be found, already folded if need be."""
+
+    email: str | None = None
+    phone: str | None = None
+    preferred: str | None = None
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    """A ListUsers filter in storage terms: one column, exact or prefix."""
+
+    field: QueryField
+    value: str | int
+    prefix: bool = False
+
+
+#: A keyset position: the sort key(s) of the last item of the previous page.
+Position = tuple[str, ...]
+
+
+class Transaction(Protocol):
+    # pools
+    def insert_pool(
+        self,
+        pool_id: str,
+        region: str,
+        name: str,
+        settings: PoolSettings,
+        document: Mapping[str, Any],
+        now: float,
+    ) -> UserPool: ...
+    def get_pool(self, pool_id: str) -> UserPool | None: ...
+    def update_pool(self, pool: UserPool) -> None: ...
+    def delete_pool(self, pool: UserPool) -> None: ...
+    def list_pools(self, region: str, after: str | None, limit: int) -> list[UserPool]: ...
+    def count_users(self, pool: UserPool) -> int: ...
+
+    # users
+    def insert_user(self, pool: UserPool, user: User, keys: SignInKeys) -> User: ...
+    def find_user(self, pool: UserPool, by: LookupField, value: str) -> User | None: ...
+    def update_user(self, pool: UserPool, user: User, keys: SignInKeys) -> None: ...
+    def delete_user(self, pool: UserPool, user: User) -> None: ...
+    def list_users(
+        self, pool: UserPool, query: UserQuery | None, after: Position | None, limit: int
+    ) -> list[User]: ...
+
+    # groups
+    def insert_group(self, pool: UserPool, group: Group) -> Group: ...
+    def get_group(self, pool: UserPool, name: str) -> Group | None: ...
+    def update_group(self, pool: UserPool, group: Group) -> None: ...
+    def delete_group(self, pool: UserPool, group: Group) -> None: ...
+    def count_groups(self, pool: UserPool) -> int: ...
+    def list_groups(self, pool: UserPool, after: str | None, limit: int) -> list[Group]: ...
+
+    # memberships
+    def add_member(self, pool: UserPool, group: Group, user: User) -> None: ...
+    def remove_member(self, pool: UserPool, group: Group, user: User) -> None: ...
+    def is_member(self, pool: UserPool, group: Group, user: User) -> bool: ...
+    def count_groups_of(self, pool: UserPool, user: User) -> int: ...
+    def list_members(
+        self, pool: UserPool, group: Group, after: str | None, limit: int
+    ) -> list[User]: ...
+    def list_groups_of(
+        self, pool: UserPool, user: User, after: str | None, limit: int
+    ) -> list[Group]: ...
+
+    # the outbox and server secrets
+    def add_message(self, message: Message) -> None: ...
+    def list_messages(self, pool_id: str | None, after: int, limit: int) -> list[Message]: ...
+    def secret(self, name: str, create: Callable[[], bytes], now: float) -> bytes: ...
+
+
+class Store(Protocol):
+    def read(self) -> AbstractContextManager[Transaction]: ...
+    def write(self) -> AbstractContextManager[Transaction]: ...
+    def close(self) -> None: ...
+
+
+__all__ = [
+    "Conflict",
+    "LookupField",
+    "Position",
+    "QueryField",
+    "SignInKeys",
+    "Store",
+    "Transaction",
+    "UserQuery",
+]

@@ -1,0 +1,458 @@
+"""Users: administrative creation, look-up by username or alias, attributes, status."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from userpools.crypto.passwords import PasswordHasher
+from userpools.domain import attributes, messages, usernames
+from userpools.domain.errors import (
+    AliasExists,
+    InvalidParameter,
+    NotAuthorized,
+    UnsupportedUserState,
+    UserNotFound,
+    UsernameExists,
+)
+from userpools.domain.filters import UserFilter, parse_filter
+from userpools.domain.ids import Ids
+from userpools.domain.models import Message, Page, User, UserPool, UserStatus
+from userpools.domain.pagination import Cursors
+from userpools.domain.password_policy import (
+    PasswordPolicy,
+    check,
+    generate_temporary_password,
+)
+from userpools.domain.pools import require_pool
+from userpools.domain.store import Conflict, SignInKeys, Store, Transaction, UserQuery
+
+LIST_OPERATION = "ListUsers"
+_DAY = 86400.0
+_EMAIL_LIKE = "@"
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    attributes: tuple[tuple[str, str], ...] = ()
+    temporary_password: str | None = None
+    resend: bool = False
+    suppress: bool = False
+    delivery: tuple[str, ...] = ("SMS",)
+    force_alias: bool = False
+
+
+def _looks_like_phone(value: str) -> bool:
+    return value.startswith("+") and value[1:].isdigit() and len(value) > 2
+
+
+def sign_in_keys(pool: UserPool, attrs: attributes.Attributes) -> SignInKeys:
+    """The alias values under which the pool lets this user be found."""
+    s = pool.settings
+    email = attributes.value_of(attrs, "email")
+    phone = attributes.value_of(attrs, "phone_number")
+    preferred = attributes.value_of(attrs, "preferred_username")
+    email_ok = attributes.value_of(attrs, "email_verified") == "true"
+    phone_ok = attributes.value_of(attrs, "phone_number_verified") == "true"
+    fold = s.case_sensitive
+
+    def key(v: str | None) -> str | None:
+        return usernames.key(v, fold) if v is not None else None
+
+    if s.username_attributes:
+        return SignInKeys(
+            email=key(email) if "email" in s.username_attributes else None,
+            phone=phone if "phone_number" in s.username_attributes else None,
+        )
+    return SignInKeys(
+        email=key(email) if "email" in s.alias_attributes and email_ok else None,
+        phone=phone if "phone_number" in s.alias_attributes and phone_ok else None,
+        preferred=key(preferred) if "preferred_username" in s.alias_attributes else None,
+    )
+
+
+def resolve(tx: Transaction, pool: UserPool, username: str) -> User | None:
+    """Find a user by username, sub, or alias: each step is one indexed look-up."""
+    cs = pool.settings.case_sensitive
+    user = tx.find_user(pool, "username_key", usernames.key(username, cs))
+    if user is None:
+        user = tx.find_user(pool, "sub", username)
+    s = pool.settings
+    if user is None and (s.username_attributes or s.alias_attributes):
+        if _EMAIL_LIKE in username:
+            user = tx.find_user(pool, "login_email", usernames.key(username, cs))
+        elif _looks_like_phone(username):
+            user = tx.find_user(pool, "login_phone", username)
+        if user is None and "preferred_username" in s.alias_attributes:
+            user = tx.find_user(pool, "login_preferred", usernames.key(username, cs))
+    return user
+
+
+def require_user(tx: Transaction, pool: UserPool, username: str) -> User:
+    user = resolve(tx, pool, username)
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+class UserService:
+    def __init__(
+        self,
+        store: Store,
+        cursors: Cursors,
+        ids: Ids,
+        hasher: PasswordHasher,
+        clock: Callable[[], float],
+    ) -> None:
+        self._store = store
+        self._cursors = cursors
+        self._ids = ids
+        self._hasher = hasher
+        self._clock = clock
+
+    # creation ---------------------------------------------------------------------------
+
+    def create(self, region: str, pool_id: str, new: NewUser) -> User:
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            if new.resend:
+                return self._resend(tx, pool, new)
+            username, attrs = self._initial_identity(pool, new)
+            attributes.check_writable(pool.settings, (n for n, _ in new.attributes), creating=True)
+            attrs = attributes.merge(attrs, new.attributes)
+            policy = PasswordPolicy.from_wire(pool.settings.password_policy)
+            password = self._temporary_password(policy, new.temporary_password)
+            now = self._clock()
+            user = User(
+                key=0,
+                username=username,
+                username_key=usernames.key(username, pool.settings.case_sensitive),
+                sub=attributes.value_of(attrs, "sub") or "",
+                status=UserStatus.FORCE_CHANGE_PASSWORD,
+                enabled=True,
+                attributes=attrs,
+                mfa_options=(),
+                created_at=now,
+                updated_at=now,
+                password_hash=self._hasher.hash(password),
+                password_expires_at=now + policy.temporary_password_validity_days * _DAY,
+            )
+            if tx.find_user(pool, "username_key", user.username_key) is not None:
+                raise UsernameExists(messages.USER_EXISTS)
+            keys = sign_in_keys(pool, attrs)
+            self._claim_aliases(tx, pool, None, keys, force=new.force_alias)
+            try:
+                user = tx.insert_user(pool, user, keys)
+            except Conflict as exc:
+                raise self._conflict_error(pool, exc) from None
+            if not new.suppress:
+                self._invite(tx, pool, user, password, new.delivery, now)
+            return user
+
+    def _initial_identity(
+        self, pool: UserPool, new: NewUser
+    ) -> tuple[str, attributes.Attributes]:
+        """The stored username and the attributes every new user starts with."""
+        sub = self._ids.sub()
+        s = pool.settings
+        start: list[tuple[str, str]] = [("sub", sub)]
+        if not s.username_attributes:
+            if "email" in s.alias_attributes and _EMAIL_LIKE in new.username:
+                raise InvalidParameter(messages.USERNAME_IS_EMAIL)
+            if "phone_number" in s.alias_attributes and _looks_like_phone(new.username):
+                raise InvalidParameter(messages.USERNAME_IS_PHONE)
+            return new.username, tuple(start)
+        # The sign-in name is an email or phone number; the real username is the sub.
+        if "email" in s.username_attributes and _EMAIL_LIKE in new.username:
+            start.append(("email", new.username))
+        elif "phone_number" in s.username_attributes and _looks_like_phone(new.username):
+            start.append(("phone_number", new.username))
+        elif s.username_attributes == ("email",):
+            raise InvalidParameter(messages.USERNAME_NOT_EMAIL)
+        elif s.username_attributes == ("phone_number",):
+            raise InvalidParameter(messages.USERNAME_NOT_PHONE)
+        else:
+            raise InvalidParameter(messages.USERNAME_NOT_EMAIL_OR_PHONE)
+        return sub, tuple(start)
+
+    def _temporary_password(self, policy: PasswordPolicy, given: str | None) -> str:
+        if given is None:
+            return generate_temporary_password(policy)
+        check(policy, given)
+        return given
+
+    def _resend(self, tx: Transaction, pool: UserPool, new: NewUser) -> User:
+        user = require_user(tx, pool, new.username)
+        if user.status is not UserStatus.FORCE_CHANGE_PASSWORD:
+            raise UnsupportedUserState(messages.RESEND_NOT_ALLOWED.format(username=user.username))
+        policy = PasswordPolicy.from_wire(pool.settings.password_policy)
+        password = self._temporary_password(policy, new.temporary_password)
+        now = self._clock()
+        user = dataclasses.replace(
+            user,
+            password_hash=self._hasher.hash(password),
+            password_expires_at=now + policy.temporary_password_validity_days * _DAY,
+            updated_at=now,
+        )
+        tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
+        if not new.suppress:
+            self._invite(tx, pool, user, password, new.delivery, now)
+        return user
+
+    def _invite(
+        self,
+        tx: Transaction,
+        pool: UserPool,
+        user: User,
+        password: str,
+        delivery: Sequence[str],
+        now: float,
+    ) -> None:
+        """Put the invitation in the outbox, once per medium the user has an address for."""
+        s = pool.settings
+        shown_name = attributes.value_of(user.attributes, "email") or user.username
+        if not s.username_attributes:
+            shown_name = user.username
+        for medium in delivery:
+            if medium == "EMAIL":
+                destination = attributes.value_of(user.attributes, "email")
+                template = s.invite_message or DEFAULT_INVITE
+                subject = s.invite_subject or DEFAULT_INVITE_SUBJECT
+            else:
+                destination = attributes.value_of(user.attributes, "phone_number")
+                template = s.invite_sms or DEFAULT_INVITE
+                subject = None
+            if destination is None:
+                continue
+            body = template.replace("{username}", shown_name).replace("{####}", password)
+            tx.add_message(
+                Message(pool.id, user.username, medium, destination, subject, body, now)
+            )
+
+    def _claim_aliases(
+        self,
+        tx: Transaction,
+        pool: UserPool,
+        owner: User | None,
+        keys: SignInKeys,
+        *,
+        force: bool,
+    ) -> None:
+        """Refuse, or with ``force`` take over, alias values another user holds."""
+        pairs = (("login_email", keys.email), ("login_phone", keys.phone))
+        for column, value in (*pairs, ("login_preferred", keys.preferred)):
+            if value is None:
+                continue
+            other = tx.find_user(pool, column, value)  # type: ignore[arg-type]
+            if other is None or (owner is not None and other.key == owner.key):
+                continue
+            if pool.settings.username_attributes:
+                attribute = "email" if column == "login_email" else "phone_number"
+                raise UsernameExists(
+                    messages.USERNAME_ATTRIBUTE_EXISTS.format(attribute=attribute)
+                )
+            if not force or column == "login_preferred":
+                raise AliasExists(messages.ALIAS_EXISTS)
+            flag = "email_verified" if column == "login_email" else "phone_number_verified"
+            released = attributes.merge(other.attributes, [(flag, "false")])
+            other = dataclasses.replace(other, attributes=released, updated_at=self._clock())
+            tx.update_user(pool, other, sign_in_keys(pool, released))
+
+    def _conflict_error(self, pool: UserPool, exc: Conflict) -> Exception:
+        if exc.constraint == "username":
+            return UsernameExists(messages.USER_EXISTS)
+        if pool.settings.username_attributes:
+            return UsernameExists(messages.USER_EXISTS)
+        return AliasExists(messages.ALIAS_EXISTS)
+
+    # reads ------------------------------------------------------------------------------
+
+    def get(self, region: str, pool_id: str, username: str) -> User:
+        with self._store.read() as tx:
+            return require_user(tx, require_pool(tx, pool_id, region), username)
+
+    def list(
+        self,
+        region: str,
+        pool_id: str,
+        filter_text: str | None,
+        limit: int,
+        token: str | None,
+    ) -> Page[User]:
+        user_filter = parse_filter(filter_text)
+        scope = (pool_id, filter_text or "")
+        after = self._cursors.decode(LIST_OPERATION, scope, token)
+        query = _query_for(user_filter)
+        with self._store.read() as tx:
+            pool = require_pool(tx, pool_id, region)
+            if query is _NOTHING:
+                return Page([], None)
+            assert not isinstance(query, _Nothing)
+            users = tx.list_users(pool, query, after, limit + 1)
+        more = len(users) > limit
+        users = users[:limit]
+        next_token = None
+        if more:
+            last = users[-1]
+            position = (last.username_key,)
+            if query is not None and query.prefix:
+                position = (_sort_value(last, query), last.username_key)
+            next_token = self._cursors.encode(LIST_OPERATION, scope, position)
+        return Page(users, next_token)
+
+    # changes ----------------------------------------------------------------------------
+
+    def _change(
+        self, region: str, pool_id: str, username: str, change: Callable[[UserPool, User], User]
+    ) -> None:
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            user = require_user(tx, pool, username)
+            updated = dataclasses.replace(change(pool, user), updated_at=self._clock())
+            keys = sign_in_keys(pool, updated.attributes)
+            self._claim_aliases(tx, pool, updated, keys, force=False)
+            try:
+                tx.update_user(pool, updated, keys)
+            except Conflict as exc:
+                raise self._conflict_error(pool, exc) from None
+
+    def update_attributes(
+        self, region: str, pool_id: str, username: str, changes: Sequence[tuple[str, str]]
+    ) -> None:
+        def change(pool: UserPool, user: User) -> User:
+            attributes.check_writable(pool.settings, (n for n, _ in changes), creating=False)
+            names = {n for n, _ in changes}
+            implied: list[tuple[str, str]] = []
+            for attr, flag in (("email", "email_verified"), ("phone_number", "phone_number_verified")):
+                new_value = dict(changes).get(attr)
+                if (
+                    attr in names
+                    and flag not in names
+                    and new_value != user.attribute(attr)
+                    and user.attribute(flag) is not None
+                ):
+                    implied.append((flag, "false"))
+            return dataclasses.replace(
+                user, attributes=attributes.merge(user.attributes, [*changes, *implied])
+            )
+
+        self._change(region, pool_id, username, change)
+
+    def delete_attributes(
+        self, region: str, pool_id: str, username: str, names: Sequence[str]
+    ) -> None:
+        def change(pool: UserPool, user: User) -> User:
+            attributes.check_writable(pool.settings, names, creating=False)
+            for name in names:
+                if name in pool.settings.required_attributes:
+                    raise InvalidParameter(messages.SCHEMA_REQUIRED.format(name=name))
+            return dataclasses.replace(user, attributes=attributes.remove(user.attributes, names))
+
+        self._change(region, pool_id, username, change)
+
+    def set_enabled(self, region: str, pool_id: str, username: str, enabled: bool) -> None:
+        self._change(
+            region, pool_id, username, lambda _p, u: dataclasses.replace(u, enabled=enabled)
+        )
+
+    def set_mfa_options(
+        self, region: str, pool_id: str, username: str, options: Sequence[tuple[str, str]]
+    ) -> None:
+        self._change(
+            region,
+            pool_id,
+            username,
+            lambda _p, u: dataclasses.replace(u, mfa_options=tuple(options)),
+        )
+
+    def set_password(
+        self, region: str, pool_id: str, username: str, password: str, permanent: bool
+    ) -> None:
+        def change(pool: UserPool, user: User) -> User:
+            policy = PasswordPolicy.from_wire(pool.settings.password_policy)
+            check(policy, password)
+            now = self._clock()
+            status = UserStatus.CONFIRMED if permanent else UserStatus.FORCE_CHANGE_PASSWORD
+            expires = None if permanent else now + policy.temporary_password_validity_days * _DAY
+            return dataclasses.replace(
+                user,
+                password_hash=self._hasher.hash(password),
+                password_expires_at=expires,
+                status=status,
+            )
+
+        self._change(region, pool_id, username, change)
+
+    def confirm_sign_up(self, region: str, pool_id: str, username: str) -> None:
+        def change(_pool: UserPool, user: User) -> User:
+            if user.status is not UserStatus.UNCONFIRMED:
+                raise NotAuthorized(messages.CANNOT_CONFIRM.format(status=user.status.value))
+            return dataclasses.replace(user, status=UserStatus.CONFIRMED)
+
+        self._change(region, pool_id, username, change)
+
+    def delete(self, region: str, pool_id: str, username: str) -> None:
+        """Delete the user and its memberships, in one transaction."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            tx.delete_user(pool, require_user(tx, pool, username))
+
+    def outbox(self, pool_id: str | None, after: int = 0, limit: int = 1000) -> list[Message]:
+        with self._store.read() as tx:
+            return tx.list_messages(pool_id, after, limit)
+
+
+DEFAULT_INVITE = "Your username is {username} and temporary password is {####}."
+DEFAULT_INVITE_SUBJECT = "Your temporary password"
+
+
+class _Nothing:
+    """A filter that no user can match (for example ``status = "Sleeping"``)."""
+
+
+_NOTHING = _Nothing()
+
+_FILTER_FIELDS = {
+    "username": "username",
+    "email": "email",
+    "phone_number": "phone_number",
+    "name": "name",
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "preferred_username": "preferred_username",
+    "cognito:user_status": "user_status",
+    "sub": "sub",
+}
+
+
+def _query_for(f: UserFilter | None) -> UserQuery | _Nothing | None:
+    """Translate a parsed filter into a storage query on one indexed column."""
+    if f is None:
+        return None
+    if f.attribute == "status":
+        matches = [
+            enabled
+            for label, enabled in (("Enabled", 1), ("Disabled", 0))
+            if (label.startswith(f.value) if f.prefix else label == f.value)
+        ]
+        if len(matches) == 2:
+            return None
+        if not matches:
+            return _NOTHING
+        return UserQuery("enabled", matches[0])
+    if f.attribute == "cognito:user_status":
+        value = f.value.upper()  # this attribute matches case-insensitively
+        return UserQuery("user_status", value, f.prefix)
+    return UserQuery(_FILTER_FIELDS[f.attribute], f.value, f.prefix)  # type: ignore[arg-type]
+
+
+def _sort_value(user: User, query: UserQuery) -> str:
+    if query.field == "username":
+        return user.username
+    if query.field == "sub":
+        return user.sub
+    if query.field == "user_status":
+        return user.status.value
+    return user.attribute(query.field) or ""

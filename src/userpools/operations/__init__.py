@@ -1,0 +1,31 @@
+"""Thin adapters between wire shapes and domain services, one module per API family.
+
+This is the only layer that knows both wire names (``UserPoolId``) and domain names
+(``pool_id``). ``handlers(services)`` is the registry the dispatcher serves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+from userpools.operations import groups, user_pools, users
+from userpools.operations.services import Services
+from userpools.protocol.dispatch import Handler, RequestContext
+
+Operation = Callable[[Services, dict[str, Any], RequestContext], Mapping[str, Any] | None]
+
+_FAMILIES: tuple[Mapping[str, Operation], ...] = (
+    user_pools.OPERATIONS,
+    users.OPERATIONS,
+    groups.OPERATIONS,
+)
+
+
+def handlers(services: Services) -> dict[str, Handler]:
+    """Every implemented operation, bound to the services."""
+    return {name: partial(op, services) for family in _FAMILIES for name, op in family.items()}
+
+
+__all__ = ["Services", "handlers"]

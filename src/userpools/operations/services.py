@@ -1,0 +1,16 @@
+"""The domain services an operation can call, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from userpools.domain.groups import GroupService
+from userpools.domain.pools import PoolService
+from userpools.domain.users import UserService
+
+
+@dataclass(frozen=True)
+class Services:
+    pools: PoolService
+    users: UserService
+    groups: GroupService

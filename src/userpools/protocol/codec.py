@@ -1,0 +1,180 @@
+"""AWS JSON 1.1 bodies: strict request decoding, success and error encoding."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+import orjson
+from botocore.model import Shape
+
+from userpools.domain.errors import DomainError, SerializationError
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects a request body may have."""
+
+MAX_NUMBER_CHARS = 64
+"""Longest numeric literal accepted; the model's widest integer (long) needs 20."""
+
+MAX_HEADER_MESSAGE = 1024
+"""Longest error message also sent in the ``x-amzn-ErrorMessage`` header."""
+
+# A JSON string (skipped whole) or one bracket. Used only for the nesting pre-scan.
+_STRUCTURE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# A \uXXXX escape in the surrogate range. Without one, a decoded string cannot hold a
+# surrogate: strict UTF-8 decoding refuses encoded surrogates.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_HEADER_SAFE = re.compile("[\x20-\x7e]*")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def decode_body(body: bytes) -> dict[str, Any]:
+    """Decode a request body into a JSON object, or raise :class:`SerializationError`.
+
+    An empty body is ``{}``. Members whose value is ``null`` are dropped, as the protocol
+    treats them as absent.
+    """
+    if not body:
+        return {}
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SerializationError("Request body is not valid UTF-8") from None
+    _check_depth(body)
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_object,
+            parse_constant=_constant,
+            parse_int=_int,
+            parse_float=_float,
+        )
+    except json.JSONDecodeError as error:
+        raise SerializationError(f"Request body is not valid JSON: {error.msg}") from None
+    if not isinstance(value, dict):
+        raise SerializationError("Request body must be a JSON object")
+    if _SURROGATE_ESCAPE.search(body) is not None:
+        _check_surrogates(value)
+    return value
+
+
+def _check_depth(body: bytes) -> None:
+    if body.count(b"[") + body.count(b"{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _STRUCTURE.finditer(body):
+        token = match[0]
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SerializationError(f"Request body nests deeper than {MAX_DEPTH} levels")
+        elif token in (b"]", b"}"):
+            depth -= 1
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise SerializationError("Request body has a duplicate object key")
+    if None in result.values():
+        return {key: value for key, value in pairs if value is not None}
+    return result
+
+
+def _constant(name: str) -> NoReturn:
+    raise SerializationError(f"Request body contains {name}, which is not valid JSON")
+
+
+def _int(literal: str) -> int:
+    if len(literal) > MAX_NUMBER_CHARS:
+        raise SerializationError("Request body contains a number that is too long")
+    return int(literal)
+
+
+def _float(literal: str) -> float:
+    if len(literal) > MAX_NUMBER_CHARS:
+        raise SerializationError("Request body contains a number that is too long")
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise SerializationError("Request body contains a number out of range")
+    return value
+
+
+def _check_surrogates(value: dict[str, Any]) -> None:
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item) is not None:
+                raise SerializationError("Request body contains an unpaired surrogate")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def encode_result(output_shape: Shape | None, result: Mapping[str, Any] | None) -> bytes:
+    """Render a success body: ``None`` members dropped, timestamps as epoch seconds."""
+    if output_shape is None or result is None:
+        return b"{}"
+    return orjson.dumps(_plain(result))
+
+
+def _plain(value: Any) -> Any:
+    cls = value.__class__
+    if cls is dict or (cls is not list and isinstance(value, Mapping)):
+        return {
+            key: item if item.__class__ in _SCALARS else _plain(item)
+            for key, item in value.items()
+            if item is not None
+        }
+    if cls is list or cls is tuple:
+        return [item if item.__class__ in _SCALARS else _plain(item) for item in value]
+    if isinstance(value, datetime):
+        return epoch_seconds(value)
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+_SCALARS = frozenset({str, int, bool, float})
+
+
+def epoch_seconds(moment: datetime) -> float:
+    """Seconds since the epoch, truncated to milliseconds; naive values are UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - _EPOCH
+    millis = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    return millis / 1000
+
+
+def encode_error(error: DomainError, request_id: str) -> tuple[int, dict[str, str], bytes]:
+    """Render a wire error: status, headers and ``{"__type", "message"}`` body.
+
+    ``x-amzn-ErrorMessage`` is sent only when the message is printable ASCII of at most
+    :data:`MAX_HEADER_MESSAGE` characters; messages may quote client values, and those
+    must never break header framing. The body always carries the full message.
+    """
+    headers = {
+        "content-type": CONTENT_TYPE,
+        "x-amzn-RequestId": request_id,
+        "x-amzn-ErrorType": f"{error.code}:",
+    }
+    message = error.message
+    if len(message) <= MAX_HEADER_MESSAGE and _HEADER_SAFE.fullmatch(message) is not None:
+        headers["x-amzn-ErrorMessage"] = message
+    try:
+        body = orjson.dumps({"__type": error.code, "message": message})
+    except orjson.JSONEncodeError:  # a lone surrogate in the message
+        message = message.encode("utf-8", "replace").decode("utf-8")
+        body = orjson.dumps({"__type": error.code, "message": message})
+    return error.status, headers, body

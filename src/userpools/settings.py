@@ -1,0 +1,38 @@
+"""Server settings, with their defaults in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 9229
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def default_db_path() -> Path:
+    """``$USERPOOLS_DB``, else ``$XDG_DATA_HOME/userpools/userpools.db``."""
+    explicit = os.environ.get("USERPOOLS_DB")
+    if explicit:
+        return Path(explicit)
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "userpools" / "userpools.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    db_path: Path | None = None
+    #: SQLite ``synchronous``: NORMAL survives process crashes (kill -9); FULL also
+    #: survives power loss, at the price of an fsync per write.
+    sqlite_synchronous: str = "NORMAL"
+    max_body_bytes: int = MAX_BODY_BYTES
+    #: Argon2id cost: "owasp" (m=19 MiB, t=2) or "fast" (for test suites only).
+    password_hashing: str = "owasp"
+    access_log: bool = True
+
+    @property
+    def database_path(self) -> Path:
+        return self.db_path if self.db_path is not None else default_db_path()

@@ -1,0 +1,74 @@
+"""Mapping between stored rows and domain records (JSON columns included)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from userpools.domain.models import CustomAttribute, PoolSettings, User, UserStatus
+
+_R = TypeVar("_R")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    return json.loads(text)
+
+
+def dumps_pairs(pairs: Sequence[tuple[str, str]]) -> str:
+    return dumps([list(p) for p in pairs])
+
+
+def loads_pairs(text: str | None) -> tuple[tuple[str, str], ...]:
+    if not text:
+        return ()
+    return tuple((str(a), str(b)) for a, b in json.loads(text))
+
+
+def user_from_row(row: Sequence[Any]) -> User:
+    return User(
+        key=row[0],
+        username=row[1],
+        username_key=row[2],
+        sub=row[3],
+        status=UserStatus(row[4]),
+        enabled=bool(row[5]),
+        attributes=loads_pairs(row[6]),
+        mfa_options=loads_pairs(row[7]),
+        created_at=row[8],
+        updated_at=row[9],
+        password_hash=row[10],
+        password_expires_at=row[11],
+    )
+
+
+def settings_to_json(settings: PoolSettings) -> str:
+    return dumps(dataclasses.asdict(settings))
+
+
+def settings_from_json(text: str) -> PoolSettings:
+    raw: Mapping[str, Any] = json.loads(text)
+    return PoolSettings(
+        username_attributes=tuple(raw.get("username_attributes", ())),
+        alias_attributes=tuple(raw.get("alias_attributes", ())),
+        case_sensitive=bool(raw.get("case_sensitive", True)),
+        deletion_protection=bool(raw.get("deletion_protection", False)),
+        custom_attributes=tuple(
+            CustomAttribute(name=c["name"], mutable=c["mutable"])
+            for c in raw.get("custom_attributes", ())
+        ),
+        required_attributes=tuple(raw.get("required_attributes", ())),
+        password_policy=dict(raw.get("password_policy", {})),
+        invite_message=raw.get("invite_message"),
+        invite_subject=raw.get("invite_subject"),
+        invite_sms=raw.get("invite_sms"),
+    )
+
+
+def replace_key(record: _R, key: int) -> _R:
+    return dataclasses.replace(record, key=key)  # type: ignore[type-var]

@@ -1,0 +1,106 @@
+"""A pytest plugin that runs a real userpools server for your tests.
+
+Installed with the package (entry point ``pytest11``), it provides:
+
+- ``userpools_server``: a :class:`RunningServer` on a free loopback port with its own
+  temporary SQLite database, started once per test session;
+- ``cognito_idp``: a boto3 ``cognito-idp`` client pointed at it;
+- ``user_pool_id``: a fresh user pool for one test, deleted afterwards.
+
+The server is the real one (HTTP, SQLite, Argon2id). Only the Argon2id cost is lowered,
+so that creating many users stays quick.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from userpools.app import Server
+    from userpools.domain.models import Message
+
+REGION = "us-east-1"
+
+
+@dataclass
+class RunningServer:
+    endpoint_url: str
+    db_path: Path
+    server: Server
+
+    def client(self, region: str = REGION, **config: Any) -> Any:
+        """A boto3 cognito-idp client for this server."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "cognito-idp",
+            endpoint_url=self.endpoint_url,
+            region_name=region,
+            aws_access_key_id="AKIAUSERPOOLSTEST",
+            aws_secret_access_key="userpools-test-secret",
+            config=Config(retries={"max_attempts": 1}, **config),
+        )
+
+    def outbox(self, pool_id: str | None = None) -> list[Message]:
+        """The messages the server would have sent by email or SMS."""
+        return self.server.services.users.outbox(pool_id)
+
+
+def start_server(db_path: Path, *, password_hashing: str = "fast") -> Iterator[RunningServer]:
+    """Run a server in a background thread until the generator is closed."""
+    import uvicorn
+
+    from userpools.app import build
+    from userpools.settings import Settings
+
+    server = build(
+        Settings(db_path=db_path, password_hashing=password_hashing, access_log=False)
+    )
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(server.asgi, log_level="warning", access_log=False, lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("userpools test server did not start")
+        time.sleep(0.01)
+    try:
+        yield RunningServer(f"http://127.0.0.1:{port}", db_path, server)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def userpools_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A userpools server with a fresh database, shared by the whole session."""
+    yield from start_server(tmp_path_factory.mktemp("userpools") / "userpools.db")
+
+
+@pytest.fixture
+def cognito_idp(userpools_server: RunningServer) -> Any:
+    """A boto3 cognito-idp client for :func:`userpools_server`."""
+    return userpools_server.client()
+
+
+@pytest.fixture
+def user_pool_id(cognito_idp: Any) -> Iterator[str]:
+    """A fresh user pool, deleted after the test."""
+    pool_id: str = cognito_idp.create_user_pool(PoolName="test")["UserPool"]["Id"]
+    yield pool_id
+    cognito_idp.delete_user_pool(UserPoolId=pool_id)
