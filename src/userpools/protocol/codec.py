@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -102,7 +103,7 @@ def _float(literal: str) -> float:
     if len(literal) > MAX_NUMBER_CHARS:
         raise SerializationError("Request body contains a number that is too long")
     value = float(literal)
-    if value in (float("inf"), float("-inf")):
+    if math.isinf(value):
         raise SerializationError("Request body contains a number out of range")
     return value
 
@@ -122,13 +123,22 @@ def _check_surrogates(value: dict[str, Any]) -> None:
 
 
 def encode_result(output_shape: Shape | None, result: Mapping[str, Any] | None) -> bytes:
-    """Render a success body: ``None`` members dropped, timestamps as epoch seconds."""
+    """Render a success body: ``None`` members dropped, timestamps as epoch seconds.
+
+    Conversion is by value type, wherever a value sits, so the shape only decides
+    whether there is a body at all; operations without an output shape answer ``{}``.
+    """
     if output_shape is None or result is None:
         return b"{}"
     return orjson.dumps(_plain(result))
 
 
+# Leaf types that need no conversion (exact classes; checked before recursing).
+_SCALARS = frozenset({str, int, bool, float})
+
+
 def _plain(value: Any) -> Any:
+    """A copy of ``value`` that orjson can dump: no ``None`` members, datetimes as floats."""
     cls = value.__class__
     if cls is dict or (cls is not list and isinstance(value, Mapping)):
         return {
@@ -143,9 +153,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bytes | bytearray):
         return base64.b64encode(value).decode("ascii")
     return value
-
-
-_SCALARS = frozenset({str, int, bool, float})
 
 
 def epoch_seconds(moment: datetime) -> float:

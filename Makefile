@@ -1,0 +1,42 @@
+# One entry point for people and CI. Every target creates the virtualenv it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup serve test lint typecheck pytest bench bench-quick clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $(STAMP)
+
+## serve: start the server on the embedded SQLite default (ARGS="--port 9229 --db x.db")
+serve: setup
+	$(BIN)/userpools serve $(ARGS)
+
+## test: the whole suite, exactly as CI runs it: lint, types, then pytest
+test: lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+## bench: the membership benchmark against userpools and moto (several minutes)
+bench: setup
+	$(BIN)/python benchmarks/membership.py $(ARGS)
+
+bench-quick: setup
+	$(BIN)/python benchmarks/membership.py --quick
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis
