@@ -39,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import version
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
@@ -460,7 +461,7 @@ def measure(m: Measurements, server: Server, pool_id: str, args: argparse.Namesp
         params = {**members, "Limit": PAGE_SIZE}
         if last_token is not None:
             params["NextToken"] = last_token
-        elapsed, last = timed(lambda p=params: client.list_users_in_group(**p))  # type: ignore[misc]
+        elapsed, last = timed(partial(client.list_users_in_group, **params))
         lasts.append(elapsed)
     m.first_page_items, m.last_page_items = len(first["Users"]), len(last["Users"])
     m.first_page_ms = statistics.median(firsts) * 1000
@@ -607,8 +608,11 @@ def ratio(ours: Measurements | None, moto: Measurements | None, row: Row) -> str
     return f"{value:,.1f}x" if a > 0 and b > 0 else "n/a"
 
 
-def table(columns: list[tuple[str, Measurements]], ours_small: Measurements | None,
-          moto: Measurements | None) -> str:
+def table(
+    columns: list[tuple[str, Measurements]],
+    ours_small: Measurements | None,
+    moto: Measurements | None,
+) -> str:
     header = ["metric", *(title for title, _ in columns)]
     if moto is not None and ours_small is not None:
         header.append(f"ratio (userpools vs moto, N={moto.n:,})")
@@ -658,9 +662,7 @@ def targets(
         theirs = float(getattr(moto, attr))
         times = float(getattr(small, attr)) / theirs if theirs > 0 else float("inf")
         out.append(
-            Target(
-                f"at N={small.n:,} {label} >= {goal:g}x moto's", f"{times:,.1f}x", times >= goal
-            )
+            Target(f"at N={small.n:,} {label} >= {goal:g}x moto's", f"{times:,.1f}x", times >= goal)
         )
     out.append(
         Target(f"at N={big.n:,} server RSS < 200 MB", f"{big.rss_mb:.0f} MB", big.rss_mb < 200)

@@ -42,9 +42,7 @@ def build(settings: Settings) -> Server:
         key = tx.secret(PAGINATION_SECRET, new_key, time.time())
     cursors = Cursors(Sealer(key))
     hasher = (
-        PasswordHasher.fast_for_tests()
-        if settings.password_hashing == "fast"
-        else PasswordHasher()
+        PasswordHasher.fast_for_tests() if settings.password_hashing == "fast" else PasswordHasher()
     )
     ids = Ids()
     clock = time.time

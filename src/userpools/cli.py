@@ -48,9 +48,7 @@ _DB_HELP = (
     show_default=True,
     help="Log level; at info each request gets one access-log line.",
 )
-def serve(
-    host: str, port: int, db: Path | None, sqlite_synchronous: str, log_level: str
-) -> None:
+def serve(host: str, port: int, db: Path | None, sqlite_synchronous: str, log_level: str) -> None:
     """Serve the cognito-idp API (AWS JSON 1.1) at POST / on HOST:PORT.
 
     Migrations are applied at start. Stop with Ctrl-C; data is kept in the database

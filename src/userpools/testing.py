@@ -62,9 +62,7 @@ def start_server(db_path: Path, *, password_hashing: str = "fast") -> Iterator[R
     from userpools.app import build
     from userpools.settings import Settings
 
-    server = build(
-        Settings(db_path=db_path, password_hashing=password_hashing, access_log=False)
-    )
+    server = build(Settings(db_path=db_path, password_hashing=password_hashing, access_log=False))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -127,9 +127,7 @@ def test_admin_add_user_to_group_is_idempotent(cognito_idp: Any, user_pool_id: s
     make_users(cognito_idp, user_pool_id, "ann")
     cognito_idp.create_group(UserPoolId=user_pool_id, GroupName="g")
     for _ in range(2):
-        cognito_idp.admin_add_user_to_group(
-            UserPoolId=user_pool_id, GroupName="g", Username="ann"
-        )
+        cognito_idp.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName="g", Username="ann")
     users = cognito_idp.list_users_in_group(UserPoolId=user_pool_id, GroupName="g")["Users"]
     assert [u["Username"] for u in users] == ["ann"]
 
@@ -150,9 +148,7 @@ def test_admin_add_user_to_group_errors(cognito_idp: Any, user_pool_id: str) -> 
     assert error_of(excinfo) == ("UserNotFoundException", "User does not exist.")
 
 
-def test_admin_add_user_to_group_caps_groups_per_user(
-    cognito_idp: Any, user_pool_id: str
-) -> None:
+def test_admin_add_user_to_group_caps_groups_per_user(cognito_idp: Any, user_pool_id: str) -> None:
     """Quota: a user can belong to at most 100 groups ("Quotas in Amazon Cognito")."""
     make_users(cognito_idp, user_pool_id, "busy")
     for i in range(101):
@@ -167,9 +163,7 @@ def test_admin_add_user_to_group_caps_groups_per_user(
         )
     assert error_of(excinfo)[0] == "LimitExceededException"
     # Re-adding an existing membership at the cap still succeeds silently.
-    cognito_idp.admin_add_user_to_group(
-        UserPoolId=user_pool_id, GroupName="g000", Username="busy"
-    )
+    cognito_idp.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName="g000", Username="busy")
     paginator = cognito_idp.get_paginator("admin_list_groups_for_user")
     pages = list(paginator.paginate(UserPoolId=user_pool_id, Username="busy"))
     assert [len(p["Groups"]) for p in pages] == [60, 40]
@@ -179,12 +173,8 @@ def test_admin_remove_user_from_group_is_idempotent(cognito_idp: Any, user_pool_
     make_users(cognito_idp, user_pool_id, "ann", "bob")
     cognito_idp.create_group(UserPoolId=user_pool_id, GroupName="g")
     cognito_idp.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName="g", Username="ann")
-    cognito_idp.admin_remove_user_from_group(
-        UserPoolId=user_pool_id, GroupName="g", Username="ann"
-    )
-    cognito_idp.admin_remove_user_from_group(
-        UserPoolId=user_pool_id, GroupName="g", Username="bob"
-    )
+    cognito_idp.admin_remove_user_from_group(UserPoolId=user_pool_id, GroupName="g", Username="ann")
+    cognito_idp.admin_remove_user_from_group(UserPoolId=user_pool_id, GroupName="g", Username="bob")
     assert cognito_idp.list_users_in_group(UserPoolId=user_pool_id, GroupName="g")["Users"] == []
 
 
@@ -224,9 +214,7 @@ def test_admin_delete_user_removes_memberships(cognito_idp: Any, user_pool_id: s
     make_users(cognito_idp, user_pool_id, "ann", "bob")
     cognito_idp.create_group(UserPoolId=user_pool_id, GroupName="g")
     for name in ("ann", "bob"):
-        cognito_idp.admin_add_user_to_group(
-            UserPoolId=user_pool_id, GroupName="g", Username=name
-        )
+        cognito_idp.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName="g", Username=name)
     cognito_idp.admin_delete_user(UserPoolId=user_pool_id, Username="ann")
     users = cognito_idp.list_users_in_group(UserPoolId=user_pool_id, GroupName="g")["Users"]
     assert [u["Username"] for u in users] == ["bob"]
@@ -243,9 +231,9 @@ def test_admin_list_groups_for_user_unknown_user(cognito_idp: Any, user_pool_id:
 
 
 def test_admin_list_groups_for_user_by_alias_and_sub(cognito_idp: Any) -> None:
-    pool_id = cognito_idp.create_user_pool(PoolName="alias", AliasAttributes=["email"])[
-        "UserPool"
-    ]["Id"]
+    pool_id = cognito_idp.create_user_pool(PoolName="alias", AliasAttributes=["email"])["UserPool"][
+        "Id"
+    ]
     try:
         user = cognito_idp.admin_create_user(
             UserPoolId=pool_id,

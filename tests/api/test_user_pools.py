@@ -117,7 +117,9 @@ def test_create_user_pool_validates_pool_name_pattern(cognito_idp: Any) -> None:
 
 def test_describe_user_pool_counts_users(cognito_idp: Any, user_pool_id: str) -> None:
     for name in ("a", "b", "c"):
-        cognito_idp.admin_create_user(UserPoolId=user_pool_id, Username=name, MessageAction="SUPPRESS")
+        cognito_idp.admin_create_user(
+            UserPoolId=user_pool_id, Username=name, MessageAction="SUPPRESS"
+        )
     pool = cognito_idp.describe_user_pool(UserPoolId=user_pool_id)["UserPool"]
     assert pool["EstimatedNumberOfUsers"] == 3
 
@@ -202,11 +204,7 @@ def test_list_user_pools_pages_through_the_region(userpools_server: Any) -> None
     created = [client.create_user_pool(PoolName=f"p{i}")["UserPool"]["Id"] for i in range(7)]
     try:
         paginator = client.get_paginator("list_user_pools")
-        seen = [
-            p["Id"]
-            for page in paginator.paginate(MaxResults=3)
-            for p in page["UserPools"]
-        ]
+        seen = [p["Id"] for page in paginator.paginate(MaxResults=3) for p in page["UserPools"]]
         assert seen == sorted(created)
         first = client.list_user_pools(MaxResults=60)["UserPools"][0]
         assert set(first) == {"Id", "Name", "LambdaConfig", "LastModifiedDate", "CreationDate"}

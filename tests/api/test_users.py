@@ -119,7 +119,9 @@ def test_admin_create_user_suppress_sends_nothing(
     assert userpools_server.outbox(user_pool_id) == []
 
 
-def test_admin_create_user_resend(userpools_server: Any, cognito_idp: Any, user_pool_id: str) -> None:
+def test_admin_create_user_resend(
+    userpools_server: Any, cognito_idp: Any, user_pool_id: str
+) -> None:
     cognito_idp.admin_create_user(
         UserPoolId=user_pool_id,
         Username="ann",
@@ -138,7 +140,9 @@ def test_admin_create_user_resend(userpools_server: Any, cognito_idp: Any, user_
         UserPoolId=user_pool_id, Username="ann", Password="Perm-Passw0rd!", Permanent=True
     )
     with pytest.raises(ClientError) as excinfo:
-        cognito_idp.admin_create_user(UserPoolId=user_pool_id, Username="ann", MessageAction="RESEND")
+        cognito_idp.admin_create_user(
+            UserPoolId=user_pool_id, Username="ann", MessageAction="RESEND"
+        )
     assert error_of(excinfo)[0] == "UnsupportedUserStateException"
 
 
@@ -173,7 +177,9 @@ def test_admin_get_user_case_insensitive_pool(cognito_idp: Any, make_pool: Any) 
         cognito_idp.admin_create_user(UserPoolId=pool_id, Username="STRASSE")
     assert error_of(excinfo)[0] == "UsernameExistsException"
     # The Kelvin sign folds to k.
-    cognito_idp.admin_create_user(UserPoolId=pool_id, Username="\u212aelvin", MessageAction="SUPPRESS")
+    cognito_idp.admin_create_user(
+        UserPoolId=pool_id, Username="\u212aelvin", MessageAction="SUPPRESS"
+    )
     assert cognito_idp.admin_get_user(UserPoolId=pool_id, Username="kelvin")["Username"] == (
         "\u212aelvin"
     )
@@ -270,7 +276,9 @@ def test_admin_update_user_attributes(cognito_idp: Any, user_pool_id: str) -> No
             {"Name": "locale", "Value": "fr"},
         ],
     )
-    values = attrs(cognito_idp.admin_get_user(UserPoolId=user_pool_id, Username="ann"), "UserAttributes")
+    values = attrs(
+        cognito_idp.admin_get_user(UserPoolId=user_pool_id, Username="ann"), "UserAttributes"
+    )
     assert values["email"] == "new@example.com"
     assert values["email_verified"] == "false"  # a new email is unverified
     assert "name" not in values  # an empty value deletes
@@ -311,7 +319,9 @@ def test_admin_set_user_settings_shows_mfa_options(cognito_idp: Any, user_pool_i
     cognito_idp.admin_create_user(UserPoolId=user_pool_id, Username="ann", MessageAction="SUPPRESS")
     options = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
     cognito_idp.admin_set_user_settings(UserPoolId=user_pool_id, Username="ann", MFAOptions=options)
-    assert cognito_idp.admin_get_user(UserPoolId=user_pool_id, Username="ann")["MFAOptions"] == options
+    assert (
+        cognito_idp.admin_get_user(UserPoolId=user_pool_id, Username="ann")["MFAOptions"] == options
+    )
     (listed,) = cognito_idp.list_users(UserPoolId=user_pool_id)["Users"]
     assert listed["MFAOptions"] == options
     cognito_idp.admin_set_user_settings(UserPoolId=user_pool_id, Username="ann", MFAOptions=[])
@@ -432,7 +442,7 @@ def test_list_users_filter_by_sub(cognito_idp: Any, user_pool_id: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "filter_text", ['email = ann', 'email == "x"', 'custom:x = "y"', 'email = "a" and name = "b"']
+    "filter_text", ["email = ann", 'email == "x"', 'custom:x = "y"', 'email = "a" and name = "b"']
 )
 def test_list_users_bad_filter(cognito_idp: Any, user_pool_id: str, filter_text: str) -> None:
     """Message source: aws-aspnet-cognito-identity-provider#235 (spec §4.3 ListUsers)."""

@@ -100,19 +100,34 @@ def test_handle_missing_target_header() -> None:
     assert _error(reply)[0] == "UnknownOperationException"
 
 
+def _unreachable(params: dict[str, Any], ctx: RequestContext) -> None:
+    raise AssertionError("the handler must not run")
+
+
 def test_handle_bad_json() -> None:
-    reply = _call(_dispatcher(), "ListUsers", b'{"UserPoolId": ')
+    reply = _call(_dispatcher(ListUsers=_unreachable), "ListUsers", b'{"UserPoolId": ')
     assert reply.status == 400
     assert reply.operation == "ListUsers"
     assert _error(reply)[0] == "SerializationException"
 
 
-def test_handle_validation_before_not_implemented() -> None:
-    reply = _call(_dispatcher(), "ListUsers", {"UserPoolId": POOL, "Limit": 100})
+def test_handle_validation_before_handler() -> None:
+    reply = _call(
+        _dispatcher(ListUsers=_unreachable), "ListUsers", {"UserPoolId": POOL, "Limit": 100}
+    )
     assert reply.status == 400
     code, message = _error(reply)
     assert code == "InvalidParameterException"
     assert message.startswith("1 validation error detected: Value '100' at 'limit'")
+
+
+def test_handle_not_implemented_before_validation() -> None:
+    """An unimplemented operation is named even when its parameters are wrong."""
+    reply = _call(_dispatcher(), "ListUsers", {"UserPoolId": POOL, "Limit": 100})
+    assert _error(reply) == (
+        "UnsupportedOperationException",
+        "userpools does not implement ListUsers yet",
+    )
 
 
 def test_handle_operation_without_handler() -> None:

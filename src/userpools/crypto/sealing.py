@@ -26,7 +26,7 @@ class Sealer:
         return nonce + self._aead.encrypt(nonce, payload, context)
 
     def open(self, sealed: bytes, context: bytes) -> bytes | None:
-        """The payload, or ``None`` if ``sealed`` was forged, altered or made for another context."""
+        """The payload, or ``None`` if forged, altered or sealed for another context."""
         if len(sealed) < _NONCE_BYTES + 16:
             return None
         try:

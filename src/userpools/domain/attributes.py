@@ -48,9 +48,7 @@ _BOOLEAN = frozenset(a.name for a in STANDARD_ATTRIBUTES if a.data_type == "Bool
 Attributes = tuple[tuple[str, str], ...]
 
 
-def check_writable(
-    settings: PoolSettings, names: Iterable[str], *, creating: bool
-) -> None:
+def check_writable(settings: PoolSettings, names: Iterable[str], *, creating: bool) -> None:
     """Refuse attribute names the pool does not know, and immutable ones after creation."""
     custom = {c.name: c for c in settings.custom_attributes}
     for name in names:

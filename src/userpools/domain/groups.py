@@ -90,7 +90,7 @@ class GroupService:
             pool = require_pool(tx, pool_id, region)
             tx.delete_group(pool, require_group(tx, pool, name))
 
-    def list(self, region: str, pool_id: str, limit: int, token: str | None) -> Page[Group]:
+    def list_groups(self, region: str, pool_id: str, limit: int, token: str | None) -> Page[Group]:
         scope = (pool_id,)
         after = self._cursors.decode("ListGroups", scope, token)
         with self._store.read() as tx:

@@ -27,14 +27,19 @@ SCHEMA_UNKNOWN_ATTRIBUTE = (
     "Attributes did not conform to the schema: Type for attribute {{{name}}} could not be "
     "determined"
 )
-SCHEMA_IMMUTABLE = "Attributes did not conform to the schema: Cannot modify an immutable attribute: {name}"
-SCHEMA_BOOLEAN = "Attributes did not conform to the schema: {name}: Attribute must be 'true' or 'false'"
+SCHEMA_IMMUTABLE = (
+    "Attributes did not conform to the schema: Cannot modify an immutable attribute: {name}"
+)
+SCHEMA_BOOLEAN = (
+    "Attributes did not conform to the schema: {name}: Attribute must be 'true' or 'false'"
+)
 SCHEMA_REQUIRED = "Attributes did not conform to the schema: {name}: The attribute is required"
 SCHEMA_DUPLICATE = "Attributes did not conform to the schema: Duplicate attribute {name}"
 CANNOT_CONFIRM = "User cannot be confirmed. Current status is {status}"
 RESEND_NOT_ALLOWED = "Resend not possible. {username} status is not FORCE_CHANGE_PASSWORD."
 TEMPORARY_PASSWORD_WITH_VALIDITY = (
-    "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays"
+    "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of "
+    "UnusedAccountValidityDays"
 )
 CUSTOM_ATTRIBUTE_LIMIT = "A user pool can have at most 50 custom attributes."
 DUPLICATE_SCHEMA_ATTRIBUTE = "Duplicate attribute in schema: {name}"

@@ -75,7 +75,7 @@ class PoolService:
                 raise InvalidParameter(messages.DELETION_PROTECTED)
             tx.delete_pool(pool)
 
-    def list(self, region: str, limit: int, token: str | None) -> Page[UserPool]:
+    def list_pools(self, region: str, limit: int, token: str | None) -> Page[UserPool]:
         scope = (region,)
         position = self._cursors.decode(OPERATION, scope, token)
         with self._store.read() as tx:

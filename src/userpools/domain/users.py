@@ -13,8 +13,8 @@ from userpools.domain.errors import (
     InvalidParameter,
     NotAuthorized,
     UnsupportedUserState,
-    UserNotFound,
     UsernameExists,
+    UserNotFound,
 )
 from userpools.domain.filters import UserFilter, parse_filter
 from userpools.domain.ids import Ids
@@ -151,9 +151,7 @@ class UserService:
                 self._invite(tx, pool, user, password, new.delivery, now)
             return user
 
-    def _initial_identity(
-        self, pool: UserPool, new: NewUser
-    ) -> tuple[str, attributes.Attributes]:
+    def _initial_identity(self, pool: UserPool, new: NewUser) -> tuple[str, attributes.Attributes]:
         """The stored username and the attributes every new user starts with."""
         sub = self._ids.sub()
         s = pool.settings
@@ -227,9 +225,7 @@ class UserService:
             if destination is None:
                 continue
             body = template.replace("{username}", shown_name).replace("{####}", password)
-            tx.add_message(
-                Message(pool.id, user.username, medium, destination, subject, body, now)
-            )
+            tx.add_message(Message(pool.id, user.username, medium, destination, subject, body, now))
 
     def _claim_aliases(
         self,
@@ -250,9 +246,7 @@ class UserService:
                 continue
             if pool.settings.username_attributes:
                 attribute = "email" if column == "login_email" else "phone_number"
-                raise UsernameExists(
-                    messages.USERNAME_ATTRIBUTE_EXISTS.format(attribute=attribute)
-                )
+                raise UsernameExists(messages.USERNAME_ATTRIBUTE_EXISTS.format(attribute=attribute))
             if not force or column == "login_preferred":
                 raise AliasExists(messages.ALIAS_EXISTS)
             flag = "email_verified" if column == "login_email" else "phone_number_verified"
@@ -273,7 +267,7 @@ class UserService:
         with self._store.read() as tx:
             return require_user(tx, require_pool(tx, pool_id, region), username)
 
-    def list(
+    def list_users(
         self,
         region: str,
         pool_id: str,
@@ -296,7 +290,7 @@ class UserService:
         next_token = None
         if more:
             last = users[-1]
-            position = (last.username_key,)
+            position: tuple[str, ...] = (last.username_key,)
             if query is not None and query.prefix:
                 position = (_sort_value(last, query), last.username_key)
             next_token = self._cursors.encode(LIST_OPERATION, scope, position)
@@ -325,7 +319,10 @@ class UserService:
             attributes.check_writable(pool.settings, (n for n, _ in changes), creating=False)
             names = {n for n, _ in changes}
             implied: list[tuple[str, str]] = []
-            for attr, flag in (("email", "email_verified"), ("phone_number", "phone_number_verified")):
+            for attr, flag in (
+                ("email", "email_verified"),
+                ("phone_number", "phone_number_verified"),
+            ):
                 new_value = dict(changes).get(attr)
                 if (
                     attr in names

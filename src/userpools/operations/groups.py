@@ -40,7 +40,7 @@ def delete_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
 
 def list_groups(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
     pool_id = p["UserPoolId"]
-    page = s.groups.list(
+    page = s.groups.list_groups(
         ctx.region, pool_id, page_size("ListGroups", p.get("Limit")), p.get("NextToken")
     )
     return {

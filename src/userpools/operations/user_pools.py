@@ -152,9 +152,7 @@ def _settings(document: Mapping[str, Any], base: PoolSettings) -> PoolSettings:
     return PoolSettings(
         username_attributes=tuple(document.get("UsernameAttributes", ())),
         alias_attributes=tuple(document.get("AliasAttributes", ())),
-        case_sensitive=bool(
-            document.get("UsernameConfiguration", {}).get("CaseSensitive", True)
-        ),
+        case_sensitive=bool(document.get("UsernameConfiguration", {}).get("CaseSensitive", True)),
         deletion_protection=document["DeletionProtection"] == "ACTIVE",
         custom_attributes=base.custom_attributes,
         required_attributes=base.required_attributes,
@@ -204,7 +202,7 @@ def delete_user_pool(s: Services, p: dict[str, Any], ctx: RequestContext) -> Non
 
 
 def list_user_pools(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
-    page = s.pools.list(ctx.region, p["MaxResults"], p.get("NextToken"))
+    page = s.pools.list_pools(ctx.region, p["MaxResults"], p.get("NextToken"))
     return {
         "UserPools": [render.pool_description(pool) for pool in page.items],
         "NextToken": page.next_token,

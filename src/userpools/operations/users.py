@@ -73,8 +73,10 @@ def admin_disable_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> N
 
 
 def admin_set_user_settings(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
-    options = [(o.get("DeliveryMedium", "SMS"), o.get("AttributeName", "phone_number"))
-               for o in p["MFAOptions"]]
+    options = [
+        (o.get("DeliveryMedium", "SMS"), o.get("AttributeName", "phone_number"))
+        for o in p["MFAOptions"]
+    ]
     s.users.set_mfa_options(ctx.region, p["UserPoolId"], p["Username"], options)
 
 
@@ -96,7 +98,7 @@ def list_users(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str,
         unknown = [n for n in only if n not in _STANDARD_NAMES and ":" not in n]
         if unknown:
             raise InvalidParameter(UNKNOWN_ATTRIBUTES_TO_GET)
-    page = s.users.list(
+    page = s.users.list_users(
         ctx.region,
         p["UserPoolId"],
         p.get("Filter"),

@@ -58,11 +58,11 @@ class Dispatcher:
         try:
             operation = operation_for_target(target)
             name = operation.name
-            params = decode_body(body)
-            validate_input(operation, params)
             handler = self._handlers.get(name)
             if handler is None:
                 raise UnsupportedOperation(f"userpools does not implement {name} yet")
+            params = decode_body(body)
+            validate_input(operation, params)
             region = region_from_authorization(authorization) or DEFAULT_REGION
             result = handler(params, RequestContext(request_id, region))
             payload = encode_result(operation.output_shape, result)

@@ -1,0 +1,157 @@
+"""`userpools serve` as a real subprocess: banner, restart and kill -9 survival, --help."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from click.testing import CliRunner
+
+from userpools.cli import main
+
+USERPOOLS = Path(sys.executable).with_name("userpools")
+
+
+class Served:
+    def __init__(self, db: Path) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [str(USERPOOLS), "serve", "--port", "0", "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        assert self.process.stdout is not None
+        self.banner: list[str] = []
+        for line in self.process.stdout:
+            self.banner.append(line)
+            if line.startswith("try:"):
+                break
+        match = re.search(r"serving cognito-idp at (http://\S+)", "".join(self.banner))
+        assert match, self.banner
+        self.endpoint_url = match.group(1)
+
+    def client(self) -> Any:
+        return boto3.client(
+            "cognito-idp",
+            endpoint_url=self.endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+            config=Config(retries={"max_attempts": 6, "mode": "standard"}),
+        )
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        self.process.send_signal(sig)
+        self.process.wait(timeout=20)
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Any]:
+    started: list[Served] = []
+
+    def start(db: Path = tmp_path / "serve.db") -> Served:
+        served = Served(db)
+        started.append(served)
+        return served
+
+    yield start
+    for served in started:
+        if served.process.poll() is None:
+            served.kill()
+
+
+def test_serve_prints_endpoint_and_example(serve: Any) -> None:
+    served = serve()
+    text = "".join(served.banner)
+    assert "import boto3" in text and served.endpoint_url in text
+    assert served.client().list_user_pools(MaxResults=10)["UserPools"] == []
+
+
+def test_serve_data_survives_kill_9(serve: Any, tmp_path: Path) -> None:
+    db = tmp_path / "durable.db"
+    first = serve(db)
+    client = first.client()
+    pool_id = client.create_user_pool(PoolName="durable")["UserPool"]["Id"]
+    client.create_group(UserPoolId=pool_id, GroupName="g", Precedence=4)
+    acknowledged = []
+    for i in range(30):
+        client.admin_create_user(UserPoolId=pool_id, Username=f"u{i:02d}", MessageAction="SUPPRESS")
+        client.admin_add_user_to_group(UserPoolId=pool_id, GroupName="g", Username=f"u{i:02d}")
+        acknowledged.append(f"u{i:02d}")
+    first.kill(signal.SIGKILL)
+
+    second = serve(db)
+    client = second.client()
+    assert client.get_group(UserPoolId=pool_id, GroupName="g")["Group"]["Precedence"] == 4
+    paginator = client.get_paginator("list_users_in_group")
+    members = [
+        u["Username"]
+        for page in paginator.paginate(UserPoolId=pool_id, GroupName="g")
+        for u in page["Users"]
+    ]
+    assert members == acknowledged
+
+
+def test_serve_tokens_survive_restart(serve: Any, tmp_path: Path) -> None:
+    db = tmp_path / "tokens.db"
+    first = serve(db)
+    client = first.client()
+    pool_id = client.create_user_pool(PoolName="tokens")["UserPool"]["Id"]
+    client.create_group(UserPoolId=pool_id, GroupName="g")
+    for i in range(5):
+        client.admin_create_user(UserPoolId=pool_id, Username=f"u{i}", MessageAction="SUPPRESS")
+        client.admin_add_user_to_group(UserPoolId=pool_id, GroupName="g", Username=f"u{i}")
+    page = client.list_users_in_group(UserPoolId=pool_id, GroupName="g", Limit=2)
+    first.kill(signal.SIGTERM)
+
+    second = serve(db)
+    rest = second.client().list_users_in_group(
+        UserPoolId=pool_id, GroupName="g", Limit=10, NextToken=page["NextToken"]
+    )
+    assert [u["Username"] for u in rest["Users"]] == ["u2", "u3", "u4"]
+
+
+def test_cli_help_is_complete() -> None:
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help"])
+    assert top.exit_code == 0
+    assert "serve" in top.output and "outbox" in top.output
+    serve_help = runner.invoke(main, ["serve", "--help"])
+    assert serve_help.exit_code == 0
+    for option in ("--host", "--port", "--db", "--sqlite-synchronous", "--log-level"):
+        assert option in serve_help.output
+
+
+def test_cli_outbox_prints_messages(tmp_path: Path) -> None:
+    from userpools.testing import start_server
+
+    db = tmp_path / "outbox.db"
+    servers = start_server(db)
+    server = next(servers)
+    try:
+        client = server.client()
+        pool_id = client.create_user_pool(PoolName="mail")["UserPool"]["Id"]
+        client.admin_create_user(
+            UserPoolId=pool_id,
+            Username="ann",
+            UserAttributes=[{"Name": "email", "Value": "ann@example.com"}],
+            DesiredDeliveryMediums=["EMAIL"],
+        )
+    finally:
+        servers.close()
+    result = CliRunner().invoke(main, ["outbox", "--db", str(db), "--pool", pool_id])
+    assert result.exit_code == 0
+    assert '"destination": "ann@example.com"' in result.output
