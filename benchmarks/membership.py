@@ -20,6 +20,7 @@ its API and measured only at the moto size. Run with the project's venv:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -34,7 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -270,11 +271,11 @@ def seed_moto(endpoint: str, n: int, groups: int, threads: int) -> str:
                 future.result()
 
     names = [group_name(g) for g in range(groups)]
-    run([lambda g=g: create_group(g) for g in [BIG_GROUP, SEQ_GROUP, PAR_GROUP, *names]])
+    run([partial(create_group, g) for g in [BIG_GROUP, SEQ_GROUP, PAR_GROUP, *names]])
     create_user(MULTI_USER, "Multi")
-    run([lambda i=i: create_user(username(i), f"User {i}") for i in range(n)])
-    run([lambda g=g: add(g, MULTI_USER) for g in names])
-    run([lambda i=i: add(BIG_GROUP, username(i)) for i in range(n)])
+    run([partial(create_user, username(i), f"User {i}") for i in range(n)])
+    run([partial(add, g, MULTI_USER) for g in names])
+    run([partial(add, BIG_GROUP, username(i)) for i in range(n)])
     return pool_id
 
 
@@ -314,13 +315,10 @@ def worker(job: Job, barrier: Barrier, results: Queue[WorkerResult | str]) -> No
     first_error: str | None = None
     start = time.perf_counter()
     deadline = start + job.duration
-    calls: Iterator[dict[str, Any]]
+    calls: Iterable[dict[str, Any]]
     if job.kind == "pages":
-        calls = iter(
-            lambda: {"UserPoolId": job.pool_id, "GroupName": job.group, "Limit": PAGE_SIZE},
-            None,
-        )
-        call = client.list_users_in_group
+        page = {"UserPoolId": job.pool_id, "GroupName": job.group, "Limit": PAGE_SIZE}
+        calls, call = itertools.repeat(page), client.list_users_in_group
     else:
         calls = (
             {"UserPoolId": job.pool_id, "GroupName": job.group, "Username": name}
@@ -534,7 +532,7 @@ def bench_userpools(n: int, args: argparse.Namespace, workdir: Path) -> Measurem
     db = workdir / f"userpools-{n}.db"
     log(f"userpools N={n:,}: seeding {db} through the store")
     seed_s, pool_id = timed(lambda: seed_userpools(db, n, args.groups))
-    m = Measurements("userpools", n, args.groups, "store (bulk, before start)", seed_s)
+    m = Measurements("userpools", n, args.groups, "store (bulk)", seed_s)
     log(f"userpools N={n:,}: seeded in {seed_s:.1f} s")
     port = free_port()
     log_file = workdir / f"userpools-{n}.log"
@@ -549,7 +547,7 @@ def bench_moto(n: int, args: argparse.Namespace, workdir: Path) -> Measurements:
         log(f"moto N={n:,}: seeding through the API ({args.clients} threads)")
         seed_s, pool_id = timed(lambda: seed_moto(server.endpoint, n, args.groups, args.clients))
         log(f"moto N={n:,}: seeded in {seed_s:.1f} s")
-        m = Measurements("moto", n, args.groups, "API (boto3, threads)", seed_s)
+        m = Measurements("moto", n, args.groups, "API (boto3)", seed_s)
         measure(m, server, pool_id, args)
     return m
 
@@ -566,6 +564,7 @@ class Row:
 
 
 ROWS = (
+    Row("seeded through", "seed_method", "{}", ""),
     Row("seeding (s)", "seed_s", "{:.1f}", ""),
     Row("full pagination, PageSize 60 (s)", "full_pass_s", "{:.2f}", "lower"),
     Row("  pages", "full_pass_pages", "{:,}", ""),
@@ -600,12 +599,16 @@ def cell(m: Measurements, row: Row) -> str:
     return row.fmt.format(getattr(m, row.attr))
 
 
+def times(value: float) -> str:
+    return f"{value:,.1f}x" if value >= 1 else f"{value:.2f}x"
+
+
 def ratio(ours: Measurements | None, moto: Measurements | None, row: Row) -> str:
     if ours is None or moto is None or not row.better:
         return ""
     a, b = float(getattr(ours, row.attr)), float(getattr(moto, row.attr))
     value = a / b if row.better == "higher" else b / a
-    return f"{value:,.1f}x" if a > 0 and b > 0 else "n/a"
+    return times(value) if a > 0 and b > 0 else "n/a"
 
 
 def table(
@@ -660,9 +663,9 @@ def targets(
             out.append(Target(f"{label} >= {goal:g}x moto's", "not measured", None))
             continue
         theirs = float(getattr(moto, attr))
-        times = float(getattr(small, attr)) / theirs if theirs > 0 else float("inf")
+        factor = float(getattr(small, attr)) / theirs if theirs > 0 else float("inf")
         out.append(
-            Target(f"at N={small.n:,} {label} >= {goal:g}x moto's", f"{times:,.1f}x", times >= goal)
+            Target(f"at N={small.n:,} {label} >= {goal:g}x moto's", times(factor), factor >= goal)
         )
     out.append(
         Target(f"at N={big.n:,} server RSS < 200 MB", f"{big.rss_mb:.0f} MB", big.rss_mb < 200)
@@ -777,10 +780,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"for {args.duration:g} s per throughput figure; medians of {args.repeats} repeats; "
         f"one user in {args.groups} groups."
     )
+    print(
+        "userpools: `userpools serve` with its defaults (access log to a file), seeded through "
+        "its store before it starts."
+    )
     if moto is not None:
+        why = " (seeding it through its API at that size would take too long)"
         print(
-            f"moto is measured at N={moto.n:,} only: seeding it through its API at "
-            f"N={big.n:,} would take too long. userpools is seeded through its store."
+            f"moto: `python -m moto.server`, seeded through its API, measured at N={moto.n:,} "
+            f"only{why if big.n > moto.n else ''}."
         )
     print(
         "ratio = how many times better userpools is than moto at the same N "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -64,11 +65,21 @@ def test_wire_unimplemented_operation_names_it(userpools_server: Any) -> None:
 
 
 def test_wire_oversized_body_is_refused_before_parsing(userpools_server: Any) -> None:
+    """A declared length over the cap is answered before a byte of the body is sent."""
     limit = userpools_server.server.settings.max_body_bytes
-    body = b'{"PoolName": "' + b"x" * limit + b'"}'
-    status, _, payload = post(userpools_server, body, TARGET + "CreateUserPool")
-    assert status == 413
-    assert payload["__type"] == "SerializationException"
+    host, port = userpools_server.endpoint_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.putrequest("POST", "/")
+        connection.putheader("X-Amz-Target", TARGET + "CreateUserPool")
+        connection.putheader("Content-Type", "application/x-amz-json-1.1")
+        connection.putheader("Content-Length", str(limit + 1))
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["__type"] == "SerializationException"
+    finally:
+        connection.close()
 
 
 def test_wire_success_headers_and_epoch_timestamps(userpools_server: Any) -> None:

@@ -23,9 +23,14 @@ _FAMILIES: tuple[Mapping[str, Operation], ...] = (
 )
 
 
+def implemented() -> frozenset[str]:
+    """The names of every operation this server answers."""
+    return frozenset(name for family in _FAMILIES for name in family)
+
+
 def handlers(services: Services) -> dict[str, Handler]:
     """Every implemented operation, bound to the services."""
     return {name: partial(op, services) for family in _FAMILIES for name, op in family.items()}
 
 
-__all__ = ["Services", "handlers"]
+__all__ = ["Services", "handlers", "implemented"]

@@ -1,0 +1,46 @@
+"""Docs stay true: generated pages are fresh, and README's commands exist."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_generator() -> object:
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "tools" / "gen_operations_doc.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_operations_doc_is_fresh() -> None:
+    generator = load_generator()
+    current = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert current == generator.render(), "run: python tools/gen_operations_doc.py"  # type: ignore[attr-defined]
+
+
+def test_readme_commands_are_make_targets() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z-]+):", makefile, flags=re.MULTILINE))
+    for target in re.findall(r"^\s*make ([a-z-]+)", readme, flags=re.MULTILINE):
+        assert target in targets
+    assert "make serve" in readme and "make test" in readme
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().endswith("make test")
+
+
+def test_errors_doc_lists_every_error_class() -> None:
+    from userpools.domain import errors
+
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    codes = {
+        cls.code
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.DomainError)
+    }
+    missing = sorted(code for code in codes if f"`{code}`" not in doc)
+    assert missing == []
