@@ -115,15 +115,15 @@ class UserService:
     # creation ---------------------------------------------------------------------------
 
     def create(self, region: str, pool_id: str, new: NewUser) -> User:
+        password, password_hash = self._hashed_password(region, pool_id, new.temporary_password)
         with self._store.write() as tx:
             pool = require_pool(tx, pool_id, region)
+            policy = self._policy_for(pool, password)
             if new.resend:
-                return self._resend(tx, pool, new)
+                return self._resend(tx, pool, new, password, password_hash, policy)
             username, attrs = self._initial_identity(pool, new)
             attributes.check_writable(pool.settings, (n for n, _ in new.attributes), creating=True)
             attrs = attributes.merge(attrs, new.attributes)
-            policy = PasswordPolicy.from_wire(pool.settings.password_policy)
-            password = self._temporary_password(policy, new.temporary_password)
             now = self._clock()
             user = User(
                 key=0,
@@ -136,7 +136,7 @@ class UserService:
                 mfa_options=(),
                 created_at=now,
                 updated_at=now,
-                password_hash=self._hasher.hash(password),
+                password_hash=password_hash,
                 password_expires_at=now + policy.temporary_password_validity_days * _DAY,
             )
             if tx.find_user(pool, "username_key", user.username_key) is not None:
@@ -150,6 +150,29 @@ class UserService:
             if not new.suppress:
                 self._invite(tx, pool, user, password, new.delivery, now)
             return user
+
+    def _hashed_password(self, region: str, pool_id: str, given: str | None) -> tuple[str, str]:
+        """A password checked against (or generated for) the pool's policy, and its hash.
+
+        Argon2id is deliberately slow, so it runs before the write transaction, never
+        while holding the store's write lock.
+        """
+        with self._store.read() as tx:
+            pool = require_pool(tx, pool_id, region)
+        policy = PasswordPolicy.from_wire(pool.settings.password_policy)
+        if given is None:
+            password = generate_temporary_password(policy)
+        else:
+            check(policy, given)
+            password = given
+        return password, self._hasher.hash(password)
+
+    @staticmethod
+    def _policy_for(pool: UserPool, password: str) -> PasswordPolicy:
+        """The pool's policy, re-checked inside the write (it may have changed meanwhile)."""
+        policy = PasswordPolicy.from_wire(pool.settings.password_policy)
+        check(policy, password)
+        return policy
 
     def _initial_identity(self, pool: UserPool, new: NewUser) -> tuple[str, attributes.Attributes]:
         """The stored username and the attributes every new user starts with."""
@@ -175,22 +198,22 @@ class UserService:
             raise InvalidParameter(messages.USERNAME_NOT_EMAIL_OR_PHONE)
         return sub, tuple(start)
 
-    def _temporary_password(self, policy: PasswordPolicy, given: str | None) -> str:
-        if given is None:
-            return generate_temporary_password(policy)
-        check(policy, given)
-        return given
-
-    def _resend(self, tx: Transaction, pool: UserPool, new: NewUser) -> User:
+    def _resend(
+        self,
+        tx: Transaction,
+        pool: UserPool,
+        new: NewUser,
+        password: str,
+        password_hash: str,
+        policy: PasswordPolicy,
+    ) -> User:
         user = require_user(tx, pool, new.username)
         if user.status is not UserStatus.FORCE_CHANGE_PASSWORD:
             raise UnsupportedUserState(messages.RESEND_NOT_ALLOWED.format(username=user.username))
-        policy = PasswordPolicy.from_wire(pool.settings.password_policy)
-        password = self._temporary_password(policy, new.temporary_password)
         now = self._clock()
         user = dataclasses.replace(
             user,
-            password_hash=self._hasher.hash(password),
+            password_hash=password_hash,
             password_expires_at=now + policy.temporary_password_validity_days * _DAY,
             updated_at=now,
         )
@@ -367,17 +390,15 @@ class UserService:
     def set_password(
         self, region: str, pool_id: str, username: str, password: str, permanent: bool
     ) -> None:
+        _, password_hash = self._hashed_password(region, pool_id, password)
+
         def change(pool: UserPool, user: User) -> User:
-            policy = PasswordPolicy.from_wire(pool.settings.password_policy)
-            check(policy, password)
+            policy = self._policy_for(pool, password)
             now = self._clock()
             status = UserStatus.CONFIRMED if permanent else UserStatus.FORCE_CHANGE_PASSWORD
             expires = None if permanent else now + policy.temporary_password_validity_days * _DAY
             return dataclasses.replace(
-                user,
-                password_hash=self._hasher.hash(password),
-                password_expires_at=expires,
-                status=status,
+                user, password_hash=password_hash, password_expires_at=expires, status=status
             )
 
         self._change(region, pool_id, username, change)
