@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from pathlib import Path
 
 import click
@@ -57,13 +56,12 @@ def serve(host: str, port: int, db: Path | None, sqlite_synchronous: str, log_le
     import uvicorn
 
     from userpools.app import build
+    from userpools.http.listen import listening_socket
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     settings = Settings(host=host, port=port, db_path=db, sqlite_synchronous=sqlite_synchronous)
     server = build(settings)
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = listening_socket(host, port)
     bound_port = sock.getsockname()[1]
     url_host = f"[{host}]" if ":" in host else host
     endpoint = f"http://{url_host}:{bound_port}"

@@ -13,7 +13,6 @@ so that creating many users stays quick.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -60,11 +59,11 @@ def start_server(db_path: Path, *, password_hashing: str = "fast") -> Iterator[R
     import uvicorn
 
     from userpools.app import build
+    from userpools.http.listen import listening_socket
     from userpools.settings import Settings
 
     server = build(Settings(db_path=db_path, password_hashing=password_hashing, access_log=False))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    sock = listening_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     config = uvicorn.Config(server.asgi, log_level="warning", access_log=False, lifespan="off")
     uv = uvicorn.Server(config)
