@@ -254,3 +254,27 @@ def test_admin_list_groups_for_user_by_alias_and_sub(cognito_idp: Any) -> None:
             assert [g["GroupName"] for g in groups["Groups"]] == ["g"]
     finally:
         cognito_idp.delete_user_pool(UserPoolId=pool_id)
+
+
+def test_create_group_caps_groups_per_pool(
+    userpools_server: Any, cognito_idp: Any, user_pool_id: str
+) -> None:
+    """Quota: 10,000 groups per pool, not adjustable ("Quotas in Amazon Cognito").
+
+    The first 9,999 groups are seeded through the store to keep the test quick; the
+    last ones go through the API.
+    """
+    from userpools.domain.models import Group
+
+    store = userpools_server.server.store
+    with store.write() as tx:
+        pool = tx.get_pool(user_pool_id)
+        assert pool is not None
+        for i in range(9_999):
+            tx.insert_group(pool, Group(0, f"seeded{i:05d}", None, None, None, 0.0, 0.0))
+    cognito_idp.create_group(UserPoolId=user_pool_id, GroupName="the-10000th")
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.create_group(UserPoolId=user_pool_id, GroupName="one-too-many")
+    assert error_of(excinfo)[0] == "LimitExceededException"
+    cognito_idp.delete_group(UserPoolId=user_pool_id, GroupName="seeded00000")
+    cognito_idp.create_group(UserPoolId=user_pool_id, GroupName="one-too-many")
