@@ -37,7 +37,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -104,6 +104,12 @@ def memory_mb(pid: int) -> tuple[float, float]:
         if name in ("VmRSS", "VmHWM"):
             values[name] = int(rest.split()[0]) * 1024 / 1e6
     return values["VmRSS"], values["VmHWM"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -288,6 +294,7 @@ class WorkerResult:
     errors: int
     retries: int
     elapsed: float
+    cpu_s: float
     first_error: str | None
 
 
@@ -310,11 +317,13 @@ def worker(job: Job, barrier: Barrier, results: Queue[WorkerResult | str]) -> No
         barrier.abort()
         results.put(f"worker start failed: {exc!r}")
         return
-    barrier.wait(timeout=300)
+    try:
+        barrier.wait(timeout=300)
+    except threading.BrokenBarrierError:
+        results.put("another worker failed to start")
+        return
     count = errors = retries = 0
     first_error: str | None = None
-    start = time.perf_counter()
-    deadline = start + job.duration
     calls: Iterable[dict[str, Any]]
     if job.kind == "pages":
         page = {"UserPoolId": job.pool_id, "GroupName": job.group, "Limit": PAGE_SIZE}
@@ -325,6 +334,9 @@ def worker(job: Job, barrier: Barrier, results: Queue[WorkerResult | str]) -> No
             for name in job.usernames
         )
         call = client.admin_add_user_to_group
+    cpu = time.process_time()
+    start = time.perf_counter()
+    deadline = start + job.duration
     for params in calls:
         if time.perf_counter() >= deadline:
             break
@@ -334,7 +346,9 @@ def worker(job: Job, barrier: Barrier, results: Queue[WorkerResult | str]) -> No
         except Exception as exc:
             errors += 1
             first_error = first_error or repr(exc)
-    results.put(WorkerResult(count, errors, retries, time.perf_counter() - start, first_error))
+    elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    results.put(WorkerResult(count, errors, retries, elapsed, cpu, first_error))
 
 
 @dataclass
@@ -343,20 +357,26 @@ class Concurrent:
     count: int
     errors: int
     retries: int
+    server_cpu_ms: float  # server CPU time per successful call
+    client_cpu_ms: float  # client CPU time per successful call (all client processes)
     first_error: str | None
 
 
-def concurrently(jobs: list[Job]) -> Concurrent:
+def concurrently(jobs: list[Job], server_pid: int) -> Concurrent:
     """Run one process per job (spawned, each with its own boto3 client)."""
     ctx = mp.get_context("spawn")
-    barrier = ctx.Barrier(len(jobs))
+    barrier = ctx.Barrier(len(jobs) + 1)  # the workers and this process
     results: Queue[WorkerResult | str] = ctx.Queue()
     processes = [ctx.Process(target=worker, args=(job, barrier, results)) for job in jobs]
     try:
         for p in processes:
             p.start()
+        with suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=300)
+        server_cpu = cpu_seconds(server_pid)
         timeout = 300 + max(job.duration for job in jobs)
         collected = [results.get(timeout=timeout) for _ in processes]
+        server_cpu = cpu_seconds(server_pid) - server_cpu
         for p in processes:
             p.join(timeout=30)
     finally:
@@ -371,11 +391,14 @@ def concurrently(jobs: list[Job]) -> Concurrent:
     count = sum(r.count for r in done)
     elapsed = max(r.elapsed for r in done)
     errors = [r.first_error for r in done if r.first_error]
+    per_call = 1000 / count if count else 0.0
     return Concurrent(
         per_second=count / elapsed if elapsed > 0 else 0.0,
         count=count,
         errors=sum(r.errors for r in done),
         retries=sum(r.retries for r in done),
+        server_cpu_ms=server_cpu * per_call,
+        client_cpu_ms=sum(r.cpu_s for r in done) * per_call,
         first_error=errors[0] if errors else None,
     )
 
@@ -406,13 +429,18 @@ class Measurements:
     pages_count: int = 0
     pages_errors: int = 0
     pages_retries: int = 0
+    pages_server_cpu_ms: float = 0.0
+    pages_client_cpu_ms: float = 0.0
     adds_seq_per_s: float = 0.0
     adds_seq_count: int = 0
     adds_seq_errors: int = 0
+    adds_seq_server_cpu_ms: float = 0.0
     adds_par_per_s: float = 0.0
     adds_par_count: int = 0
     adds_par_errors: int = 0
     adds_par_retries: int = 0
+    adds_par_server_cpu_ms: float = 0.0
+    adds_par_client_cpu_ms: float = 0.0
     rss_mb: float = 0.0
     peak_rss_mb: float = 0.0
     first_errors: list[str] = field(default_factory=list)
@@ -489,9 +517,10 @@ def measure(m: Measurements, server: Server, pool_id: str, args: argparse.Namesp
     # First pages under concurrent client processes.
     log(f"  {server.name} N={m.n:,}: first pages, {args.clients} clients, {args.duration:g} s")
     job = Job("pages", server.endpoint, pool_id, BIG_GROUP, args.duration)
-    result = concurrently([job] * args.clients)
+    result = concurrently([job] * args.clients, server.pid)
     m.pages_per_s, m.pages_count = result.per_second, result.count
     m.pages_errors, m.pages_retries = result.errors, result.retries
+    m.pages_server_cpu_ms, m.pages_client_cpu_ms = result.server_cpu_ms, result.client_cpu_ms
     if result.first_error:
         m.first_errors.append(f"first pages: {result.first_error}")
 
@@ -499,6 +528,7 @@ def measure(m: Measurements, server: Server, pool_id: str, args: argparse.Namesp
     log(f"  {server.name} N={m.n:,}: AdminAddUserToGroup, sequential, {args.duration:g} s")
     names = [username(i) for i in range(m.n)]
     count = errors = 0
+    server_cpu = cpu_seconds(server.pid)
     start = time.perf_counter()
     deadline = start + args.duration
     for name in names:
@@ -513,15 +543,17 @@ def measure(m: Measurements, server: Server, pool_id: str, args: argparse.Namesp
             errors += 1
     m.adds_seq_per_s = count / (time.perf_counter() - start)
     m.adds_seq_count, m.adds_seq_errors = count, errors
+    m.adds_seq_server_cpu_ms = (cpu_seconds(server.pid) - server_cpu) * 1000 / max(count, 1)
 
     log(f"  {server.name} N={m.n:,}: AdminAddUserToGroup, {args.clients} clients")
     jobs = [
         Job("adds", server.endpoint, pool_id, PAR_GROUP, args.duration, names[i :: args.clients])
         for i in range(args.clients)
     ]
-    result = concurrently(jobs)
+    result = concurrently(jobs, server.pid)
     m.adds_par_per_s, m.adds_par_count = result.per_second, result.count
     m.adds_par_errors, m.adds_par_retries = result.errors, result.retries
+    m.adds_par_server_cpu_ms, m.adds_par_client_cpu_ms = result.server_cpu_ms, result.client_cpu_ms
     if result.first_error:
         m.first_errors.append(f"concurrent adds: {result.first_error}")
 
@@ -577,10 +609,15 @@ ROWS = (
     Row("  pages / groups", "groups_paging", "{}", ""),
     Row("first pages, concurrent clients (req/s)", "pages_per_s", "{:,.0f}", "higher"),
     Row("  errors / retries", "pages_failures", "{}", ""),
+    Row("  server CPU per request (ms)", "pages_server_cpu_ms", "{:.2f}", "lower"),
+    Row("  client CPU per request (ms, all clients)", "pages_client_cpu_ms", "{:.2f}", ""),
     Row("AdminAddUserToGroup, sequential (adds/s)", "adds_seq_per_s", "{:,.0f}", "higher"),
     Row("  adds / errors", "adds_seq", "{}", ""),
+    Row("  server CPU per add (ms)", "adds_seq_server_cpu_ms", "{:.2f}", "lower"),
     Row("AdminAddUserToGroup, concurrent clients (adds/s)", "adds_par_per_s", "{:,.0f}", "higher"),
     Row("  adds / errors / retries", "adds_par", "{}", ""),
+    Row("  server CPU per add (ms)", "adds_par_server_cpu_ms", "{:.2f}", "lower"),
+    Row("  client CPU per add (ms, all clients)", "adds_par_client_cpu_ms", "{:.2f}", ""),
     Row("server RSS after the run (MB)", "rss_mb", "{:.0f}", "lower"),
     Row("server peak RSS (MB)", "peak_rss_mb", "{:.0f}", "lower"),
 )
@@ -756,6 +793,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="userpools-bench-"))
     log(f"working directory: {workdir}")
     started = datetime.now(UTC)
+    load_before = os.getloadavg()
     try:
         big = bench_userpools(args.n, args, workdir)
         small = bench_userpools(args.moto_n, args, workdir) if args.moto_n != args.n else big
@@ -772,6 +810,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if moto is not None:
         columns.append((f"moto N={moto.n:,}", moto))
     checks = targets(big, small, moto)
+    load_after = os.getloadavg()
 
     print()
     print(
@@ -793,6 +832,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         "ratio = how many times better userpools is than moto at the same N "
         "(rates: userpools/moto; times and memory: moto/userpools)."
+    )
+    print(
+        "load average (1/5/15 min) at start: {:.2f} {:.2f} {:.2f}; at end: {:.2f} {:.2f} {:.2f} "
+        "(other work on the machine skews every figure).".format(*load_before, *load_after)
     )
     if args.quick:
         print("--quick: small sizes, not the reported figures.")
@@ -816,6 +859,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "started": started.isoformat(),
         "arguments": vars(args),
         "environment": environment(),
+        "load_average": {"start": load_before, "end": load_after},
         "measurements": [asdict(m) for _, m in columns],
         "targets": [asdict(t) for t in checks],
     }

@@ -59,6 +59,10 @@ class Cursors:
             raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
         except (binascii.Error, ValueError):
             raise InvalidParameter(INVALID_TOKEN) from None
+        # Only the one canonical spelling is a token: the decoder would also accept
+        # altered trailing bits and extra padding.
+        if base64.b64encode(raw).decode("ascii").rstrip("=") != token:
+            raise InvalidParameter(INVALID_TOKEN)
         if not raw.startswith(_VERSION):
             raise InvalidParameter(INVALID_TOKEN)
         payload = self._sealer.open(raw[1:], _context(operation, scope))

@@ -1,6 +1,7 @@
 -- 0001: pools, users, groups, memberships, the outbox and server secrets.
 -- Surrogate integer ids everywhere, so a group or user re-created under the same name
 -- starts empty and old pagination tokens (bound to the surrogate id) stop working.
+-- AUTOINCREMENT: SQLite would otherwise reuse the id of the newest row once it is deleted.
 -- Text columns that are sort keys compare as binary UTF-8 (code point order).
 
 CREATE TABLE server_secrets (
@@ -10,7 +11,7 @@ CREATE TABLE server_secrets (
 );
 
 CREATE TABLE user_pools (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     pool_id     TEXT NOT NULL UNIQUE,
     region      TEXT NOT NULL,
     name        TEXT NOT NULL,
@@ -22,7 +23,7 @@ CREATE TABLE user_pools (
 CREATE INDEX user_pools_by_region ON user_pools (region, pool_id);
 
 CREATE TABLE users (
-    id                  INTEGER PRIMARY KEY,
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     pool                INTEGER NOT NULL REFERENCES user_pools (id) ON DELETE CASCADE,
     username            TEXT NOT NULL,
     username_key        TEXT NOT NULL,  -- folded when the pool is case-insensitive
@@ -65,7 +66,7 @@ CREATE INDEX users_by_enabled ON users (pool, enabled, username_key);
 CREATE INDEX users_by_username ON users (pool, username, username_key);
 
 CREATE TABLE groups (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     pool        INTEGER NOT NULL REFERENCES user_pools (id) ON DELETE CASCADE,
     name        TEXT NOT NULL,
     description TEXT,
