@@ -834,6 +834,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(rates: userpools/moto; times and memory: moto/userpools)."
     )
     print(
+        "clients and server share the CPUs: client CPU per request is shown so that "
+        "client-bound throughput figures can be told apart from server-bound ones."
+    )
+    print(
         "load average (1/5/15 min) at start: {:.2f} {:.2f} {:.2f}; at end: {:.2f} {:.2f} {:.2f} "
         "(other work on the machine skews every figure).".format(*load_before, *load_after)
     )

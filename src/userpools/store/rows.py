@@ -7,6 +7,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+import orjson
+
 from userpools.domain.models import CustomAttribute, PoolSettings, User, UserStatus
 
 _R = TypeVar("_R")
@@ -27,7 +29,7 @@ def dumps_pairs(pairs: Sequence[tuple[str, str]]) -> str:
 def loads_pairs(text: str | None) -> tuple[tuple[str, str], ...]:
     if not text:
         return ()
-    return tuple((str(a), str(b)) for a, b in json.loads(text))
+    return tuple(map(tuple, orjson.loads(text)))  # type: ignore[arg-type]
 
 
 def user_from_row(row: Sequence[Any]) -> User:
