@@ -29,7 +29,7 @@ def dumps_pairs(pairs: Sequence[tuple[str, str]]) -> str:
 def loads_pairs(text: str | None) -> tuple[tuple[str, str], ...]:
     if not text:
         return ()
-    return tuple(map(tuple, orjson.loads(text)))  # type: ignore[arg-type]
+    return tuple(map(tuple, orjson.loads(text)))
 
 
 def user_from_row(row: Sequence[Any]) -> User:
