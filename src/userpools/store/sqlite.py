@@ -13,12 +13,13 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from userpools.domain.models import Group, Message, PoolSettings, User, UserPool
 from userpools.domain.store import (
     LookupField,
     Position,
+    QueryField,
     SignInKeys,
     UserQuery,
 )
@@ -45,18 +46,8 @@ _INDEXED_ATTRIBUTES = (
 _LOOKUP_COLUMNS: frozenset[str] = frozenset(
     {"username_key", "sub", "login_email", "login_phone", "login_preferred"}
 )
-_QUERY_COLUMNS: dict[str, str] = {
-    "username": "username",
-    "email": "email",
-    "phone_number": "phone_number",
-    "name": "name",
-    "given_name": "given_name",
-    "family_name": "family_name",
-    "preferred_username": "preferred_username",
-    "user_status": "user_status",
-    "enabled": "enabled",
-    "sub": "sub",
-}
+#: Columns a ListUsers query may name (the contract's ``QueryField``), for safe SQL text.
+_QUERY_COLUMNS: frozenset[str] = frozenset(get_args(QueryField))
 
 
 def _user(row: Sequence[Any]) -> User:
@@ -245,7 +236,9 @@ class SQLiteTransaction:
         params: list[Any] = [pool.key]
         order = "username_key"
         if query is not None:
-            column = _QUERY_COLUMNS[query.field]
+            column = query.field
+            if column not in _QUERY_COLUMNS:
+                raise ValueError(column)
             if query.prefix:
                 where.append(f"{column} >= ?")
                 params.append(query.value)
