@@ -477,3 +477,23 @@ def test_list_users_attributes_to_get(cognito_idp: Any, user_pool_id: str) -> No
     seed_directory(cognito_idp, user_pool_id)
     users = cognito_idp.list_users(UserPoolId=user_pool_id, AttributesToGet=["email"])["Users"]
     assert all([a["Name"] for a in u["Attributes"]] == ["email"] for u in users)
+
+
+def test_admin_update_user_attributes_email_of_another_user(
+    cognito_idp: Any, make_pool: Any
+) -> None:
+    pool_id = make_pool(UsernameAttributes=["email"])
+    for email in ("ann@example.com", "bob@example.com"):
+        cognito_idp.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS")
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.admin_update_user_attributes(
+            UserPoolId=pool_id,
+            Username="bob@example.com",
+            UserAttributes=[{"Name": "email", "Value": "ann@example.com"}],
+        )
+    assert error_of(excinfo) == (
+        "AliasExistsException",
+        "An account with the given email already exists.",
+    )
+    got = cognito_idp.admin_get_user(UserPoolId=pool_id, Username="bob@example.com")
+    assert attrs(got, "UserAttributes")["email"] == "bob@example.com"

@@ -268,8 +268,10 @@ class UserService:
             if other is None or (owner is not None and other.key == owner.key):
                 continue
             if pool.settings.username_attributes:
+                # A new user's sign-in name is taken; an update would take another's alias.
                 attribute = "email" if column == "login_email" else "phone_number"
-                raise UsernameExists(messages.USERNAME_ATTRIBUTE_EXISTS.format(attribute=attribute))
+                message = messages.USERNAME_ATTRIBUTE_EXISTS.format(attribute=attribute)
+                raise UsernameExists(message) if owner is None else AliasExists(message)
             if not force or column == "login_preferred":
                 raise AliasExists(messages.ALIAS_EXISTS)
             flag = "email_verified" if column == "login_email" else "phone_number_verified"
