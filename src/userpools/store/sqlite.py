@@ -454,7 +454,7 @@ class SQLiteStore:
         try:
             yield SQLiteTransaction(conn)
         finally:
-            conn.execute("COMMIT")
+            conn.execute("ROLLBACK")  # a read changed nothing; end the snapshot
 
     @contextmanager
     def write(self) -> Iterator[SQLiteTransaction]:
@@ -463,10 +463,11 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield SQLiteTransaction(conn)
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # also when COMMIT itself failed
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._connections_lock:
