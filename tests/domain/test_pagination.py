@@ -54,7 +54,7 @@ def test_cursor_from_another_secret_is_refused() -> None:
 
 @pytest.mark.parametrize("garbage", ["x", "!!!!", "AAAA", "=" * 8, "é", "AQ" * 40])
 def test_cursor_garbage_is_invalid_parameter(garbage: str) -> None:
-    with pytest.raises(InvalidParameter, match="Invalid pagination token."):
+    with pytest.raises(InvalidParameter, match=r"Invalid pagination token\."):
         CURSORS.decode("ListGroups", SCOPE, garbage)
 
 
