@@ -65,7 +65,10 @@ def start_server(db_path: Path, *, password_hashing: str = "fast") -> Iterator[R
     server = build(Settings(db_path=db_path, password_hashing=password_hashing, access_log=False))
     sock = listening_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(server.asgi, log_level="warning", access_log=False, lifespan="off")
+    # loop="asyncio": uvloop would replace the event-loop policy of the whole test process.
+    config = uvicorn.Config(
+        server.asgi, log_level="warning", access_log=False, lifespan="off", loop="asyncio"
+    )
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
