@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 from pathlib import Path
@@ -31,7 +32,13 @@ _DB_HELP = (
 
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to bind.")
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to bind; 0 picks a free one (the banner prints it).",
+)
 @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), help=_DB_HELP)
 @click.option(
     "--sqlite-synchronous",
@@ -52,6 +59,9 @@ def serve(host: str, port: int, db: Path | None, sqlite_synchronous: str, log_le
 
     Migrations are applied at start. Stop with Ctrl-C; data is kept in the database
     file and survives restarts.
+
+    This release does not verify request signatures: anyone who can reach the port can
+    administer every pool. Keep it on a loopback address.
     """
     import uvicorn
 
@@ -67,6 +77,12 @@ def serve(host: str, port: int, db: Path | None, sqlite_synchronous: str, log_le
     endpoint = f"http://{url_host}:{bound_port}"
     click.echo(f"userpools {__version__} serving cognito-idp at {endpoint}")
     click.echo(f"database: {settings.database_path}")
+    if not _is_loopback(host):
+        click.echo(
+            f"warning: listening on {host} without signature checks; anyone who can reach "
+            "this port can administer every pool",
+            err=True,
+        )
     click.echo(
         "try: python -c \"import boto3; c = boto3.client('cognito-idp', "
         f"endpoint_url='{endpoint}', region_name='us-east-1', aws_access_key_id='x', "
@@ -79,6 +95,13 @@ def serve(host: str, port: int, db: Path | None, sqlite_synchronous: str, log_le
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         server.close()
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 @main.command()
