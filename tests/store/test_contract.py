@@ -1,0 +1,1492 @@
+"""The store contract: what every ``Store`` backend must do, checked through the protocol.
+
+Everything here goes through ``store.read()`` / ``store.write()`` and the ``Transaction``
+methods of ``userpools.domain.store``; nothing looks at tables, SQL or driver types. A new
+backend joins by adding its name to ``BACKENDS`` and a branch to ``_open``.
+
+Two things the suite asks of a backend beyond the protocol's text, because the domain
+relies on them:
+
+- ``write()`` transactions are serialisable: the domain checks, then acts (group limits,
+  alias claims), so a read-modify-write inside ``write()`` must never lose an update;
+- each test gets a fresh, empty database, and every store opened by ``open_store`` within
+  one test sees that same database.
+
+Sort keys compare by Unicode code point (Python's ``sorted`` on ``str``); see
+reliability.md §3.4 for why listings are keyset scans anchored on values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from userpools.domain.models import (
+    CustomAttribute,
+    Group,
+    Message,
+    PoolSettings,
+    User,
+    UserPool,
+    UserStatus,
+)
+from userpools.domain.store import (
+    Conflict,
+    LookupField,
+    Position,
+    QueryField,
+    SignInKeys,
+    Store,
+    Transaction,
+    UserQuery,
+)
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+# backends --------------------------------------------------------------------------------
+
+#: Every backend the contract runs against.
+BACKENDS = ("sqlite",)
+
+
+def _open(backend: str, tmp_path: Path) -> Store:
+    """A new store instance on this test's database (the same database on every call)."""
+    if backend == "sqlite":
+        from userpools.store.sqlite import SQLiteStore
+
+        return SQLiteStore(tmp_path / "x.db")
+    raise ValueError(f"unknown store backend {backend!r}")
+
+
+@pytest.fixture(params=BACKENDS)
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
+    """Opens store instances on one fresh database; all are closed at teardown."""
+    opened: list[Store] = []
+
+    def open_another() -> Store:
+        opened.append(_open(request.param, tmp_path))
+        return opened[-1]
+
+    yield open_another
+    for store in reversed(opened):
+        store.close()
+
+
+@pytest.fixture
+def store(open_store: Callable[[], Store]) -> Store:
+    return open_store()
+
+
+# records ---------------------------------------------------------------------------------
+
+REGION = "us-east-1"
+OTHER_REGION = "eu-west-1"
+NOW = 1_717_171_717.123456
+LATER = NOW + 60.5
+POOL_A = "us-east-1_PoolAAAA"
+POOL_B = "us-east-1_PoolBBBB"
+
+
+def add_pool(
+    tx: Transaction,
+    pool_id: str = POOL_A,
+    *,
+    region: str = REGION,
+    name: str = "pool",
+    pool_settings: PoolSettings | None = None,
+    document: dict[str, Any] | None = None,
+) -> UserPool:
+    return tx.insert_pool(
+        pool_id,
+        region,
+        name,
+        pool_settings or PoolSettings(),
+        {} if document is None else document,
+        NOW,
+    )
+
+
+def make_user(username: str, **overrides: Any) -> User:
+    user = User(
+        key=0,
+        username=username,
+        username_key=username,
+        sub=f"sub-{username}",
+        status=UserStatus.CONFIRMED,
+        enabled=True,
+        attributes=(),
+        mfa_options=(),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return dataclasses.replace(user, **overrides)
+
+
+def add_user(
+    tx: Transaction,
+    pool: UserPool,
+    username: str,
+    keys: SignInKeys | None = None,
+    **overrides: Any,
+) -> User:
+    return tx.insert_user(pool, make_user(username, **overrides), keys or SignInKeys())
+
+
+def make_group(name: str, **overrides: Any) -> Group:
+    group = Group(
+        key=0,
+        name=name,
+        description=None,
+        role_arn=None,
+        precedence=None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return dataclasses.replace(group, **overrides)
+
+
+def add_group(tx: Transaction, pool: UserPool, name: str, **overrides: Any) -> Group:
+    return tx.insert_group(pool, make_group(name, **overrides))
+
+
+def make_message(pool_id: str, username: str, body: str, **overrides: Any) -> Message:
+    message = Message(
+        pool_id=pool_id,
+        username=username,
+        medium="EMAIL",
+        destination=f"{username}@example.com",
+        subject="Your temporary password",
+        body=body,
+        created_at=NOW,
+    )
+    return dataclasses.replace(message, **overrides)
+
+
+def user_keys(users: Sequence[User]) -> list[str]:
+    return [u.username_key for u in users]
+
+
+def group_names(groups: Sequence[Group]) -> list[str]:
+    return [g.name for g in groups]
+
+
+def collect_pages(
+    fetch: Callable[[P | None], list[T]], position: Callable[[T], P], limit: int
+) -> list[T]:
+    """Walk a keyset listing from the start; no page may exceed ``limit``."""
+    items: list[T] = []
+    after: P | None = None
+    for _ in range(10_000):
+        page = fetch(after)
+        assert len(page) <= limit
+        items.extend(page)
+        if len(page) < limit:
+            return items
+        after = position(page[-1])
+    raise AssertionError("the listing never ended")
+
+
+def all_users(tx: Transaction, pool: UserPool, query: UserQuery | None, limit: int) -> list[User]:
+    """Every user ``query`` matches, page by page, with positions as the domain builds them:
+    ``(username_key,)``, or ``(value, username_key)`` for a prefix query."""
+
+    def position(user: User) -> Position:
+        if query is not None and query.prefix:
+            return (_value_of(user, query.field) or "", user.username_key)
+        return (user.username_key,)
+
+    return collect_pages(lambda after: tx.list_users(pool, query, after, limit), position, limit)
+
+
+def run_in_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` on another thread (another connection) and wait for it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result(timeout=60)
+
+
+#: Keys whose code-point order differs from naive orders: upper before lower case,
+#: precomposed and combining accents, BMP characters above the surrogate gap (which UTF-16
+#: order would put after astral ones), astral characters, prefixes of each other.
+UNICODE_KEYS = (
+    "alice",
+    "Bob",
+    "a",
+    "ab",
+    "a-b",
+    "007",
+    "émile",
+    "e\u0301mile",
+    "Ωmega",
+    "日本",
+    "\ud7ff",
+    "\ue000",
+    "\uffff",
+    "\U00010000",
+    "😀",
+    "\U0010ffff",
+    "z\U0010ffff",
+)
+
+
+# pools -----------------------------------------------------------------------------------
+
+
+def test_insert_pool_get_round_trips_settings_and_document(store: Store) -> None:
+    pool_settings = PoolSettings(
+        username_attributes=("email", "phone_number"),
+        alias_attributes=(),
+        case_sensitive=False,
+        deletion_protection=True,
+        custom_attributes=(CustomAttribute("custom:tier"), CustomAttribute("dev:ключ", False)),
+        required_attributes=("email", "name"),
+        password_policy={"MinimumLength": 12, "RequireSymbols": True, "Validity": 7},
+        invite_message="Bonjour {username}, code {####} 🎉",
+        invite_subject="Añadido a 池",
+        invite_sms="短信 {####}",
+    )
+    document = {
+        "PoolName": "Ünïcödé 池 🐍",
+        "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireNumbers": False}},
+        "SchemaAttributes": [{"Name": "email", "Required": True}, {"Name": "custom:ö"}],
+        "EstimatedNumberOfUsers": 0,
+        "Ratio": 0.1,
+        "Nothing": None,
+        "Escapes": 'quote " backslash \\ tab \t line separator \u2028 astral \U0010ffff',
+        "": "empty key",
+    }
+    with store.write() as tx:
+        inserted = tx.insert_pool(POOL_A, REGION, "Ünïcödé 池 🐍", pool_settings, document, NOW)
+    assert (inserted.id, inserted.region, inserted.name) == (POOL_A, REGION, "Ünïcödé 池 🐍")
+    with store.read() as tx:
+        got = tx.get_pool(POOL_A)
+    assert got == inserted
+    assert got.settings == pool_settings
+    assert got.document == document
+    assert (got.created_at, got.updated_at) == (NOW, NOW)
+
+
+def test_get_pool_unknown_id_is_none(store: Store) -> None:
+    with store.write() as tx:
+        add_pool(tx, POOL_A)
+    with store.read() as tx:
+        assert tx.get_pool(POOL_B) is None
+
+
+def test_insert_pool_duplicate_id_conflicts(store: Store) -> None:
+    with store.write() as tx:
+        add_pool(tx, POOL_A)
+    with pytest.raises(Conflict) as caught, store.write() as tx:
+        add_pool(tx, POOL_A, region=OTHER_REGION, name="again")
+    assert caught.value.constraint == "pool_id"
+
+
+def test_update_pool_round_trips(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx, document={"PoolName": "pool"})
+    updated = dataclasses.replace(
+        pool,
+        name="renamed ✓",
+        settings=PoolSettings(case_sensitive=False, invite_message="Hé {####}"),
+        document={"PoolName": "renamed ✓", "MfaConfiguration": "OPTIONAL"},
+        updated_at=LATER,
+    )
+    with store.write() as tx:
+        tx.update_pool(updated)
+    with store.read() as tx:
+        got = tx.get_pool(POOL_A)
+    assert got == updated
+    assert (got.key, got.created_at, got.region) == (pool.key, NOW, REGION)
+
+
+def test_list_pools_filters_by_region_in_id_order(store: Store) -> None:
+    here = ["us-east-1_b", "us-east-1_A", "us-east-1_a", "us-east-1_Z9"]
+    with store.write() as tx:
+        for i, pool_id in enumerate(here):
+            add_pool(tx, pool_id)
+            add_pool(tx, f"eu-west-1_{i}", region=OTHER_REGION)
+    with store.read() as tx:
+        listed = tx.list_pools(REGION, None, 100)
+        elsewhere = tx.list_pools(OTHER_REGION, None, 100)
+        nowhere = tx.list_pools("ap-south-1", None, 100)
+    assert [p.id for p in listed] == sorted(here)
+    assert all(p.region == REGION for p in listed)
+    assert [p.id for p in elsewhere] == [f"eu-west-1_{i}" for i in range(4)]
+    assert nowhere == []
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 7])
+def test_list_pools_pages_with_after_and_limit(store: Store, limit: int) -> None:
+    ids = [f"us-east-1_P{i:02}" for i in range(7)]
+    with store.write() as tx:
+        for pool_id in reversed(ids):
+            add_pool(tx, pool_id)
+    with store.read() as tx:
+        listed = collect_pages(
+            lambda after: tx.list_pools(REGION, after, limit), lambda p: p.id, limit
+        )
+        # The anchor is a value: an id that no longer (or never) existed still works.
+        after_gap = tx.list_pools(REGION, "us-east-1_P02x", 100)
+        after_last = tx.list_pools(REGION, ids[-1], 100)
+    assert [p.id for p in listed] == ids
+    assert [p.id for p in after_gap] == ids[3:]
+    assert after_last == []
+
+
+def test_delete_pool_cascades_users_groups_and_memberships(store: Store) -> None:
+    with store.write() as tx:
+        pools = [add_pool(tx, POOL_A), add_pool(tx, POOL_B)]
+        for pool in pools:
+            users = [add_user(tx, pool, name) for name in ("ann", "bob")]
+            groups = [add_group(tx, pool, name) for name in ("admins", "staff")]
+            for group in groups:
+                for user in users:
+                    tx.add_member(pool, group, user)
+    doomed, kept = pools
+    with store.read() as tx:
+        ann = tx.find_user(doomed, "username_key", "ann")
+        admins = tx.get_group(doomed, "admins")
+    assert ann is not None and admins is not None
+    with store.write() as tx:
+        tx.delete_pool(doomed)
+    with store.read() as tx:
+        assert tx.get_pool(POOL_A) is None
+        assert tx.count_users(doomed) == 0
+        assert tx.count_groups(doomed) == 0
+        assert tx.find_user(doomed, "username_key", "ann") is None
+        assert tx.get_group(doomed, "admins") is None
+        assert tx.list_members(doomed, admins, None, 10) == []
+        assert tx.list_groups_of(doomed, ann, None, 10) == []
+        assert tx.count_groups_of(doomed, ann) == 0
+        assert not tx.is_member(doomed, admins, ann)
+        assert tx.list_users(doomed, None, None, 10) == []
+        # The other pool is untouched.
+        assert tx.get_pool(POOL_B) == kept
+        assert tx.count_users(kept) == 2
+        assert tx.count_groups(kept) == 2
+        kept_admins = tx.get_group(kept, "admins")
+        assert kept_admins is not None
+        assert user_keys(tx.list_members(kept, kept_admins, None, 10)) == ["ann", "bob"]
+
+
+def test_count_users_counts_only_that_pool(store: Store) -> None:
+    with store.write() as tx:
+        a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        assert tx.count_users(a) == 0
+        users = [add_user(tx, a, f"u{i}") for i in range(3)]
+        add_user(tx, b, "u0")
+    with store.write() as tx:
+        tx.delete_user(a, users[0])
+    with store.read() as tx:
+        assert (tx.count_users(a), tx.count_users(b)) == (2, 1)
+
+
+# users -----------------------------------------------------------------------------------
+
+LOOKUP_VALUES: dict[LookupField, str] = {
+    "username_key": "straße",
+    "sub": "5f0c1e9a-Ω-sub",
+    "login_email": "ünï@exämple.com",
+    "login_phone": "+4915112345678",
+    "login_preferred": "straße-π",
+}
+
+
+@pytest.mark.parametrize("field", list(LOOKUP_VALUES))
+def test_find_user_by_each_lookup_field(store: Store, field: LookupField) -> None:
+    keys = SignInKeys(
+        email=LOOKUP_VALUES["login_email"],
+        phone=LOOKUP_VALUES["login_phone"],
+        preferred=LOOKUP_VALUES["login_preferred"],
+    )
+    with store.write() as tx:
+        pool = add_pool(tx)
+        add_user(tx, pool, "decoy", SignInKeys("decoy@example.com", "+1555", "decoy"))
+        user = add_user(
+            tx,
+            pool,
+            "Straße",
+            keys,
+            username_key=LOOKUP_VALUES["username_key"],
+            sub=LOOKUP_VALUES["sub"],
+            attributes=(("email", "ünï@exämple.com"), ("preferred_username", "straße-π")),
+        )
+    assert user.key != 0
+    with store.read() as tx:
+        assert tx.find_user(pool, field, LOOKUP_VALUES[field]) == user
+        assert tx.find_user(pool, field, "nobody") is None
+        if (shouted := LOOKUP_VALUES[field].upper()) != LOOKUP_VALUES[field]:
+            assert tx.find_user(pool, field, shouted) is None  # lookups are exact
+
+
+@pytest.mark.parametrize("field", list(LOOKUP_VALUES))
+def test_find_user_is_scoped_to_its_pool(store: Store, field: LookupField) -> None:
+    keys = SignInKeys(
+        email=LOOKUP_VALUES["login_email"],
+        phone=LOOKUP_VALUES["login_phone"],
+        preferred=LOOKUP_VALUES["login_preferred"],
+    )
+    with store.write() as tx:
+        a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        add_user(tx, a, "x", keys, username_key="straße", sub=LOOKUP_VALUES["sub"])
+    with store.read() as tx:
+        assert tx.find_user(b, field, LOOKUP_VALUES[field]) is None
+
+
+#: For each constraint, how a second user collides with the first one.
+FIRST_KEYS = SignInKeys(email="first@example.com", phone="+15550001", preferred="first")
+SECOND_KEYS = SignInKeys(email="second@example.com", phone="+15550002", preferred="second")
+COLLISIONS: dict[str, tuple[dict[str, Any], SignInKeys]] = {
+    "username": ({"username_key": "first"}, SECOND_KEYS),
+    "sub": ({"sub": "sub-first"}, SECOND_KEYS),
+    "login_email": ({}, dataclasses.replace(SECOND_KEYS, email="first@example.com")),
+    "login_phone": ({}, dataclasses.replace(SECOND_KEYS, phone="+15550001")),
+    "login_preferred": ({}, dataclasses.replace(SECOND_KEYS, preferred="first")),
+}
+
+
+@pytest.mark.parametrize("constraint", list(COLLISIONS))
+def test_insert_user_duplicate_conflicts(store: Store, constraint: str) -> None:
+    overrides, keys = COLLISIONS[constraint]
+    with store.write() as tx:
+        pool = add_pool(tx)
+        first = add_user(tx, pool, "first", FIRST_KEYS)
+    with pytest.raises(Conflict) as caught, store.write() as tx:
+        add_user(tx, pool, "FIRST" if constraint == "username" else "second", keys, **overrides)
+    assert caught.value.constraint == constraint
+    with store.read() as tx:
+        assert tx.count_users(pool) == 1
+        assert tx.find_user(pool, "username_key", "first") == first
+
+
+@pytest.mark.parametrize("constraint", list(COLLISIONS))
+def test_insert_user_same_values_in_another_pool_do_not_conflict(
+    store: Store, constraint: str
+) -> None:
+    overrides, keys = COLLISIONS[constraint]
+    with store.write() as tx:
+        a, b, c = (add_pool(tx, pool_id) for pool_id in (POOL_A, POOL_B, "us-east-1_PoolCCCC"))
+        in_a = add_user(tx, a, "first", FIRST_KEYS)
+        add_user(tx, b, "FIRST" if constraint == "username" else "second", keys, **overrides)
+        in_c = add_user(tx, c, "first", FIRST_KEYS)  # an exact copy
+    assert in_a.key != in_c.key
+    with store.read() as tx:
+        assert tx.find_user(a, "login_email", "first@example.com") == in_a
+        assert tx.find_user(c, "login_email", "first@example.com") == in_c
+        assert (tx.count_users(a), tx.count_users(b), tx.count_users(c)) == (1, 1, 1)
+
+
+def test_insert_user_null_sign_in_keys_never_conflict(store: Store) -> None:
+    shared = (("email", "same@example.com"), ("phone_number", "+15550000"))
+    with store.write() as tx:
+        pool = add_pool(tx)
+        add_user(tx, pool, "keyed", SignInKeys(email="same@example.com"), attributes=shared)
+        for i in range(4):
+            add_user(tx, pool, f"u{i}", SignInKeys(), attributes=shared)
+        add_user(tx, pool, "phone-only", SignInKeys(phone="+15550000"), attributes=shared)
+    with store.read() as tx:
+        assert tx.count_users(pool) == 6
+        found = tx.find_user(pool, "login_email", "same@example.com")
+        assert found is not None and found.username == "keyed"
+
+
+def test_update_user_round_trips(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        user = add_user(
+            tx,
+            pool,
+            "Ann",
+            SignInKeys(email="ann@example.com"),
+            username_key="ann",
+            status=UserStatus.FORCE_CHANGE_PASSWORD,
+            attributes=(("email", "ann@example.com"), ("name", "Ann")),
+            password_hash="$argon2id$v=19$old",
+            password_expires_at=NOW + 7 * 86400,
+        )
+    updated = dataclasses.replace(
+        user,
+        status=UserStatus.CONFIRMED,
+        enabled=False,
+        # deliberately not in any sorted order
+        attributes=(
+            ("zoneinfo", "Europe/Berlin"),
+            ("email", "änn@exämple.com"),
+            ("custom:ö", "ü ✓ 😀"),
+            ("address", "1 Main St\nSpringfield"),
+            ("name", "Ann"),
+        ),
+        mfa_options=(("SMS", "phone_number"), ("EMAIL", "email")),
+        password_hash="$argon2id$v=19$m=65536,t=3,p=4$new",
+        password_expires_at=None,
+        updated_at=LATER,
+    )
+    new_keys = SignInKeys(email="änn@exämple.com", phone="+15550100", preferred="annie")
+    with store.write() as tx:
+        tx.update_user(pool, updated, new_keys)
+    with store.read() as tx:
+        got = tx.find_user(pool, "username_key", "ann")
+        assert got == updated
+        assert got is not None and got.key == user.key and got.created_at == NOW
+        assert tx.find_user(pool, "login_email", "änn@exämple.com") == updated
+        assert tx.find_user(pool, "login_phone", "+15550100") == updated
+        assert tx.find_user(pool, "login_preferred", "annie") == updated
+        assert tx.find_user(pool, "login_email", "ann@example.com") is None
+    cleared = dataclasses.replace(
+        updated, mfa_options=(), password_hash=None, attributes=(), enabled=True
+    )
+    with store.write() as tx:
+        tx.update_user(pool, cleared, SignInKeys())
+    with store.read() as tx:
+        assert tx.find_user(pool, "sub", user.sub) == cleared
+        assert tx.find_user(pool, "login_preferred", "annie") is None
+
+
+def test_update_user_released_sign_in_keys_can_be_claimed(store: Store) -> None:
+    keys = SignInKeys(email="x@example.com", phone="+15550001", preferred="x")
+    with store.write() as tx:
+        pool = add_pool(tx)
+        holder = add_user(tx, pool, "holder", keys)
+    with store.write() as tx:
+        tx.update_user(pool, holder, SignInKeys())
+        claimer = add_user(tx, pool, "claimer", keys)
+    with store.read() as tx:
+        assert tx.find_user(pool, "login_email", "x@example.com") == claimer
+
+
+UPDATE_COLLISIONS = {"login_email": "email", "login_phone": "phone", "login_preferred": "preferred"}
+
+
+@pytest.mark.parametrize("constraint", list(UPDATE_COLLISIONS))
+def test_update_user_onto_a_taken_sign_in_key_conflicts(store: Store, constraint: str) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        add_user(tx, pool, "first", FIRST_KEYS)
+        second = add_user(tx, pool, "second", SECOND_KEYS)
+    taken = getattr(FIRST_KEYS, UPDATE_COLLISIONS[constraint])
+    keys = dataclasses.replace(SECOND_KEYS, **{UPDATE_COLLISIONS[constraint]: taken})
+    with pytest.raises(Conflict) as caught, store.write() as tx:
+        tx.update_user(pool, dataclasses.replace(second, updated_at=LATER), keys)
+    assert caught.value.constraint == constraint
+    with store.read() as tx:
+        assert tx.find_user(pool, "login_email", "second@example.com") == second
+
+
+def test_update_user_onto_a_taken_sub_conflicts(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        first = add_user(tx, pool, "first")
+        second = add_user(tx, pool, "second")
+    with pytest.raises(Conflict) as caught, store.write() as tx:
+        tx.update_user(pool, dataclasses.replace(second, sub=first.sub), SignInKeys())
+    assert caught.value.constraint == "sub"
+
+
+def test_delete_user_removes_its_memberships(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        doomed, kept = add_user(tx, pool, "doomed"), add_user(tx, pool, "kept")
+        groups = [add_group(tx, pool, name) for name in ("g1", "g2")]
+        for group in groups:
+            tx.add_member(pool, group, doomed)
+            tx.add_member(pool, group, kept)
+    with store.write() as tx:
+        tx.delete_user(pool, doomed)
+    with store.read() as tx:
+        assert tx.find_user(pool, "username_key", "doomed") is None
+        assert tx.count_users(pool) == 1
+        assert tx.count_groups_of(pool, doomed) == 0
+        assert tx.list_groups_of(pool, doomed, None, 10) == []
+        for group in groups:
+            assert user_keys(tx.list_members(pool, group, None, 10)) == ["kept"]
+            assert not tx.is_member(pool, group, doomed)
+        assert tx.count_groups_of(pool, kept) == 2
+    # A user re-created under the old name starts with no groups.
+    with store.write() as tx:
+        again = add_user(tx, pool, "doomed")
+    with store.read() as tx:
+        assert again.key != doomed.key
+        assert tx.count_groups_of(pool, again) == 0
+        assert tx.list_groups_of(pool, again, None, 10) == []
+        assert not any(tx.is_member(pool, group, again) for group in groups)
+
+
+# list_users ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 100])
+def test_list_users_pages_by_username_key_in_code_point_order(store: Store, limit: int) -> None:
+    shuffled = list(UNICODE_KEYS)
+    random.Random(7).shuffle(shuffled)
+    with store.write() as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        for key in shuffled:
+            add_user(tx, pool, key.upper(), username_key=key, sub=f"sub-{key}")
+        add_user(tx, other, "intruder")
+    with store.read() as tx:
+        listed = all_users(tx, pool, None, limit)
+    assert user_keys(listed) == sorted(UNICODE_KEYS)
+
+
+def test_list_users_never_exceeds_limit(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        for i in range(5):
+            add_user(tx, pool, f"u{i}", attributes=(("email", "same@example.com"),))
+    email = UserQuery("email", "same@example.com")
+    prefix = UserQuery("email", "same", prefix=True)
+    with store.read() as tx:
+        for limit in range(8):
+            for query in (None, email, prefix):
+                assert len(tx.list_users(pool, query, None, limit)) == min(limit, 5)
+
+
+def _exact_query_users() -> list[User]:
+    ann_like = (
+        ("email", "shared@example.com"),
+        ("phone_number", "+15550100"),
+        ("name", "Zoë Ünal"),
+        ("given_name", "Zoë"),
+        ("family_name", "Ünal"),
+        ("preferred_username", "zed"),
+    )
+    bob_like = (
+        ("email", "bob@example.com"),
+        ("phone_number", "+15550199"),
+        ("name", "Bob"),
+        ("given_name", "Bob"),
+        ("family_name", "Builder"),
+        ("preferred_username", "bobby"),
+    )
+    return [
+        make_user("Ann", username_key="ann", attributes=ann_like),
+        make_user("Bob", username_key="bob", attributes=bob_like, enabled=False),
+        make_user("Cat", username_key="cat", attributes=tuple(reversed(ann_like)), sub="sub-ζ-cat"),
+        make_user("Dan", username_key="dan", status=UserStatus.RESET_REQUIRED, enabled=False),
+        make_user("Eve", username_key="eve", status=UserStatus.UNCONFIRMED),
+    ]
+
+
+EXACT_QUERIES: list[tuple[QueryField, str | int, list[str]]] = [
+    ("username", "Cat", ["cat"]),
+    ("username", "cat", []),  # the username as sent, not the folded key
+    ("email", "shared@example.com", ["ann", "cat"]),
+    ("email", "SHARED@example.com", []),
+    ("phone_number", "+15550100", ["ann", "cat"]),
+    ("name", "Zoë Ünal", ["ann", "cat"]),
+    ("name", "Zoë", []),  # exact, not prefix
+    ("given_name", "Zoë", ["ann", "cat"]),
+    ("family_name", "Builder", ["bob"]),
+    ("preferred_username", "zed", ["ann", "cat"]),
+    ("user_status", "CONFIRMED", ["ann", "bob", "cat"]),
+    ("user_status", "RESET_REQUIRED", ["dan"]),
+    ("user_status", "UNCONFIRMED", ["eve"]),
+    ("enabled", 1, ["ann", "cat", "eve"]),
+    ("enabled", 0, ["bob", "dan"]),
+    ("sub", "sub-ζ-cat", ["cat"]),
+    ("sub", "sub-Bob", ["bob"]),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), EXACT_QUERIES)
+def test_list_users_exact_query_on_each_field(
+    store: Store, field: QueryField, value: str | int, expected: list[str]
+) -> None:
+    with store.write() as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        for user in _exact_query_users():
+            tx.insert_user(pool, user, SignInKeys())
+            tx.insert_user(other, user, SignInKeys())  # same values in another pool
+    with store.read() as tx:
+        listed = tx.list_users(pool, UserQuery(field, value), None, 100)
+    assert user_keys(listed) == expected
+
+
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_list_users_exact_query_pages_with_after(store: Store, limit: int) -> None:
+    matching = ["😀", "b", "a", "\ue000", "Z", "\U00010000"]
+    with store.write() as tx:
+        pool = add_pool(tx)
+        for key in matching:
+            add_user(tx, pool, key, attributes=(("email", "same@example.com"),))
+        for key in ("aa", "c", "\uffff"):
+            add_user(tx, pool, key, attributes=(("email", "other@example.com"),))
+    query = UserQuery("email", "same@example.com")
+    with store.read() as tx:
+        listed = all_users(tx, pool, query, limit)
+    assert user_keys(listed) == sorted(matching)
+
+
+#: Values around the edges of prefix ranges: case, accents, both sides of the surrogate gap
+#: (U+D7FF, U+E000), the end of the BMP, astral characters and U+10FFFF itself.
+PREFIX_VALUES = (
+    "a",
+    "aa",
+    "ab",
+    "A",
+    "a\ud7ff",
+    "a\ue000",
+    "a\uffff",
+    "a\U00010000",
+    "a\U0010ffff",
+    "a\U0010ffff\U0010ffff",
+    "b",
+    "\ud7ff",
+    "\ud7ffz",
+    "\ue000",
+    "\uffff",
+    "\U0010ffff",
+    "\U0010ffffx",
+    "é",
+    "e\u0301",
+    "zz",
+)
+PREFIXES = (
+    "",
+    "a",
+    "A",
+    "ab",
+    "a\ud7ff",
+    "a\uffff",
+    "a\U0010ffff",
+    "\ud7ff",
+    "\U0010ffff",
+    "\U0010ffff\U0010ffff",
+    "é",
+    "nothing",
+)
+TEXT_FIELDS: tuple[QueryField, ...] = (
+    "username",
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "sub",
+)
+
+
+def _value_of(user: User, field: QueryField) -> str | None:
+    if field == "username":
+        return user.username
+    if field == "sub":
+        return user.sub
+    if field == "user_status":
+        return user.status.value
+    return user.attribute(field)
+
+
+def _users_with_values(field: QueryField) -> list[User]:
+    """One user per value (keys in the reverse order of values), plus ties and blanks."""
+    values = list(PREFIX_VALUES)
+    if field != "sub":  # sub is unique; the others may repeat
+        values += ["ab", "a\U0010ffff", "ab"]
+    users = []
+    for i, value in enumerate(values):
+        key = f"k{99 - i:02}"
+        if field == "username":
+            users.append(make_user(value, username_key=key, sub=f"sub-{key}"))
+        elif field == "sub":
+            users.append(make_user(key, sub=value))
+        else:
+            users.append(make_user(key, attributes=((field, value),)))
+    users.append(make_user("blank"))  # no attributes: never matches, not even ""
+    return users
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_list_users_prefix_query_pages_by_value_then_key(store: Store, field: QueryField) -> None:
+    users = _users_with_values(field)
+    with store.write() as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        for user in users:
+            tx.insert_user(pool, user, SignInKeys())
+        tx.insert_user(other, make_user("kx", attributes=((field, "a"),), sub="a"), SignInKeys())
+    for prefix in PREFIXES:
+        expected = sorted(
+            (value, u.username_key)
+            for u in users
+            if (value := _value_of(u, field)) is not None and value.startswith(prefix)
+        )
+        query = UserQuery(field, prefix, prefix=True)
+        for limit in (1, 3, 100):
+            with store.read() as tx:
+                listed = all_users(tx, pool, query, limit)
+            got = [(_value_of(u, field), u.username_key) for u in listed]
+            assert got == expected, f"prefix {prefix!r}, limit {limit}"
+
+
+def test_list_users_prefix_query_on_user_status(store: Store) -> None:
+    statuses = list(UserStatus) * 2
+    with store.write() as tx:
+        pool = add_pool(tx)
+        users = [add_user(tx, pool, f"u{i:02}", status=s) for i, s in enumerate(statuses)]
+    for prefix in ("", "C", "CONFIRMED", "R", "F", "unconfirmed", "X"):
+        expected = sorted(
+            (u.status.value, u.username_key) for u in users if u.status.value.startswith(prefix)
+        )
+        query = UserQuery("user_status", prefix, prefix=True)
+        with store.read() as tx:
+            listed = all_users(tx, pool, query, 2)
+        assert [(u.status.value, u.username_key) for u in listed] == expected, prefix
+
+
+def test_list_users_prefix_after_a_deleted_anchor_continues(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        users = {
+            key: add_user(tx, pool, key, attributes=(("name", name),))
+            for key, name in [("u1", "Ann"), ("u2", "Anna"), ("u3", "Anna"), ("u4", "Annabel")]
+        }
+    query = UserQuery("name", "Ann", prefix=True)
+    with store.read() as tx:
+        first = tx.list_users(pool, query, None, 2)
+    assert user_keys(first) == ["u1", "u2"]
+    with store.write() as tx:
+        tx.delete_user(pool, users["u2"])
+    position: Position = ("Anna", "u2")
+    with store.read() as tx:
+        assert user_keys(tx.list_users(pool, query, position, 10)) == ["u3", "u4"]
+
+
+# groups ----------------------------------------------------------------------------------
+
+
+def test_insert_group_get_round_trips(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        group = add_group(
+            tx,
+            pool,
+            "Админы 🛡",
+            description="Ünïcödé description",
+            role_arn="arn:aws:iam::123456789012:role/admins",
+            precedence=0,
+        )
+        bare = add_group(tx, pool, "bare")
+    assert group.key != 0 and bare.key != group.key
+    with store.read() as tx:
+        assert tx.get_group(pool, "Админы 🛡") == group
+        assert tx.get_group(pool, "bare") == bare
+        assert tx.get_group(pool, "админы 🛡") is None
+        assert tx.get_group(pool, "missing") is None
+
+
+def test_insert_group_duplicate_name_conflicts(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        group = add_group(tx, pool, "admins", description="first")
+    with pytest.raises(Conflict) as caught, store.write() as tx:
+        add_group(tx, pool, "admins", description="second")
+    assert caught.value.constraint == "group_name"
+    with store.read() as tx:
+        assert tx.get_group(pool, "admins") == group
+        assert tx.count_groups(pool) == 1
+
+
+def test_insert_group_same_name_in_another_pool_is_allowed(store: Store) -> None:
+    with store.write() as tx:
+        a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        in_a, in_b = add_group(tx, a, "admins"), add_group(tx, b, "admins")
+    assert in_a.key != in_b.key
+    with store.read() as tx:
+        assert tx.get_group(a, "admins") == in_a
+        assert tx.get_group(b, "admins") == in_b
+
+
+def test_update_group_round_trips(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        group = add_group(tx, pool, "admins", description="old", precedence=5)
+    updated = dataclasses.replace(
+        group,
+        description="nouvelle déscription",
+        role_arn="arn:aws:iam::123456789012:role/new",
+        precedence=2_000_000_000,
+        updated_at=LATER,
+    )
+    with store.write() as tx:
+        tx.update_group(pool, updated)
+    with store.read() as tx:
+        assert tx.get_group(pool, "admins") == updated
+    cleared = dataclasses.replace(updated, description=None, role_arn=None, precedence=None)
+    with store.write() as tx:
+        tx.update_group(pool, cleared)
+    with store.read() as tx:
+        got = tx.get_group(pool, "admins")
+    assert got == cleared
+    assert got is not None and (got.key, got.created_at) == (group.key, NOW)
+
+
+def test_delete_group_cascades_memberships(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        users = [add_user(tx, pool, name) for name in ("ann", "bob")]
+        doomed, kept = add_group(tx, pool, "doomed"), add_group(tx, pool, "kept")
+        for user in users:
+            tx.add_member(pool, doomed, user)
+            tx.add_member(pool, kept, user)
+    with store.write() as tx:
+        tx.delete_group(pool, doomed)
+    with store.read() as tx:
+        assert tx.get_group(pool, "doomed") is None
+        assert tx.list_members(pool, doomed, None, 10) == []
+        for user in users:
+            assert group_names(tx.list_groups_of(pool, user, None, 10)) == ["kept"]
+            assert tx.count_groups_of(pool, user) == 1
+            assert not tx.is_member(pool, doomed, user)
+        assert tx.count_users(pool) == 2
+
+
+def test_delete_group_recreated_name_starts_empty(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        user = add_user(tx, pool, "ann")
+        old = add_group(tx, pool, "admins")
+        tx.add_member(pool, old, user)
+    with store.write() as tx:
+        tx.delete_group(pool, old)
+        new = add_group(tx, pool, "admins")
+    assert new.key != old.key
+    with store.read() as tx:
+        assert tx.list_members(pool, new, None, 10) == []
+        assert not tx.is_member(pool, new, user)
+        assert tx.count_groups_of(pool, user) == 0
+
+
+def test_count_groups_counts_only_that_pool(store: Store) -> None:
+    with store.write() as tx:
+        a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        assert tx.count_groups(a) == 0
+        groups = [add_group(tx, a, f"g{i}") for i in range(3)]
+        add_group(tx, b, "g0")
+        tx.delete_group(a, groups[1])
+        assert (tx.count_groups(a), tx.count_groups(b)) == (2, 1)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 100])
+def test_list_groups_pages_by_name(store: Store, limit: int) -> None:
+    names = list(UNICODE_KEYS)
+    random.Random(3).shuffle(names)
+    with store.write() as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        for name in names:
+            add_group(tx, pool, name)
+        add_group(tx, other, "intruder")
+    with store.read() as tx:
+        listed = collect_pages(
+            lambda after: tx.list_groups(pool, after, limit), lambda g: g.name, limit
+        )
+        after_gap = tx.list_groups(pool, "a\U0010ffff", 100)
+    assert group_names(listed) == sorted(UNICODE_KEYS)
+    assert group_names(after_gap) == [n for n in sorted(UNICODE_KEYS) if n > "a\U0010ffff"]
+
+
+# memberships -----------------------------------------------------------------------------
+
+
+def test_add_member_is_idempotent(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        user, group = add_user(tx, pool, "ann"), add_group(tx, pool, "admins")
+        tx.add_member(pool, group, user)
+        tx.add_member(pool, group, user)
+    with store.write() as tx:
+        tx.add_member(pool, group, user)
+    with store.read() as tx:
+        assert tx.list_members(pool, group, None, 10) == [user]
+        assert tx.list_groups_of(pool, user, None, 10) == [group]
+        assert tx.count_groups_of(pool, user) == 1
+
+
+def test_remove_member_of_a_non_member_is_a_no_op(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        group, other = add_group(tx, pool, "admins"), add_group(tx, pool, "other")
+        tx.add_member(pool, group, ann)
+        tx.add_member(pool, other, bob)
+    with store.write() as tx:
+        tx.remove_member(pool, group, bob)
+        tx.remove_member(pool, other, ann)
+    with store.read() as tx:
+        assert tx.list_members(pool, group, None, 10) == [ann]
+        assert tx.list_members(pool, other, None, 10) == [bob]
+    with store.write() as tx:
+        tx.remove_member(pool, group, ann)
+        tx.remove_member(pool, group, ann)
+    with store.read() as tx:
+        assert tx.list_members(pool, group, None, 10) == []
+        assert tx.list_members(pool, other, None, 10) == [bob]
+
+
+def test_is_member_reflects_add_and_remove(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        group = add_group(tx, pool, "admins")
+        assert not tx.is_member(pool, group, ann)
+        tx.add_member(pool, group, ann)
+    with store.read() as tx:
+        assert tx.is_member(pool, group, ann)
+        assert not tx.is_member(pool, group, bob)
+    with store.write() as tx:
+        tx.remove_member(pool, group, ann)
+    with store.read() as tx:
+        assert not tx.is_member(pool, group, ann)
+
+
+def test_count_groups_of_counts_only_that_user(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        groups = [add_group(tx, pool, f"g{i}") for i in range(4)]
+        for group in groups:
+            tx.add_member(pool, group, ann)
+        tx.add_member(pool, groups[0], bob)
+        tx.remove_member(pool, groups[3], ann)
+    with store.read() as tx:
+        assert (tx.count_groups_of(pool, ann), tx.count_groups_of(pool, bob)) == (3, 1)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 100])
+def test_list_members_pages_by_user_key(store: Store, limit: int) -> None:
+    keys = list(UNICODE_KEYS)
+    random.Random(5).shuffle(keys)
+    with store.write() as tx:
+        pool = add_pool(tx)
+        group, other = add_group(tx, pool, "group"), add_group(tx, pool, "other")
+        users = {key: add_user(tx, pool, key) for key in keys}
+        for key in keys:
+            tx.add_member(pool, group, users[key])
+        outsider = add_user(tx, pool, "outsider")
+        tx.add_member(pool, other, outsider)
+    with store.read() as tx:
+        listed = collect_pages(
+            lambda after: tx.list_members(pool, group, after, limit),
+            lambda u: u.username_key,
+            limit,
+        )
+    assert listed == [users[key] for key in sorted(keys)]
+
+
+def test_list_members_after_a_removed_anchor_continues(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        group = add_group(tx, pool, "group")
+        users = [add_user(tx, pool, key) for key in ("a", "b", "c", "d")]
+        for user in users:
+            tx.add_member(pool, group, user)
+    with store.write() as tx:
+        tx.remove_member(pool, group, users[1])
+        tx.delete_user(pool, users[2])
+    with store.read() as tx:
+        assert user_keys(tx.list_members(pool, group, "b", 10)) == ["d"]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 100])
+def test_list_groups_of_pages_by_group_name(store: Store, limit: int) -> None:
+    names = list(UNICODE_KEYS)
+    random.Random(9).shuffle(names)
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        groups = {name: add_group(tx, pool, name) for name in names}
+        for name in names:
+            tx.add_member(pool, groups[name], ann)
+        tx.add_member(pool, add_group(tx, pool, "bob only"), bob)
+    with store.read() as tx:
+        listed = collect_pages(
+            lambda after: tx.list_groups_of(pool, ann, after, limit), lambda g: g.name, limit
+        )
+    assert listed == [groups[name] for name in sorted(names)]
+
+
+#: (pool passed, group's pool, user's pool): every way a membership could cross pools.
+CROSSINGS = [("b", "b", "a"), ("a", "b", "a"), ("a", "b", "b"), ("a", "a", "b")]
+
+
+@pytest.mark.parametrize(("pool_of_call", "pool_of_group", "pool_of_user"), CROSSINGS)
+def test_add_member_across_pools_conflicts(
+    store: Store, pool_of_call: str, pool_of_group: str, pool_of_user: str
+) -> None:
+    # The same names in both pools, so only surrogate ids tell them apart.
+    with store.write() as tx:
+        pools = {"a": add_pool(tx, POOL_A), "b": add_pool(tx, POOL_B)}
+        users = {p: add_user(tx, pool, "ann") for p, pool in pools.items()}
+        groups = {p: add_group(tx, pool, "admins") for p, pool in pools.items()}
+    with pytest.raises(Conflict), store.write() as tx:
+        tx.add_member(pools[pool_of_call], groups[pool_of_group], users[pool_of_user])
+    with store.read() as tx:
+        for p, pool in pools.items():
+            assert tx.list_members(pool, groups[p], None, 10) == []
+            assert tx.list_groups_of(pool, users[p], None, 10) == []
+            assert tx.count_groups_of(pool, users[p]) == 0
+            assert not tx.is_member(pool, groups[p], users[p])
+
+
+# surrogate ids ---------------------------------------------------------------------------
+
+
+def _new_pool(tx: Transaction, base: UserPool, name: str) -> int:
+    return add_pool(tx, f"us-east-1_{name}").key
+
+
+def _drop_pool(tx: Transaction, base: UserPool, name: str) -> None:
+    pool = tx.get_pool(f"us-east-1_{name}")
+    assert pool is not None
+    tx.delete_pool(pool)
+
+
+def _new_user(tx: Transaction, base: UserPool, name: str) -> int:
+    return add_user(tx, base, name).key
+
+
+def _drop_user(tx: Transaction, base: UserPool, name: str) -> None:
+    user = tx.find_user(base, "username_key", name)
+    assert user is not None
+    tx.delete_user(base, user)
+
+
+def _new_group(tx: Transaction, base: UserPool, name: str) -> int:
+    return add_group(tx, base, name).key
+
+
+def _drop_group(tx: Transaction, base: UserPool, name: str) -> None:
+    group = tx.get_group(base, name)
+    assert group is not None
+    tx.delete_group(base, group)
+
+
+Create = Callable[[Transaction, UserPool, str], int]
+Drop = Callable[[Transaction, UserPool, str], None]
+KINDS: dict[str, tuple[Create, Drop]] = {
+    "pool": (_new_pool, _drop_pool),
+    "user": (_new_user, _drop_user),
+    "group": (_new_group, _drop_group),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_surrogate_ids_are_never_reused_after_deleting_the_newest(
+    open_store: Callable[[], Store], kind: str
+) -> None:
+    create, drop = KINDS[kind]
+    store = open_store()
+    with store.write() as tx:
+        base = add_pool(tx, "us-east-1_Base")
+        create(tx, base, "first")
+        newest = create(tx, base, "second")
+    with store.write() as tx:
+        drop(tx, base, "second")
+    with store.write() as tx:
+        again = create(tx, base, "second")
+    assert again > newest
+    # ... nor by another store instance on the same database, as after a restart.
+    with store.write() as tx:
+        drop(tx, base, "second")
+    with open_store().write() as tx:
+        once_more = create(tx, base, "second")
+    assert once_more > again
+
+
+# transactions ----------------------------------------------------------------------------
+
+
+class Boom(Exception):
+    pass
+
+
+def test_write_exception_rolls_back_everything(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx, POOL_A)
+        keep = add_user(tx, pool, "keep", SignInKeys(email="keep@example.com"))
+        group, spare = add_group(tx, pool, "group"), add_group(tx, pool, "spare")
+        tx.add_member(pool, spare, keep)
+    with pytest.raises(Boom), store.write() as tx:
+        add_pool(tx, POOL_B)
+        add_user(tx, pool, "new", SignInKeys(email="new@example.com"))
+        tx.add_member(pool, group, keep)
+        tx.remove_member(pool, spare, keep)
+        tx.update_user(pool, dataclasses.replace(keep, enabled=False), SignInKeys())
+        tx.update_pool(dataclasses.replace(pool, name="renamed", updated_at=LATER))
+        tx.update_group(pool, dataclasses.replace(group, description="changed"))
+        tx.delete_group(pool, spare)
+        tx.add_message(make_message(POOL_A, "new", "hello"))
+        raise Boom
+    with store.read() as tx:
+        assert tx.get_pool(POOL_B) is None
+        assert tx.get_pool(POOL_A) == pool
+        assert tx.find_user(pool, "username_key", "new") is None
+        assert tx.find_user(pool, "login_email", "keep@example.com") == keep
+        assert tx.get_group(pool, "group") == group
+        assert tx.get_group(pool, "spare") == spare
+        assert group_names(tx.list_groups_of(pool, keep, None, 10)) == ["spare"]
+        assert tx.list_messages(None, 0, 10) == []
+    with store.write() as tx:  # the store is still usable
+        add_user(tx, pool, "after")
+    with store.read() as tx:
+        assert tx.count_users(pool) == 2
+
+
+def test_write_conflict_rolls_back_earlier_changes(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        add_user(tx, pool, "taken")
+    with pytest.raises(Conflict), store.write() as tx:
+        add_user(tx, pool, "fresh")
+        add_group(tx, pool, "fresh")
+        add_user(tx, pool, "taken", sub="another-sub")
+    with store.read() as tx:
+        assert tx.find_user(pool, "username_key", "fresh") is None
+        assert tx.get_group(pool, "fresh") is None
+    with store.write() as tx:
+        add_user(tx, pool, "fresh")
+    with store.read() as tx:
+        assert tx.count_users(pool) == 2
+
+
+def test_read_sees_a_consistent_snapshot(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        group = add_group(tx, pool, "group")
+        old = add_user(tx, pool, "old")
+        tx.add_member(pool, group, old)
+
+    def change() -> None:
+        with store.write() as tx:
+            new = add_user(tx, pool, "new")
+            tx.add_member(pool, group, new)
+            tx.delete_user(pool, old)
+            tx.update_pool(dataclasses.replace(pool, name="renamed", updated_at=LATER))
+            add_group(tx, pool, "another")
+
+    with store.read() as tx:
+        assert tx.count_users(pool) == 1
+        run_in_thread(change)
+        assert tx.count_users(pool) == 1
+        assert tx.find_user(pool, "username_key", "new") is None
+        assert tx.find_user(pool, "username_key", "old") == old
+        assert tx.list_members(pool, group, None, 10) == [old]
+        assert tx.get_pool(POOL_A) == pool
+        assert tx.count_groups(pool) == 1
+    with store.read() as tx:
+        assert user_keys(tx.list_members(pool, group, None, 10)) == ["new"]
+        renamed = tx.get_pool(POOL_A)
+        assert renamed is not None and renamed.name == "renamed"
+        assert tx.count_groups(pool) == 2
+
+
+def test_write_from_many_threads_all_land(store: Store) -> None:
+    threads, per_thread = 8, 50
+    with store.write() as tx:
+        pool = add_pool(tx)
+    start = threading.Barrier(threads)
+    writing = threading.Event()
+
+    def write(t: int) -> None:
+        start.wait()
+        for i in range(per_thread):
+            with store.write() as tx:
+                add_user(tx, pool, f"t{t}-{i:02}")
+
+    def read() -> int:
+        reads, last = 0, 0
+        while writing.is_set() or reads == 0:
+            with store.read() as tx:
+                count = tx.count_users(pool)
+            assert count >= last
+            reads, last = reads + 1, count
+        return reads
+
+    writing.set()
+    with ThreadPoolExecutor(threads + 2) as executor:
+        readers = [executor.submit(read) for _ in range(2)]
+        writers = [executor.submit(write, t) for t in range(threads)]
+        for writer in writers:
+            writer.result(timeout=60)
+        writing.clear()
+        for reader in readers:
+            assert reader.result(timeout=60) > 0
+    expected = sorted(f"t{t}-{i:02}" for t in range(threads) for i in range(per_thread))
+    with store.read() as tx:
+        assert tx.count_users(pool) == threads * per_thread
+        assert user_keys(tx.list_users(pool, None, None, 1000)) == expected
+
+
+def test_write_read_modify_write_is_serialized(store: Store) -> None:
+    threads, per_thread = 8, 25
+    with store.write() as tx:
+        add_pool(tx, document={"n": 0})
+    start = threading.Barrier(threads)
+
+    def increment() -> None:
+        start.wait()
+        for _ in range(per_thread):
+            with store.write() as tx:
+                pool = tx.get_pool(POOL_A)
+                assert pool is not None
+                document = {"n": pool.document["n"] + 1}
+                tx.update_pool(dataclasses.replace(pool, document=document))
+
+    with ThreadPoolExecutor(threads) as executor:
+        for future in [executor.submit(increment) for _ in range(threads)]:
+            future.result(timeout=60)
+    with store.read() as tx:
+        pool = tx.get_pool(POOL_A)
+    assert pool is not None and pool.document == {"n": threads * per_thread}
+
+
+class Maker:
+    """A ``create`` callback that counts its calls."""
+
+    def __init__(self, value: bytes) -> None:
+        self.value = value
+        self.calls = 0
+
+    def __call__(self) -> bytes:
+        self.calls += 1
+        return self.value
+
+
+def test_secret_is_created_once_then_returned(store: Store) -> None:
+    first = Maker(b"\x00\xffsecret\x00" + bytes(range(256)))
+    with store.write() as tx:
+        assert tx.secret("pagination", first, NOW) == first.value
+    second = Maker(b"another")
+    with store.write() as tx:
+        assert tx.secret("pagination", second, LATER) == first.value
+    with store.read() as tx:
+        assert tx.secret("pagination", second, LATER) == first.value
+    assert (first.calls, second.calls) == (1, 0)
+    other = Maker(b"other")
+    with store.write() as tx:
+        assert tx.secret("other", other, NOW) == b"other"
+        assert tx.secret("pagination", other, NOW) == first.value
+    assert other.calls == 1
+
+
+def test_secret_is_shared_between_store_instances(open_store: Callable[[], Store]) -> None:
+    one, two = open_store(), open_store()
+    with one.write() as tx:
+        made_by_one = tx.secret("a", Maker(b"from one"), NOW)
+    with two.write() as tx:
+        assert tx.secret("a", Maker(b"from two"), NOW) == made_by_one
+        made_by_two = tx.secret("b", Maker(b"from two"), NOW)
+    with one.write() as tx:
+        assert tx.secret("b", Maker(b"from one"), NOW) == made_by_two == b"from two"
+
+
+def test_secret_concurrent_first_calls_agree(open_store: Callable[[], Store]) -> None:
+    stores = [open_store(), open_store()]
+    start = threading.Barrier(8)
+
+    def get(i: int) -> bytes:
+        start.wait()
+        with stores[i % 2].write() as tx:
+            return tx.secret("race", Maker(f"value {i}".encode()), NOW)
+
+    with ThreadPoolExecutor(8) as executor:
+        values = [f.result(timeout=60) for f in [executor.submit(get, i) for i in range(8)]]
+    assert len(set(values)) == 1
+
+
+# outbox ----------------------------------------------------------------------------------
+
+MESSAGES = [
+    make_message(POOL_A, "ann", "Your code is 1234"),
+    make_message(POOL_B, "bob", "Ihr Code lautet 5678 ✓", medium="SMS", subject=None),
+    make_message(POOL_A, "Ωmega", "コード: 9012 😀", destination="ω@example.com"),
+    make_message(POOL_A, "ann", "again", created_at=LATER),
+    make_message(POOL_B, "bob", "last"),
+]
+
+
+def _add_messages(store: Store) -> None:
+    for message in MESSAGES:
+        with store.write() as tx:
+            tx.add_message(message)
+
+
+def test_list_messages_filters_by_pool_in_insertion_order(store: Store) -> None:
+    _add_messages(store)
+    with store.read() as tx:
+        assert tx.list_messages(None, 0, 100) == MESSAGES
+        assert tx.list_messages(POOL_A, 0, 100) == [m for m in MESSAGES if m.pool_id == POOL_A]
+        assert tx.list_messages(POOL_B, 0, 100) == [m for m in MESSAGES if m.pool_id == POOL_B]
+        assert tx.list_messages("us-east-1_Nobody", 0, 100) == []
+
+
+def test_list_messages_after_skips_earlier_messages(store: Store) -> None:
+    # Message records carry no position; in a fresh store the n-th message is position n.
+    _add_messages(store)
+    with store.read() as tx:
+        for after in range(len(MESSAGES) + 2):
+            assert tx.list_messages(None, after, 100) == MESSAGES[after:]
+            expected = [m for m in MESSAGES[after:] if m.pool_id == POOL_A]
+            assert tx.list_messages(POOL_A, after, 100) == expected
+
+
+def test_list_messages_never_exceeds_limit(store: Store) -> None:
+    _add_messages(store)
+    with store.read() as tx:
+        for limit in range(len(MESSAGES) + 2):
+            assert tx.list_messages(None, 0, limit) == MESSAGES[:limit]
+            assert tx.list_messages(POOL_B, 1, limit) == [MESSAGES[1], MESSAGES[4]][:limit]
+
+
+# properties ------------------------------------------------------------------------------
+
+#: Any text a text column can hold: all of Unicode except surrogates and NUL (which
+#: PostgreSQL text cannot store).
+SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
+usernames = st.text(
+    st.characters(exclude_categories=SURROGATES, exclude_characters="\x00"), min_size=1, max_size=8
+)
+_pool_numbers = itertools.count()
+
+
+@settings(
+    max_examples=75,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_list_members_paging_yields_sorted_members_once(store: Store, data: st.DataObject) -> None:
+    names = data.draw(st.lists(usernames, max_size=25, unique=True), label="usernames")
+    chosen = data.draw(st.lists(st.booleans(), min_size=len(names), max_size=len(names)))
+    members = [name for name, member in zip(names, chosen, strict=True) if member]
+    with store.write() as tx:  # each example gets its own pool
+        pool = add_pool(tx, f"us-east-1_Prop{next(_pool_numbers)}")
+        group, everyone = add_group(tx, pool, "group"), add_group(tx, pool, "everyone")
+        for name in names:
+            user = add_user(tx, pool, name)
+            tx.add_member(pool, everyone, user)
+            if name in members:
+                tx.add_member(pool, group, user)
+    seen: list[str] = []
+    after: str | None = None
+    with store.read() as tx:
+        for _ in range(len(names) + 2):
+            limit = data.draw(st.integers(1, 6), label="limit")
+            page = tx.list_members(pool, group, after, limit)
+            assert len(page) <= limit
+            seen.extend(user_keys(page))
+            if len(page) < limit:
+                break
+            after = page[-1].username_key
+        else:
+            raise AssertionError("the listing never ended")
+    assert seen == sorted(members)
+    assert len(set(seen)) == len(seen)
