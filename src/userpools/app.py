@@ -13,12 +13,13 @@ from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
+from userpools.domain.store import Store
 from userpools.domain.users import UserService
 from userpools.http.routes import routes
 from userpools.operations import Services, handlers
 from userpools.protocol.dispatch import Dispatcher
 from userpools.settings import Settings
-from userpools.store.sqlite import SQLiteStore
+from userpools.store import open_store
 
 PAGINATION_SECRET = "pagination-v1"
 
@@ -28,7 +29,7 @@ class Server:
     """Everything one process serves with. ``asgi`` is what uvicorn runs."""
 
     settings: Settings
-    store: SQLiteStore
+    store: Store
     services: Services
     asgi: Starlette
 
@@ -37,7 +38,11 @@ class Server:
 
 
 def build(settings: Settings) -> Server:
-    store = SQLiteStore(settings.database_path, synchronous=settings.sqlite_synchronous)
+    store = open_store(
+        database_url=settings.database_url,
+        db_path=settings.database_path,
+        sqlite_synchronous=settings.sqlite_synchronous,
+    )
     with store.write() as tx:
         key = tx.secret(PAGINATION_SECRET, new_key, time.time())
     cursors = Cursors(Sealer(key))

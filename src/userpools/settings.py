@@ -25,6 +25,8 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     db_path: Path | None = None
+    #: ``postgresql://…``: use PostgreSQL instead of the SQLite file.
+    database_url: str | None = None
     #: SQLite ``synchronous``: NORMAL survives process crashes (kill -9); FULL also
     #: survives power loss, at the price of an fsync per write.
     sqlite_synchronous: str = "NORMAL"

@@ -3,7 +3,8 @@
 A :class:`Store` hands out transactions: ``read()`` for a consistent snapshot and
 ``write()`` for one atomic unit of change. Every API call runs in exactly one of them.
 Implementations live in ``userpools.store``; they translate driver errors into
-:class:`Conflict` (a uniqueness or reference rule refused the change) and nothing else
+:class:`Conflict` (a uniqueness or reference rule refused the change) or
+:class:`Retryable` (the transaction lost a race and may be run again), and nothing else
 escapes as a driver type.
 """
 
@@ -32,6 +33,11 @@ QueryField = Literal[
     "enabled",
     "sub",
 ]
+
+
+class Retryable(Exception):
+    """The transaction lost a race (lock timeout, serialization failure, deadlock, a
+    dropped connection) and changed nothing; running the whole call again is safe."""
 
 
 class Conflict(Exception):
@@ -127,6 +133,7 @@ __all__ = [
     "LookupField",
     "Position",
     "QueryField",
+    "Retryable",
     "SignInKeys",
     "Store",
     "Transaction",

@@ -1,13 +1,22 @@
-"""Driver errors become contract errors here, and nowhere else."""
+"""Driver errors become contract errors here, and nowhere else.
+
+- a uniqueness or foreign-key violation → :class:`Conflict`, named for the contract;
+- lock contention, serialization failures, deadlocks and lost connections →
+  :class:`Retryable`: the whole transaction may be run again;
+- anything else is left alone (a bug, answered as a 500).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
-from userpools.domain.store import Conflict
+import psycopg
+from psycopg import errors as pg
+
+from userpools.domain.store import Conflict, Retryable
 
 # SQLite names the columns of the violated unique index; map them to contract names.
-_UNIQUE_COLUMNS = {
+_SQLITE_UNIQUE = {
     "users.pool, users.username_key": "username",
     "users.pool, users.sub": "sub",
     "users.pool, users.login_email": "login_email",
@@ -17,12 +26,44 @@ _UNIQUE_COLUMNS = {
     "user_pools.pool_id": "pool_id",
 }
 
+# PostgreSQL names the violated constraint; 0001_init.postgres.sql names them so.
+_POSTGRES_UNIQUE = {
+    "users_username": "username",
+    "users_sub": "sub",
+    "users_login_email": "login_email",
+    "users_login_phone": "login_phone",
+    "users_login_preferred": "login_preferred",
+    "groups_name": "group_name",
+    "user_pools_pool_id": "pool_id",
+}
 
-def translate_integrity_error(exc: sqlite3.IntegrityError) -> Conflict:
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def translate_sqlite_error(exc: sqlite3.Error) -> Exception | None:
     text = str(exc)
-    if text.startswith("UNIQUE constraint failed: "):
-        columns = text.removeprefix("UNIQUE constraint failed: ")
-        return Conflict(_UNIQUE_COLUMNS.get(columns, columns))
-    if "FOREIGN KEY" in text:
+    if isinstance(exc, sqlite3.IntegrityError):
+        if text.startswith("UNIQUE constraint failed: "):
+            columns = text.removeprefix("UNIQUE constraint failed: ")
+            return Conflict(_SQLITE_UNIQUE.get(columns, columns))
+        if "FOREIGN KEY" in text:
+            return Conflict("reference")
+        return Conflict("integrity")
+    if isinstance(exc, sqlite3.OperationalError) and text.startswith(_SQLITE_BUSY):
+        return Retryable(text)
+    return None
+
+
+def translate_postgres_error(exc: psycopg.Error) -> Exception | None:
+    if isinstance(exc, pg.UniqueViolation):
+        name = exc.diag.constraint_name or ""
+        return Conflict(_POSTGRES_UNIQUE.get(name, name))
+    if isinstance(exc, pg.ForeignKeyViolation):
         return Conflict("reference")
-    return Conflict("integrity")
+    if isinstance(exc, pg.IntegrityError):
+        return Conflict("integrity")
+    if isinstance(exc, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
+        return Retryable(type(exc).__name__)
+    if isinstance(exc, psycopg.OperationalError):
+        return Retryable("connection: " + type(exc).__name__)
+    return None

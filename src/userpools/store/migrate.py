@@ -1,33 +1,52 @@
-"""Numbered migrations: ``migrations/NNNN_name.sql``, applied in order, each once."""
+"""Numbered migrations: ``migrations/NNNN_name.sql``, applied in order, each once.
+
+One set of files serves every engine. ``NNNN_name.<dialect>.sql`` overrides the plain
+file for that dialect, only where the engines differ.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import time
 from importlib import resources
+from typing import Any
+
+#: ``pg_advisory_xact_lock`` key: nodes starting at once take turns to migrate.
+POSTGRES_MIGRATION_LOCK = 0x75736572706F6F6C  # "userpool"
+
+_DIALECTS = ("postgres",)
+_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
+)
 
 
-def migration_files() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every migration shipped with the package, in order."""
-    found = []
+def migration_files(dialect: str) -> list[tuple[int, str, str]]:
+    """(version, file name, sql) of every migration for ``dialect``, in order."""
+    chosen: dict[int, tuple[str, str]] = {}
     for entry in resources.files("userpools.store").joinpath("migrations").iterdir():
         name = entry.name
-        if name.endswith(".sql") and name[:4].isdigit():
-            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+        if not (name.endswith(".sql") and name[:4].isdigit()):
+            continue
+        parts = name.removesuffix(".sql").split(".")
+        own_dialect = parts[1] if len(parts) > 1 and parts[1] in _DIALECTS else None
+        if own_dialect not in (None, dialect):
+            continue
+        version = int(name[:4])
+        if own_dialect is None and version in chosen:
+            continue  # the dialect's override was seen first
+        chosen[version] = (name, entry.read_text(encoding="utf-8"))
+    return [(v, *chosen[v]) for v in sorted(chosen)]
 
 
-def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+def apply_sqlite(conn: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in one ``BEGIN IMMEDIATE`` transaction; return their names."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
-        )
+        conn.execute(_TABLE)
         done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
         applied = []
-        for version, name, sql in migration_files():
+        for version, name, sql in migration_files("sqlite"):
             if version in done:
                 continue
             for statement in _statements(sql):
@@ -41,6 +60,29 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+    return applied
+
+
+def apply_postgres(conn: Any) -> list[str]:
+    """Apply pending migrations in one transaction, under an advisory lock.
+
+    DDL is transactional in PostgreSQL: a node that waited for the lock sees the
+    finished schema and applies nothing.
+    """
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (POSTGRES_MIGRATION_LOCK,))
+        conn.execute(_TABLE)
+        done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for version, name, sql in migration_files("postgres"):
+            if version in done:
+                continue
+            conn.execute(sql.encode())  # several statements: the simple query protocol
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, %s)",
+                (version, name, time.time()),
+            )
+            applied.append(name)
     return applied
 
 

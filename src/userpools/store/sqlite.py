@@ -10,405 +10,20 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, get_args
 
-from userpools.domain.models import Group, Message, PoolSettings, User, UserPool
-from userpools.domain.store import (
-    LookupField,
-    Position,
-    QueryField,
-    SignInKeys,
-    UserQuery,
+from userpools.store.errors import translate_sqlite_error
+from userpools.store.migrate import apply_sqlite
+from userpools.store.sql import Dialect, SQLTransaction
+
+DIALECT = Dialect(
+    name="sqlite",
+    placeholder="?",
+    driver_errors=(sqlite3.Error,),
+    translate=translate_sqlite_error,  # type: ignore[arg-type]
 )
-from userpools.store import rows as codec
-from userpools.store.errors import translate_integrity_error
-from userpools.store.migrate import apply_migrations
-
-_USER_COLUMNS = (
-    "id, username, username_key, sub, user_status, enabled, attributes, mfa_options, "
-    "created_at, updated_at, password_hash, password_expires_at"
-)
-_GROUP_COLUMNS = "id, name, description, role_arn, precedence, created_at, updated_at"
-_POOL_COLUMNS = "id, pool_id, region, name, settings, document, created_at, updated_at"
-
-#: Attributes copied into their own indexed columns.
-_INDEXED_ATTRIBUTES = (
-    "email",
-    "phone_number",
-    "name",
-    "given_name",
-    "family_name",
-    "preferred_username",
-)
-_LOOKUP_COLUMNS: frozenset[str] = frozenset(
-    {"username_key", "sub", "login_email", "login_phone", "login_preferred"}
-)
-#: Columns a ListUsers query may name (the contract's ``QueryField``), for safe SQL text.
-_QUERY_COLUMNS: frozenset[str] = frozenset(get_args(QueryField))
-
-
-def _user(row: Sequence[Any]) -> User:
-    return codec.user_from_row(row)
-
-
-def _group(row: Sequence[Any]) -> Group:
-    return Group(
-        key=row[0],
-        name=row[1],
-        description=row[2],
-        role_arn=row[3],
-        precedence=row[4],
-        created_at=row[5],
-        updated_at=row[6],
-    )
-
-
-def _pool(row: Sequence[Any]) -> UserPool:
-    return UserPool(
-        key=row[0],
-        id=row[1],
-        region=row[2],
-        name=row[3],
-        settings=codec.settings_from_json(row[4]),
-        document=codec.loads(row[5]),
-        created_at=row[6],
-        updated_at=row[7],
-    )
-
-
-def prefix_upper_bound(prefix: str) -> str | None:
-    """The least string greater than every string that starts with ``prefix``.
-
-    Binary UTF-8 comparison is code point order, so incrementing the last code point
-    works; ``None`` means there is no upper bound.
-    """
-    chars = list(prefix)
-    while chars:
-        last = ord(chars.pop())
-        if last < 0x10FFFF:
-            nxt = last + 1
-            if 0xD800 <= nxt <= 0xDFFF:
-                nxt = 0xE000
-            return "".join(chars) + chr(nxt)
-    return None
-
-
-class SQLiteTransaction:
-    """One transaction on one connection. Implements ``domain.store.Transaction``."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._conn.execute(sql, params).fetchone()
-
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._conn.execute(sql, params).fetchall()
-
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        try:
-            return self._conn.execute(sql, params)
-        except sqlite3.IntegrityError as exc:
-            raise translate_integrity_error(exc) from None
-
-    # pools ------------------------------------------------------------------------------
-
-    def insert_pool(
-        self,
-        pool_id: str,
-        region: str,
-        name: str,
-        settings: PoolSettings,
-        document: Mapping[str, Any],
-        now: float,
-    ) -> UserPool:
-        cur = self._run(
-            "INSERT INTO user_pools (pool_id, region, name, settings, document, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                pool_id,
-                region,
-                name,
-                codec.settings_to_json(settings),
-                codec.dumps(document),
-                now,
-                now,
-            ),
-        )
-        assert cur.lastrowid is not None
-        return UserPool(cur.lastrowid, pool_id, region, name, settings, document, now, now)
-
-    def get_pool(self, pool_id: str) -> UserPool | None:
-        row = self._one(f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE pool_id = ?", (pool_id,))
-        return _pool(row) if row else None
-
-    def update_pool(self, pool: UserPool) -> None:
-        self._run(
-            "UPDATE user_pools SET name = ?, settings = ?, document = ?, updated_at = ?"
-            " WHERE id = ?",
-            (
-                pool.name,
-                codec.settings_to_json(pool.settings),
-                codec.dumps(pool.document),
-                pool.updated_at,
-                pool.key,
-            ),
-        )
-
-    def delete_pool(self, pool: UserPool) -> None:
-        self._run("DELETE FROM user_pools WHERE id = ?", (pool.key,))
-
-    def list_pools(self, region: str, after: str | None, limit: int) -> list[UserPool]:
-        rows = self._all(
-            f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE region = ? AND pool_id > ?"
-            " ORDER BY pool_id LIMIT ?",
-            (region, after or "", limit),
-        )
-        return [_pool(r) for r in rows]
-
-    def count_users(self, pool: UserPool) -> int:
-        return int(self._one("SELECT count(*) FROM users WHERE pool = ?", (pool.key,))[0])
-
-    # users ------------------------------------------------------------------------------
-
-    def _user_values(self, user: User, keys: SignInKeys) -> list[Any]:
-        attrs = dict(user.attributes)
-        return [
-            user.username,
-            user.username_key,
-            user.sub,
-            user.status.value,
-            int(user.enabled),
-            *(attrs.get(name) for name in _INDEXED_ATTRIBUTES),
-            keys.email,
-            keys.phone,
-            keys.preferred,
-            codec.dumps_pairs(user.attributes),
-            codec.dumps_pairs(user.mfa_options) if user.mfa_options else None,
-            user.password_hash,
-            user.password_expires_at,
-            user.created_at,
-            user.updated_at,
-        ]
-
-    _USER_WRITE_COLUMNS = (
-        "username, username_key, sub, user_status, enabled, email, phone_number, name,"
-        " given_name, family_name, preferred_username, login_email, login_phone,"
-        " login_preferred, attributes, mfa_options, password_hash, password_expires_at,"
-        " created_at, updated_at"
-    )
-
-    def insert_user(self, pool: UserPool, user: User, keys: SignInKeys) -> User:
-        values = self._user_values(user, keys)
-        marks = ", ".join("?" for _ in values)
-        cur = self._run(
-            f"INSERT INTO users (pool, {self._USER_WRITE_COLUMNS}) VALUES (?, {marks})",
-            (pool.key, *values),
-        )
-        assert cur.lastrowid is not None
-        return codec.replace_key(user, cur.lastrowid)
-
-    def find_user(self, pool: UserPool, by: LookupField, value: str) -> User | None:
-        if by not in _LOOKUP_COLUMNS:
-            raise ValueError(by)
-        row = self._one(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE pool = ? AND {by} = ?", (pool.key, value)
-        )
-        return _user(row) if row else None
-
-    def update_user(self, pool: UserPool, user: User, keys: SignInKeys) -> None:
-        sets = ", ".join(f"{c.strip()} = ?" for c in self._USER_WRITE_COLUMNS.split(","))
-        self._run(
-            f"UPDATE users SET {sets} WHERE pool = ? AND id = ?",
-            (*self._user_values(user, keys), pool.key, user.key),
-        )
-
-    def delete_user(self, pool: UserPool, user: User) -> None:
-        self._run("DELETE FROM users WHERE pool = ? AND id = ?", (pool.key, user.key))
-
-    def list_users(
-        self, pool: UserPool, query: UserQuery | None, after: Position | None, limit: int
-    ) -> list[User]:
-        where = ["pool = ?"]
-        params: list[Any] = [pool.key]
-        order = "username_key"
-        if query is not None:
-            column = query.field
-            if column not in _QUERY_COLUMNS:
-                raise ValueError(column)
-            if query.prefix:
-                where.append(f"{column} >= ?")
-                params.append(query.value)
-                upper = prefix_upper_bound(str(query.value))
-                if upper is not None:
-                    where.append(f"{column} < ?")
-                    params.append(upper)
-                order = f"{column}, username_key"
-                if after is not None:
-                    where.append(f"({column}, username_key) > (?, ?)")
-                    params.extend(after)
-                    after = None
-            else:
-                where.append(f"{column} = ?")
-                params.append(query.value)
-        if after is not None:
-            where.append("username_key > ?")
-            params.append(after[-1])
-        rows = self._all(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE {' AND '.join(where)}"
-            f" ORDER BY {order} LIMIT ?",
-            (*params, limit),
-        )
-        return [_user(r) for r in rows]
-
-    # groups -----------------------------------------------------------------------------
-
-    def insert_group(self, pool: UserPool, group: Group) -> Group:
-        cur = self._run(
-            "INSERT INTO groups (pool, name, description, role_arn, precedence, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                pool.key,
-                group.name,
-                group.description,
-                group.role_arn,
-                group.precedence,
-                group.created_at,
-                group.updated_at,
-            ),
-        )
-        assert cur.lastrowid is not None
-        return codec.replace_key(group, cur.lastrowid)
-
-    def get_group(self, pool: UserPool, name: str) -> Group | None:
-        row = self._one(
-            f"SELECT {_GROUP_COLUMNS} FROM groups WHERE pool = ? AND name = ?", (pool.key, name)
-        )
-        return _group(row) if row else None
-
-    def update_group(self, pool: UserPool, group: Group) -> None:
-        self._run(
-            "UPDATE groups SET description = ?, role_arn = ?, precedence = ?, updated_at = ?"
-            " WHERE pool = ? AND id = ?",
-            (
-                group.description,
-                group.role_arn,
-                group.precedence,
-                group.updated_at,
-                pool.key,
-                group.key,
-            ),
-        )
-
-    def delete_group(self, pool: UserPool, group: Group) -> None:
-        self._run("DELETE FROM groups WHERE pool = ? AND id = ?", (pool.key, group.key))
-
-    def count_groups(self, pool: UserPool) -> int:
-        return int(self._one("SELECT count(*) FROM groups WHERE pool = ?", (pool.key,))[0])
-
-    def list_groups(self, pool: UserPool, after: str | None, limit: int) -> list[Group]:
-        rows = self._all(
-            f"SELECT {_GROUP_COLUMNS} FROM groups WHERE pool = ? AND name > ?"
-            " ORDER BY name LIMIT ?",
-            (pool.key, after or "", limit),
-        )
-        return [_group(r) for r in rows]
-
-    # memberships ------------------------------------------------------------------------
-
-    def add_member(self, pool: UserPool, group: Group, user: User) -> None:
-        self._run(
-            "INSERT INTO memberships (pool, group_id, user_id, user_key, group_name)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (pool.key, group.key, user.key, user.username_key, group.name),
-        )
-
-    def remove_member(self, pool: UserPool, group: Group, user: User) -> None:
-        self._run(
-            "DELETE FROM memberships WHERE pool = ? AND group_id = ? AND user_key = ?",
-            (pool.key, group.key, user.username_key),
-        )
-
-    def is_member(self, pool: UserPool, group: Group, user: User) -> bool:
-        row = self._one(
-            "SELECT 1 FROM memberships WHERE pool = ? AND group_id = ? AND user_key = ?",
-            (pool.key, group.key, user.username_key),
-        )
-        return row is not None
-
-    def count_groups_of(self, pool: UserPool, user: User) -> int:
-        row = self._one(
-            "SELECT count(*) FROM memberships WHERE pool = ? AND user_id = ?",
-            (pool.key, user.key),
-        )
-        return int(row[0])
-
-    def list_members(
-        self, pool: UserPool, group: Group, after: str | None, limit: int
-    ) -> list[User]:
-        columns = ", ".join(f"u.{c.strip()}" for c in _USER_COLUMNS.split(","))
-        rows = self._all(
-            f"SELECT {columns} FROM memberships m JOIN users u ON u.id = m.user_id"
-            " WHERE m.pool = ? AND m.group_id = ? AND m.user_key > ?"
-            " ORDER BY m.user_key LIMIT ?",
-            (pool.key, group.key, after or "", limit),
-        )
-        return [_user(r) for r in rows]
-
-    def list_groups_of(
-        self, pool: UserPool, user: User, after: str | None, limit: int
-    ) -> list[Group]:
-        columns = ", ".join(f"g.{c.strip()}" for c in _GROUP_COLUMNS.split(","))
-        rows = self._all(
-            f"SELECT {columns} FROM memberships m JOIN groups g ON g.id = m.group_id"
-            " WHERE m.pool = ? AND m.user_id = ? AND m.group_name > ?"
-            " ORDER BY m.group_name LIMIT ?",
-            (pool.key, user.key, after or "", limit),
-        )
-        return [_group(r) for r in rows]
-
-    # outbox and secrets -----------------------------------------------------------------
-
-    def add_message(self, message: Message) -> None:
-        self._run(
-            "INSERT INTO outbox (pool_id, username, medium, destination, subject, body,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                message.pool_id,
-                message.username,
-                message.medium,
-                message.destination,
-                message.subject,
-                message.body,
-                message.created_at,
-            ),
-        )
-
-    def list_messages(self, pool_id: str | None, after: int, limit: int) -> list[Message]:
-        sql = (
-            "SELECT pool_id, username, medium, destination, subject, body, created_at"
-            " FROM outbox WHERE id > ?"
-        )
-        params: list[Any] = [after]
-        if pool_id is not None:
-            sql += " AND pool_id = ?"
-            params.append(pool_id)
-        rows = self._all(sql + " ORDER BY id LIMIT ?", (*params, limit))
-        return [Message(*r) for r in rows]
-
-    def secret(self, name: str, create: Callable[[], bytes], now: float) -> bytes:
-        row = self._one("SELECT value FROM server_secrets WHERE name = ?", (name,))
-        if row is None:
-            self._run(
-                "INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (name, create(), now),
-            )
-            row = self._one("SELECT value FROM server_secrets WHERE name = ?", (name,))
-        return bytes(row[0])
 
 
 class SQLiteStore:
@@ -427,7 +42,7 @@ class SQLiteStore:
         conn = self._connection()
         conn.execute("PRAGMA journal_mode = WAL")
         with self._write_lock:
-            apply_migrations(conn)
+            apply_sqlite(conn)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -448,21 +63,21 @@ class SQLiteStore:
         return conn
 
     @contextmanager
-    def read(self) -> Iterator[SQLiteTransaction]:
+    def read(self) -> Iterator[SQLTransaction]:
         conn = self._connection()
         conn.execute("BEGIN")
         try:
-            yield SQLiteTransaction(conn)
+            yield SQLTransaction(conn, DIALECT, writing=False)
         finally:
             conn.execute("ROLLBACK")  # a read changed nothing; end the snapshot
 
     @contextmanager
-    def write(self) -> Iterator[SQLiteTransaction]:
+    def write(self) -> Iterator[SQLTransaction]:
         conn = self._connection()
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield SQLiteTransaction(conn)
+                yield SQLTransaction(conn, DIALECT, writing=True)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:  # also when COMMIT itself failed

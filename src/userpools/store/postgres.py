@@ -1,0 +1,98 @@
+"""The PostgreSQL store: several nodes on one database.
+
+- A psycopg connection pool; each transaction borrows one connection. A connection that
+  broke (PostgreSQL restarted) is discarded by the pool, and the call is retried on a
+  fresh one, so nodes recover without a restart.
+- Reads run at REPEATABLE READ, READ ONLY: one snapshot for every query of the call.
+- Writes run at READ COMMITTED. The first thing every write of a pool does is read the
+  pool row ``FOR UPDATE``, so the writers of one pool take turns: a domain rule checked
+  inside the transaction (a quota, an alias, a name) still holds when it commits. The
+  foreign keys (``ON DELETE CASCADE``) keep memberships consistent even so.
+- Deadlocks, serialization failures and lost connections become ``Retryable``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from userpools.domain.store import Retryable
+from userpools.store.errors import translate_postgres_error
+from userpools.store.migrate import apply_postgres
+from userpools.store.sql import Dialect, SQLTransaction
+
+DIALECT = Dialect(
+    name="postgres",
+    placeholder="%s",
+    driver_errors=(psycopg.Error,),
+    translate=translate_postgres_error,  # type: ignore[arg-type]
+    lock_pools=True,
+)
+
+#: Connections per process. Each API call holds one for its transaction only.
+POOL_MIN, POOL_MAX = 2, 16
+
+
+class CommitOutcomeUnknown(Exception):
+    """The connection broke during COMMIT; the change may or may not have been kept."""
+
+
+class PostgresStore:
+    """A store on one PostgreSQL database. Safe to share between threads and nodes."""
+
+    def __init__(self, url: str, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX):
+        self.url = url
+        with psycopg.connect(url, autocommit=True) as conn:
+            apply_postgres(conn)
+        self._pool = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            open=True,
+            kwargs={"autocommit": True},  # transactions are begun and ended explicitly
+            name="userpools",
+        )
+
+    @contextmanager
+    def _transaction(self, begin: str, writing: bool) -> Iterator[SQLTransaction]:
+        try:
+            with self._pool.connection() as conn:
+                conn.execute(begin)
+                try:
+                    yield SQLTransaction(conn, DIALECT, writing=writing)
+                except BaseException:
+                    if not conn.closed:
+                        conn.execute("ROLLBACK")
+                    raise
+                try:
+                    conn.execute("COMMIT")
+                except psycopg.OperationalError as exc:
+                    # The COMMIT may or may not have landed: never run the call again.
+                    raise CommitOutcomeUnknown(type(exc).__name__) from exc
+        except psycopg.OperationalError as exc:
+            # The connection broke before COMMIT: nothing was committed.
+            raise Retryable("connection: " + type(exc).__name__) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[SQLTransaction]:
+        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", False) as tx:
+            yield tx
+
+    @contextmanager
+    def write(self) -> Iterator[SQLTransaction]:
+        with self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED", True) as tx:
+            yield tx
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for banners and logs."""
+    info: Any = psycopg.conninfo.conninfo_to_dict(url)
+    info.pop("password", None)
+    return " ".join(f"{k}={v}" for k, v in sorted(info.items()))
