@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from dataclasses import dataclass
 
@@ -18,10 +20,12 @@ from userpools.domain.users import UserService
 from userpools.http.routes import routes
 from userpools.operations import Services, handlers
 from userpools.protocol.dispatch import Dispatcher
-from userpools.settings import Settings
+from userpools.settings import LOG_FORMAT, Settings
 from userpools.store import open_store
 
 PAGINATION_SECRET = "pagination-v1"
+#: Environment variable through which ``serve --workers`` hands settings to workers.
+SETTINGS_ENV = "USERPOOLS_WORKER_SETTINGS"
 
 
 @dataclass
@@ -59,3 +63,10 @@ def build(settings: Settings) -> Server:
     dispatcher = Dispatcher(handlers(services))
     app = Starlette(routes=routes(dispatcher, settings))
     return Server(settings, store, services, app)
+
+
+def app_from_environment() -> Starlette:
+    """The ASGI app of one ``serve --workers`` worker process (a uvicorn factory)."""
+    settings = Settings.from_json(os.environ[SETTINGS_ENV])
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    return build(settings).asgi

@@ -5,12 +5,15 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from userpools import __version__
-from userpools.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, default_db_path
+from userpools.settings import DEFAULT_HOST, DEFAULT_PORT, LOG_FORMAT, Settings, default_db_path
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +31,20 @@ _DB_HELP = (
     "Default: $USERPOOLS_DB, else $XDG_DATA_HOME/userpools/userpools.db "
     "(~/.local/share/userpools/userpools.db)."
 )
+_DATABASE_URL_HELP = (
+    "Use PostgreSQL instead of SQLite, e.g. postgresql://user@host:5432/db "
+    "(also $USERPOOLS_DATABASE_URL). Every node of a deployment points at the same one."
+)
+
+
+def database_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--db`` and ``--database-url``, shared by every command that opens the store."""
+    command = click.option(
+        "--database-url", envvar="USERPOOLS_DATABASE_URL", help=_DATABASE_URL_HELP
+    )(command)
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False, path_type=Path), help=_DB_HELP
+    )(command)
 
 
 @main.command()
@@ -39,7 +56,14 @@ _DB_HELP = (
     type=click.IntRange(0, 65535),
     help="Port to bind; 0 picks a free one (the banner prints it).",
 )
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), help=_DB_HELP)
+@database_options
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes sharing the port (and the database: SQLite file or PostgreSQL).",
+)
 @click.option(
     "--sqlite-synchronous",
     type=click.Choice(["normal", "full"], case_sensitive=False),
@@ -54,29 +78,47 @@ _DB_HELP = (
     show_default=True,
     help="Log level; at info each request gets one access-log line.",
 )
-def serve(host: str, port: int, db: Path | None, sqlite_synchronous: str, log_level: str) -> None:
+def serve(
+    host: str,
+    port: int,
+    db: Path | None,
+    database_url: str | None,
+    workers: int,
+    sqlite_synchronous: str,
+    log_level: str,
+) -> None:
     """Serve the cognito-idp API (AWS JSON 1.1) at POST / on HOST:PORT.
 
     Migrations are applied at start. Stop with Ctrl-C; data is kept in the database
-    file and survives restarts.
+    and survives restarts. See docs/deployment.md for several nodes on PostgreSQL.
 
     This release does not verify request signatures: anyone who can reach the port can
     administer every pool. Keep it on a loopback address.
     """
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
-    from userpools.app import build
+    from userpools.app import SETTINGS_ENV, build
     from userpools.http.listen import listening_socket
 
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
-    settings = Settings(host=host, port=port, db_path=db, sqlite_synchronous=sqlite_synchronous)
+    logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
+    settings = Settings(
+        host=host,
+        port=port,
+        db_path=db,
+        database_url=database_url,
+        sqlite_synchronous=sqlite_synchronous,
+    )
+    # Build once here: migrations run, and a bad database fails before the banner.
     server = build(settings)
     sock = listening_socket(host, port)
     bound_port = sock.getsockname()[1]
     url_host = f"[{host}]" if ":" in host else host
     endpoint = f"http://{url_host}:{bound_port}"
     click.echo(f"userpools {__version__} serving cognito-idp at {endpoint}")
-    click.echo(f"database: {settings.database_path}")
+    click.echo(f"database: {_describe_database(settings)}")
+    if workers > 1:
+        click.echo(f"workers: {workers}")
     if not _is_loopback(host):
         click.echo(
             f"warning: listening on {host} without signature checks; anyone who can reach "
@@ -88,13 +130,50 @@ def serve(host: str, port: int, db: Path | None, sqlite_synchronous: str, log_le
         f"endpoint_url='{endpoint}', region_name='us-east-1', aws_access_key_id='x', "
         "aws_secret_access_key='x'); print(c.list_user_pools(MaxResults=10)['UserPools'])\""
     )
-    config = uvicorn.Config(
-        server.asgi, log_level=log_level.lower(), access_log=False, lifespan="off"
-    )
+    options: dict[str, Any] = {
+        "log_level": log_level.lower(),
+        "access_log": False,
+        "lifespan": "off",
+    }
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        if workers == 1:
+            uvicorn.Server(uvicorn.Config(server.asgi, **options)).run(sockets=[sock])
+            return
+        server.close()
+        # Each worker process builds its own server from the same settings.
+        os.environ[SETTINGS_ENV] = settings.to_json()
+        config = uvicorn.Config(
+            "userpools.app:app_from_environment", factory=True, workers=workers, **options
+        )
+        Multiprocess(config, sockets=[sock]).run()
     finally:
         server.close()
+
+
+@main.command()
+@database_options
+def migrate(db: Path | None, database_url: str | None) -> None:
+    """Apply pending schema migrations, then exit (`serve` also does this at start).
+
+    Safe to run while nodes are serving, and from several places at once.
+    """
+    from userpools.store import open_store
+    from userpools.store.migrate import migration_files
+
+    settings = Settings(db_path=db, database_url=database_url)
+    store = open_store(database_url=database_url, db_path=settings.database_path)
+    store.close()
+    dialect = "postgres" if database_url else "sqlite"
+    version, name, _ = migration_files(dialect)[-1]
+    click.echo(f"{_describe_database(settings)}: schema at version {version} ({name})")
+
+
+def _describe_database(settings: Settings) -> str:
+    if settings.database_url:
+        from userpools.store.postgres import describe
+
+        return f"PostgreSQL {describe(settings.database_url)}"
+    return f"SQLite {settings.database_path}"
 
 
 def _is_loopback(host: str) -> bool:
@@ -105,21 +184,20 @@ def _is_loopback(host: str) -> bool:
 
 
 @main.command()
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), help=_DB_HELP)
+@database_options
 @click.option("--pool", "pool_id", help="Only messages of this user pool id.")
-def outbox(db: Path | None, pool_id: str | None) -> None:
+def outbox(db: Path | None, database_url: str | None, pool_id: str | None) -> None:
     """Print the messages AWS would have sent by email or SMS, one JSON object per line.
 
     Invitations from AdminCreateUser (with their temporary passwords) land here instead
     of being sent.
     """
-    from userpools.store.sqlite import SQLiteStore
+    from userpools.store import open_store
 
-    store = SQLiteStore(db or default_db_path())
+    store = open_store(database_url=database_url, db_path=db or default_db_path())
     try:
-        after = 0
         with store.read() as tx:
-            messages = tx.list_messages(pool_id, after, 1_000_000)
+            messages = tx.list_messages(pool_id, 0, 1_000_000)
         for m in messages:
             click.echo(
                 json.dumps(

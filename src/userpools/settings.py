@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9229
 MAX_BODY_BYTES = 1024 * 1024
+LOG_FORMAT = "%(asctime)s %(process)d %(name)s %(message)s"
 
 
 def default_db_path() -> Path:
@@ -38,3 +42,16 @@ class Settings:
     @property
     def database_path(self) -> Path:
         return self.db_path if self.db_path is not None else default_db_path()
+
+    def to_json(self) -> str:
+        """For worker processes, which rebuild the settings with :meth:`from_json`."""
+        values = dataclasses.asdict(self)
+        values["db_path"] = str(self.db_path) if self.db_path is not None else None
+        return json.dumps(values)
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        values: dict[str, Any] = json.loads(text)
+        if values.get("db_path") is not None:
+            values["db_path"] = Path(values["db_path"])
+        return cls(**values)
