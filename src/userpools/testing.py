@@ -54,15 +54,27 @@ class RunningServer:
         return self.server.services.users.outbox(pool_id)
 
 
-def start_server(db_path: Path, *, password_hashing: str = "fast") -> Iterator[RunningServer]:
-    """Run a server in a background thread until the generator is closed."""
+def start_server(
+    db_path: Path, *, database_url: str | None = None, password_hashing: str = "fast"
+) -> Iterator[RunningServer]:
+    """Run a server in a background thread until the generator is closed.
+
+    It uses PostgreSQL at ``database_url`` when given, else SQLite at ``db_path``.
+    """
     import uvicorn
 
     from userpools.app import build
     from userpools.http.listen import listening_socket
     from userpools.settings import Settings
 
-    server = build(Settings(db_path=db_path, password_hashing=password_hashing, access_log=False))
+    server = build(
+        Settings(
+            db_path=db_path,
+            database_url=database_url,
+            password_hashing=password_hashing,
+            access_log=False,
+        )
+    )
     sock = listening_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     # loop="asyncio": uvloop would replace the event-loop policy of the whole test process.
