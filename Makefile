@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve test lint typecheck pytest bench bench-quick clean
+.PHONY: setup serve test lint typecheck pytest postgres bench bench-quick clean
 
 setup: $(STAMP)
 
@@ -28,8 +28,15 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup postgres
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+## postgres: start the machine's PostgreSQL cluster if it is installed but stopped
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
+		|| { command -v pg_ctlcluster >/dev/null \
+		     && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; } \
+		|| echo "PostgreSQL is not running; its tests will skip (or fail under CI=true)"
 
 ## bench: the membership benchmark against userpools and moto (several minutes)
 bench: setup

@@ -22,7 +22,7 @@ def main() -> None:
     """A self-hosted server for the Amazon Cognito User Pools API (cognito-idp).
 
     Point boto3, the AWS CLI or any AWS SDK at it with endpoint_url. State lives in a
-    SQLite file (see `userpools serve --help`).
+    SQLite file, or in PostgreSQL for several nodes (see `userpools serve --help`).
     """
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from userpools.domain.store import Retryable
 from userpools.store.errors import translate_postgres_error
@@ -35,6 +35,12 @@ DIALECT = Dialect(
 
 #: Connections per process. Each API call holds one for its transaction only.
 POOL_MIN, POOL_MAX = 2, 16
+#: Seconds a call waits for a connection before it fails (PostgreSQL down or saturated).
+POOL_TIMEOUT = 5.0
+
+
+class StoreUnavailable(Exception):
+    """No connection could be had in time: PostgreSQL is down or saturated."""
 
 
 class CommitOutcomeUnknown(Exception):
@@ -53,6 +59,7 @@ class PostgresStore:
             min_size=min_size,
             max_size=max_size,
             open=True,
+            timeout=POOL_TIMEOUT,
             kwargs={"autocommit": True},  # transactions are begun and ended explicitly
             name="userpools",
         )
@@ -73,6 +80,8 @@ class PostgresStore:
                 except psycopg.OperationalError as exc:
                     # The COMMIT may or may not have landed: never run the call again.
                     raise CommitOutcomeUnknown(type(exc).__name__) from exc
+        except PoolTimeout as exc:
+            raise StoreUnavailable(str(exc)) from exc
         except psycopg.OperationalError as exc:
             # The connection broke before COMMIT: nothing was committed.
             raise Retryable("connection: " + type(exc).__name__) from exc
