@@ -28,9 +28,15 @@ FORBIDDEN = {
     },
     "crypto": {"userpools.domain", "userpools.store", "userpools.protocol", "starlette"},
     "store": {"userpools.protocol", "userpools.operations", "userpools.http", "starlette"},
-    "protocol": {"userpools.store", "userpools.operations", "userpools.http", "starlette"},
-    "operations": {"userpools.store", "userpools.http", "starlette", "sqlite3"},
-    "http": {"userpools.store", "userpools.operations", "sqlite3"},
+    "protocol": {
+        "userpools.store",
+        "userpools.operations",
+        "userpools.http",
+        "starlette",
+        "psycopg",
+    },
+    "operations": {"userpools.store", "userpools.http", "starlette", "sqlite3", "psycopg"},
+    "http": {"userpools.store", "userpools.operations", "sqlite3", "psycopg"},
 }
 
 
