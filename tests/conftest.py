@@ -76,7 +76,8 @@ def fresh_database(store_kind: str, tmp_path: Path, request: pytest.FixtureReque
     PostgreSQL tests get their own database, so they can restart or kill servers freely.
     """
     if store_kind == "sqlite":
-        return {"db_path": tmp_path / "own.db", "database_url": None}
+        yield {"db_path": tmp_path / "own.db", "database_url": None}
+        return
     base = request.getfixturevalue("postgres_url")
     name = f"{psycopg.conninfo.conninfo_to_dict(base)['dbname']}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:

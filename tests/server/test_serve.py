@@ -155,3 +155,15 @@ def test_cli_outbox_prints_messages(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["outbox", "--db", str(db), "--pool", pool_id])
     assert result.exit_code == 0
     assert '"destination": "ann@example.com"' in result.output
+
+
+def test_cli_migrate_applies_the_schema_once(fresh_database: dict[str, Any]) -> None:
+    url = fresh_database["database_url"]
+    args = ["--database-url", url] if url else ["--db", str(fresh_database["db_path"])]
+    runner = CliRunner()
+    for _ in range(2):  # the second run finds nothing to do
+        result = runner.invoke(main, ["migrate", *args])
+        assert result.exit_code == 0, result.output
+        assert "schema at version 1 (0001_init" in result.output
+    if url:
+        assert "password" not in result.output
