@@ -68,5 +68,5 @@ def build(settings: Settings) -> Server:
 def app_from_environment() -> Starlette:
     """The ASGI app of one ``serve --workers`` worker process (a uvicorn factory)."""
     settings = Settings.from_json(os.environ[SETTINGS_ENV])
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
     return build(settings).asgi

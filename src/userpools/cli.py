@@ -108,6 +108,7 @@ def serve(
         db_path=db,
         database_url=database_url,
         sqlite_synchronous=sqlite_synchronous,
+        log_level=log_level.lower(),
     )
     # Build once here: migrations run, and a bad database fails before the banner.
     server = build(settings)

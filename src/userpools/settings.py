@@ -38,6 +38,7 @@ class Settings:
     #: Argon2id cost: "owasp" (m=19 MiB, t=2) or "fast" (for test suites only).
     password_hashing: str = "owasp"
     access_log: bool = True
+    log_level: str = "info"
 
     @property
     def database_path(self) -> Path:

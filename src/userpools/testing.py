@@ -46,7 +46,7 @@ class RunningServer:
             region_name=region,
             aws_access_key_id="AKIAUSERPOOLSTEST",
             aws_secret_access_key="userpools-test-secret",
-            config=Config(retries={"max_attempts": 1}, **config),
+            config=Config(retries={"total_max_attempts": 1}, **config),
         )
 
     def outbox(self, pool_id: str | None = None) -> list[Message]:

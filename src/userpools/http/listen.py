@@ -6,7 +6,7 @@ import socket
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound TCP socket; ``port`` 0 picks a free one.
+    """A bound, listening TCP socket; ``port`` 0 picks a free one.
 
     The protocol is given explicitly (``IPPROTO_TCP``): asyncio only turns on
     ``TCP_NODELAY`` for accepted sockets whose protocol says TCP, and without it every
@@ -17,4 +17,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
+    # Listen now, not when uvicorn starts: once the banner is printed, connections queue
+    # even while worker processes are still starting.
+    sock.listen(2048)
     return sock

@@ -78,12 +78,17 @@ class PostgresStore:
                 try:
                     conn.execute("COMMIT")
                 except psycopg.OperationalError as exc:
-                    # The COMMIT may or may not have landed: never run the call again.
-                    raise CommitOutcomeUnknown(type(exc).__name__) from exc
+                    if writing:
+                        # The COMMIT may or may not have landed: never run the call again.
+                        raise CommitOutcomeUnknown(type(exc).__name__) from exc
+                    raise  # a read changed nothing: safe to run again
         except PoolTimeout as exc:
             raise StoreUnavailable(str(exc)) from exc
         except psycopg.OperationalError as exc:
-            # The connection broke before COMMIT: nothing was committed.
+            # The connection broke before COMMIT, so nothing was committed. When one
+            # broke, the others probably did too (PostgreSQL restarted): drop every
+            # broken idle connection now, so the retry gets a live one.
+            self._pool.check()
             raise Retryable("connection: " + type(exc).__name__) from exc
 
     @contextmanager
