@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve test lint typecheck pytest postgres bench bench-quick clean
+.PHONY: setup serve test lint typecheck pytest postgres bench bench-quick bench-scale clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,10 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/python benchmarks/membership.py --quick
+
+## bench-scale: --workers 2 on SQLite and on PostgreSQL, against moto, in one run
+bench-scale: setup postgres
+	$(BIN)/python benchmarks/membership.py --scale-out $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis

@@ -11,10 +11,14 @@ Measured over HTTP with unmodified boto3, in one run:
 
 userpools is seeded in bulk through its store (before the server starts) and measured
 at N (default 100,000) and at the moto size (default 10,000). moto is seeded through
-its API and measured only at the moto size. Run with the project's venv:
+its API and measured only at the moto size. ``--postgres`` or ``--database-url`` puts
+userpools on PostgreSQL, ``--workers`` gives it worker processes, and ``--scale-out``
+compares SQLite and PostgreSQL with 2 workers each, and moto, at the moto size. Run with
+the project's venv:
 
-    .venv/bin/python benchmarks/membership.py            # the reported figures
-    .venv/bin/python benchmarks/membership.py --quick    # a smoke run
+    .venv/bin/python benchmarks/membership.py              # the reported figures
+    .venv/bin/python benchmarks/membership.py --quick      # a smoke run
+    .venv/bin/python benchmarks/membership.py --scale-out  # SQLite vs PostgreSQL, 2 workers
 """
 
 from __future__ import annotations
@@ -26,18 +30,14 @@ import multiprocessing as mp
 import os
 import platform
 import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -47,242 +47,50 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
+from _postgres import (
+    DEFAULT_ADMIN_URL,
+    SERVER_APPLICATION,
+    backend_cpu,
+    private_store_url,
+    server_settings,
+    vacuum_analyze,
+    with_params,
+)
+from _report import (
+    ROWS,
+    SCALE_ROWS,
+    Measurements,
+    Row,
+    Target,
+    advantage,
+    scale_targets,
+    table,
+    targets,
+)
+from _servers import (
+    BIG_GROUP,
+    MULTI_USER,
+    PAR_GROUP,
+    SEQ_GROUP,
+    CpuSnapshot,
+    Server,
+    busy_since,
+    cpu_used,
+    free_port,
+    machine_cpu,
+    make_client,
+    moto_command,
+    retries_of,
+    running,
+    seed_moto,
+    seed_userpools,
+    tree_memory_mb,
+    username,
+    userpools_command,
+)
 
-REGION = "us-east-1"
-USERPOOLS_POOL_ID = "us-east-1_Bench0001"
-BIG_GROUP = "big"
-MULTI_USER = "multi"
-SEQ_GROUP = "adds-sequential"
-PAR_GROUP = "adds-concurrent"
 PAGE_SIZE = 60
-SEED_BATCH = 10_000
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-
-Client = Any  # a boto3 cognito-idp client (boto3 ships no type information)
-
-
-def username(i: int) -> str:
-    return f"user{i:07d}"
-
-
-def group_name(i: int) -> str:
-    return f"g{i:03d}"
-
-
-def make_client(endpoint: str) -> Client:
-    """A client of its own session: boto3's default session is not thread-safe."""
-    return boto3.session.Session().client(
-        "cognito-idp",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-def retries_of(response: dict[str, Any]) -> int:
-    return int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0))
-
-
-# servers ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def memory_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) of a process, in MB (10^6 bytes)."""
-    values: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            values[name] = int(rest.split()[0]) * 1024 / 1e6
-    return values["VmRSS"], values["VmHWM"]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (``/proc/<pid>/stat``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@dataclass
-class Server:
-    name: str
-    endpoint: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-
-@contextmanager
-def running(name: str, command: Sequence[str], port: int, log: Path) -> Iterator[Server]:
-    """Start a server, wait until it answers, and always stop it."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(name, f"http://127.0.0.1:{port}", process, log)
-    try:
-        wait_ready(server)
-        yield server
-    finally:
-        stop(process)
-
-
-def wait_ready(server: Server, timeout: float = 120.0) -> None:
-    client = boto3.session.Session().client(
-        "cognito-idp",
-        endpoint_url=server.endpoint,
-        region_name=REGION,
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
-        config=Config(retries={"max_attempts": 0}, connect_timeout=1, read_timeout=5),
-    )
-    deadline = time.monotonic() + timeout
-    while True:
-        if server.process.poll() is not None:
-            tail = server.log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{tail}")
-        try:
-            client.list_user_pools(MaxResults=1)
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def userpools_command(port: int, db: Path) -> list[str]:
-    script = Path(sys.executable).with_name("userpools")
-    exe = str(script) if script.exists() else shutil.which("userpools")
-    if exe is None:
-        raise SystemExit("the userpools command is not installed (use the project's venv)")
-    return [exe, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
-
-
-def moto_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-
-
-# seeding ---------------------------------------------------------------------------------
-
-
-def seed_userpools(db: Path, n: int, groups: int) -> str:
-    """Write the pool, N members of BIG_GROUP and one user in G groups through the store."""
-    from userpools.domain.models import Group, PoolSettings, User, UserStatus
-    from userpools.domain.password_policy import PasswordPolicy
-    from userpools.domain.store import SignInKeys
-    from userpools.store.sqlite import SQLiteStore
-
-    policy = PasswordPolicy.from_wire(None).to_wire()
-    settings = PoolSettings(password_policy=policy)
-    document = {
-        "Policies": {"PasswordPolicy": policy},
-        "DeletionProtection": "INACTIVE",
-        "LambdaConfig": {},
-        "MfaConfiguration": "OFF",
-        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False},
-        "UserPoolTier": "ESSENTIALS",
-    }
-    keys = SignInKeys()
-    now = time.time()
-
-    def user(name: str, display: str) -> User:
-        sub = str(uuid.uuid4())
-        return User(
-            key=0,
-            username=name,
-            username_key=name,
-            sub=sub,
-            status=UserStatus.CONFIRMED,
-            enabled=True,
-            attributes=(("sub", sub), ("email", f"{name}@example.com"), ("name", display)),
-            mfa_options=(),
-            created_at=now,
-            updated_at=now,
-        )
-
-    def group(name: str) -> Group:
-        return Group(0, name, None, None, None, now, now)
-
-    store = SQLiteStore(db)
-    try:
-        with store.write() as tx:
-            pool = tx.insert_pool(USERPOOLS_POOL_ID, REGION, "bench", settings, document, now)
-            big = tx.insert_group(pool, group(BIG_GROUP))
-            for name in (SEQ_GROUP, PAR_GROUP):
-                tx.insert_group(pool, group(name))
-            multi = tx.insert_user(pool, user(MULTI_USER, "Multi"), keys)
-            for g in range(groups):
-                tx.add_member(pool, tx.insert_group(pool, group(group_name(g))), multi)
-        for start in range(0, n, SEED_BATCH):
-            with store.write() as tx:
-                for i in range(start, min(n, start + SEED_BATCH)):
-                    member = tx.insert_user(pool, user(username(i), f"User {i}"), keys)
-                    tx.add_member(pool, big, member)
-    finally:
-        store.close()
-    return pool.id
-
-
-def seed_moto(endpoint: str, n: int, groups: int, threads: int) -> str:
-    """The same data as ``seed_userpools``, through moto's API."""
-    local = threading.local()
-
-    def client() -> Client:
-        if not hasattr(local, "client"):
-            local.client = make_client(endpoint)
-        return local.client
-
-    pool_id: str = client().create_user_pool(PoolName="bench")["UserPool"]["Id"]
-
-    def create_user(name: str, display: str) -> None:
-        client().admin_create_user(
-            UserPoolId=pool_id,
-            Username=name,
-            MessageAction="SUPPRESS",
-            UserAttributes=[
-                {"Name": "email", "Value": f"{name}@example.com"},
-                {"Name": "name", "Value": display},
-            ],
-        )
-
-    def create_group(name: str) -> None:
-        client().create_group(UserPoolId=pool_id, GroupName=name)
-
-    def add(group: str, name: str) -> None:
-        client().admin_add_user_to_group(UserPoolId=pool_id, GroupName=group, Username=name)
-
-    def run(calls: list[Callable[[], None]]) -> None:
-        with ThreadPoolExecutor(threads) as pool:
-            for future in [pool.submit(call) for call in calls]:
-                future.result()
-
-    names = [group_name(g) for g in range(groups)]
-    run([partial(create_group, g) for g in [BIG_GROUP, SEQ_GROUP, PAR_GROUP, *names]])
-    create_user(MULTI_USER, "Multi")
-    run([partial(create_user, username(i), f"User {i}") for i in range(n)])
-    run([partial(add, g, MULTI_USER) for g in names])
-    run([partial(add, BIG_GROUP, username(i)) for i in range(n)])
-    return pool_id
 
 
 # concurrent clients ----------------------------------------------------------------------
@@ -352,17 +160,53 @@ def worker(job: Job, barrier: Barrier, results: Queue[WorkerResult | str]) -> No
 
 
 @dataclass
+class CpuMark:
+    """CPU used so far by the server's processes and by its database's backends."""
+
+    server: CpuSnapshot
+    database: CpuSnapshot | None
+
+    @classmethod
+    def of(cls, server: Server) -> CpuMark:
+        database = server.database_cpu() if server.database_cpu is not None else None
+        return cls(server.cpu(), database)
+
+
+@dataclass
+class CpuUse:
+    server_s: float  # the server process and its workers
+    database_s: float | None  # the PostgreSQL backends serving it; None: no such thing
+    split: str  # each worker's share of the server's CPU, in %; "" with one process
+
+
+def cpu_since(server: Server, mark: CpuMark) -> CpuUse:
+    used = cpu_used(mark.server, server.cpu())
+    workers = sorted(server.worker_pids())
+    split = ""
+    total = sum(used.get(pid, 0.0) for pid in workers)
+    if len(workers) > 1 and total > 0:
+        split = " / ".join(f"{100 * used.get(pid, 0.0) / total:.0f}" for pid in workers)
+    database = None
+    if mark.database is not None and server.database_cpu is not None:
+        database = sum(cpu_used(mark.database, server.database_cpu()).values())
+    return CpuUse(sum(used.values()), database, split)
+
+
+@dataclass
 class Concurrent:
     per_second: float
     count: int
     errors: int
     retries: int
-    server_cpu_ms: float  # server CPU time per successful call
+    server_cpu_ms: float  # server CPU time per successful call (all its processes)
+    db_cpu_ms: float | None  # database backends' CPU time per successful call
+    worker_split: str
+    machine_busy: float  # share of the machine's CPU time that was busy (all processes)
     client_cpu_ms: float  # client CPU time per successful call (all client processes)
     first_error: str | None
 
 
-def concurrently(jobs: list[Job], server_pid: int) -> Concurrent:
+def concurrently(jobs: list[Job], server: Server) -> Concurrent:
     """Run one process per job (spawned, each with its own boto3 client)."""
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(len(jobs) + 1)  # the workers and this process
@@ -373,10 +217,10 @@ def concurrently(jobs: list[Job], server_pid: int) -> Concurrent:
             p.start()
         with suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=300)
-        server_cpu = cpu_seconds(server_pid)
+        mark, machine = CpuMark.of(server), machine_cpu()
         timeout = 300 + max(job.duration for job in jobs)
         collected = [results.get(timeout=timeout) for _ in processes]
-        server_cpu = cpu_seconds(server_pid) - server_cpu
+        cpu, busy = cpu_since(server, mark), busy_since(machine)
         for p in processes:
             p.join(timeout=30)
     finally:
@@ -397,55 +241,16 @@ def concurrently(jobs: list[Job], server_pid: int) -> Concurrent:
         count=count,
         errors=sum(r.errors for r in done),
         retries=sum(r.retries for r in done),
-        server_cpu_ms=server_cpu * per_call,
+        server_cpu_ms=cpu.server_s * per_call,
+        db_cpu_ms=None if cpu.database_s is None else cpu.database_s * per_call,
+        worker_split=cpu.split,
+        machine_busy=busy,
         client_cpu_ms=sum(r.cpu_s for r in done) * per_call,
         first_error=errors[0] if errors else None,
     )
 
 
 # measurements ----------------------------------------------------------------------------
-
-
-@dataclass
-class Measurements:
-    server: str
-    n: int
-    groups: int
-    seed_method: str
-    seed_s: float
-    full_pass_s: float = 0.0
-    full_pass_pages: int = 0
-    full_pass_items: int = 0
-    full_pass_items_per_s: float = 0.0
-    first_page_ms: float = 0.0
-    last_page_ms: float = 0.0
-    last_full_page_ms: float = 0.0
-    last_full_over_first: float = 0.0
-    last_over_first: float = 0.0
-    first_page_items: int = 0
-    last_page_items: int = 0
-    groups_for_user_ms: float = 0.0
-    groups_for_user_pages: int = 0
-    groups_for_user_items: int = 0
-    pages_per_s: float = 0.0
-    pages_count: int = 0
-    pages_errors: int = 0
-    pages_retries: int = 0
-    pages_server_cpu_ms: float = 0.0
-    pages_client_cpu_ms: float = 0.0
-    adds_seq_per_s: float = 0.0
-    adds_seq_count: int = 0
-    adds_seq_errors: int = 0
-    adds_seq_server_cpu_ms: float = 0.0
-    adds_par_per_s: float = 0.0
-    adds_par_count: int = 0
-    adds_par_errors: int = 0
-    adds_par_retries: int = 0
-    adds_par_server_cpu_ms: float = 0.0
-    adds_par_client_cpu_ms: float = 0.0
-    rss_mb: float = 0.0
-    peak_rss_mb: float = 0.0
-    first_errors: list[str] = field(default_factory=list)
 
 
 def timed(call: Callable[[], Any]) -> tuple[float, Any]:
@@ -529,10 +334,12 @@ def measure(m: Measurements, server: Server, pool_id: str, args: argparse.Namesp
     # First pages under concurrent client processes.
     log(f"  {server.name} N={m.n:,}: first pages, {args.clients} clients, {args.duration:g} s")
     job = Job("pages", server.endpoint, pool_id, BIG_GROUP, args.duration)
-    result = concurrently([job] * args.clients, server.pid)
+    result = concurrently([job] * args.clients, server)
     m.pages_per_s, m.pages_count = result.per_second, result.count
     m.pages_errors, m.pages_retries = result.errors, result.retries
     m.pages_server_cpu_ms, m.pages_client_cpu_ms = result.server_cpu_ms, result.client_cpu_ms
+    m.pages_db_cpu_ms, m.pages_worker_split = result.db_cpu_ms, result.worker_split
+    m.pages_machine_busy_pct = result.machine_busy * 100
     if result.first_error:
         m.first_errors.append(f"first pages: {result.first_error}")
 
@@ -540,7 +347,7 @@ def measure(m: Measurements, server: Server, pool_id: str, args: argparse.Namesp
     log(f"  {server.name} N={m.n:,}: AdminAddUserToGroup, sequential, {args.duration:g} s")
     names = [username(i) for i in range(m.n)]
     count = errors = 0
-    server_cpu = cpu_seconds(server.pid)
+    mark = CpuMark.of(server)
     start = time.perf_counter()
     deadline = start + args.duration
     for name in names:
@@ -555,32 +362,118 @@ def measure(m: Measurements, server: Server, pool_id: str, args: argparse.Namesp
             errors += 1
     m.adds_seq_per_s = count / (time.perf_counter() - start)
     m.adds_seq_count, m.adds_seq_errors = count, errors
-    m.adds_seq_server_cpu_ms = (cpu_seconds(server.pid) - server_cpu) * 1000 / max(count, 1)
+    cpu = cpu_since(server, mark)
+    m.adds_seq_server_cpu_ms = cpu.server_s * 1000 / max(count, 1)
+    if cpu.database_s is not None:
+        m.adds_seq_db_cpu_ms = cpu.database_s * 1000 / max(count, 1)
 
     log(f"  {server.name} N={m.n:,}: AdminAddUserToGroup, {args.clients} clients")
     jobs = [
         Job("adds", server.endpoint, pool_id, PAR_GROUP, args.duration, names[i :: args.clients])
         for i in range(args.clients)
     ]
-    result = concurrently(jobs, server.pid)
+    result = concurrently(jobs, server)
     m.adds_par_per_s, m.adds_par_count = result.per_second, result.count
     m.adds_par_errors, m.adds_par_retries = result.errors, result.retries
     m.adds_par_server_cpu_ms, m.adds_par_client_cpu_ms = result.server_cpu_ms, result.client_cpu_ms
+    m.adds_par_db_cpu_ms, m.adds_par_worker_split = result.db_cpu_ms, result.worker_split
+    m.adds_par_machine_busy_pct = result.machine_busy * 100
     if result.first_error:
         m.first_errors.append(f"concurrent adds: {result.first_error}")
 
-    m.rss_mb, m.peak_rss_mb = memory_mb(server.pid)
+    # Every add that succeeded is there, once (not timed).
+    paginator = client.get_paginator("list_users_in_group")
+    pages = paginator.paginate(UserPoolId=pool_id, GroupName=PAR_GROUP)
+    m.adds_par_members = sum(len(page["Users"]) for page in pages)
+    if m.adds_par_members != m.adds_par_count:
+        m.first_errors.append(
+            f"concurrent adds: {m.adds_par_count} succeeded but the group has "
+            f"{m.adds_par_members} members"
+        )
+
+    m.rss_mb, m.peak_rss_mb = tree_memory_mb(server.pid)
+    m.log_problems = server.log_problems()
+    if m.log_problems:
+        m.first_errors.append(f"{m.log_problems} tracebacks or given-up calls in {server.log}")
 
 
-def bench_userpools(n: int, args: argparse.Namespace, workdir: Path) -> Measurements:
-    db = workdir / f"userpools-{n}.db"
-    log(f"userpools N={n:,}: seeding {db} through the store")
-    seed_s, pool_id = timed(lambda: seed_userpools(db, n, args.groups))
-    m = Measurements("userpools", n, args.groups, "store (bulk)", seed_s)
-    log(f"userpools N={n:,}: seeded in {seed_s:.1f} s")
+@dataclass(frozen=True)
+class Setup:
+    """How userpools is run: on which store, with how many worker processes."""
+
+    store: str  # "SQLite" or "PostgreSQL"
+    workers: int = 1
+    admin_url: str | None = None  # PostgreSQL: a private database per size, made here
+    database_url: str | None = None  # PostgreSQL: a private schema per size, in this one
+
+    @property
+    def url(self) -> str:
+        """Where PostgreSQL is reached (for its settings)."""
+        url = self.database_url or self.admin_url
+        if url is None:
+            raise ValueError(f"{self.store} has no URL")
+        return url
+
+    def describe(self) -> str:
+        where = ""
+        if self.database_url is not None:
+            where = f", a private schema in {describe_url(self.database_url)}"
+        elif self.admin_url is not None:
+            where = f", a private database made through {describe_url(self.admin_url)}"
+        return f"{self.store}{where}, --workers {self.workers}"
+
+
+def describe_url(url: str) -> str:
+    from userpools.store.postgres import describe
+
+    return describe(url)
+
+
+def bench_userpools(n: int, args: argparse.Namespace, workdir: Path, setup: Setup) -> Measurements:
+    name = f"userpools/{setup.store}"
+    if setup.store == "SQLite":
+        from userpools.store.sqlite import SQLiteStore
+
+        db = workdir / f"userpools-{n}.db"
+        log(f"{name} N={n:,}: seeding {db} through the store")
+        seed_s, pool_id = timed(lambda: seed_userpools(SQLiteStore(db), n, args.groups))
+        m = Measurements("userpools", n, args.groups, "store (bulk)", seed_s, setup.store)
+        return serve_userpools(m, pool_id, setup, args, workdir, ["--db", str(db)])
+
+    from userpools.store.postgres import PostgresStore
+
+    with private_store_url(n, admin_url=setup.admin_url, database_url=setup.database_url) as url:
+        log(f"{name} N={n:,}: seeding {describe_url(url)} through the store")
+        seed_s, pool_id = timed(lambda: seed_userpools(PostgresStore(url), n, args.groups))
+        vacuum_s, _ = timed(lambda: vacuum_analyze(url))
+        log(f"{name} N={n:,}: VACUUM (ANALYZE) took {vacuum_s:.1f} s")
+        m = Measurements("userpools", n, args.groups, "store (bulk)", seed_s, setup.store)
+        # The server's connections carry a name of their own: how their backends are found.
+        server_url = with_params(url, application_name=SERVER_APPLICATION)
+        with backend_cpu(url, SERVER_APPLICATION) as database_cpu:
+            if database_cpu is None:
+                log(f"{name}: PostgreSQL's processes are not visible here: no backend CPU")
+            options = ["--database-url", server_url]
+            return serve_userpools(m, pool_id, setup, args, workdir, options, database_cpu)
+
+
+def serve_userpools(
+    m: Measurements,
+    pool_id: str,
+    setup: Setup,
+    args: argparse.Namespace,
+    workdir: Path,
+    database: list[str],
+    database_cpu: Callable[[], CpuSnapshot] | None = None,
+) -> Measurements:
+    name = f"userpools/{setup.store}"
+    log(f"{name} N={m.n:,}: seeded in {m.seed_s:.1f} s")
+    m.workers = setup.workers
     port = free_port()
-    log_file = workdir / f"userpools-{n}.log"
-    with running("userpools", userpools_command(port, db), port, log_file) as server:
+    log_file = workdir / f"userpools-{setup.store.lower()}-{m.n}.log"
+    command = [*userpools_command(port, workers=setup.workers), *database]
+    with running(name, command, port, log_file, workers=setup.workers) as server:
+        server.database_cpu = database_cpu
         measure(m, server, pool_id, args)
     return m
 
@@ -594,139 +487,6 @@ def bench_moto(n: int, args: argparse.Namespace, workdir: Path) -> Measurements:
         m = Measurements("moto", n, args.groups, "API (boto3)", seed_s)
         measure(m, server, pool_id, args)
     return m
-
-
-# report ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    attr: str
-    fmt: str
-    better: str  # "higher", "lower", or "" (no ratio)
-
-
-ROWS = (
-    Row("seeded through", "seed_method", "{}", ""),
-    Row("seeding (s)", "seed_s", "{:.1f}", ""),
-    Row("full pagination, PageSize 60 (s)", "full_pass_s", "{:.2f}", "lower"),
-    Row("  pages", "full_pass_pages", "{:,}", ""),
-    Row("  items/s", "full_pass_items_per_s", "{:,.0f}", "higher"),
-    Row("first page, median (ms)", "first_page_ms", "{:.2f}", "lower"),
-    Row("last page, median (ms)", "last_page_ms", "{:.2f}", "lower"),
-    Row("  last/first", "last_over_first", "{:.2f}", ""),
-    Row("  items on first / last page", "page_items", "{}", ""),
-    Row("last full page (60 items), median (ms)", "last_full_page_ms", "{:.2f}", "lower"),
-    Row("  last full/first", "last_full_over_first", "{:.2f}", ""),
-    Row("AdminListGroupsForUser full paging, median (ms)", "groups_for_user_ms", "{:.2f}", "lower"),
-    Row("  pages / groups", "groups_paging", "{}", ""),
-    Row("first pages, concurrent clients (req/s)", "pages_per_s", "{:,.0f}", "higher"),
-    Row("  errors / retries", "pages_failures", "{}", ""),
-    Row("  server CPU per request (ms)", "pages_server_cpu_ms", "{:.2f}", "lower"),
-    Row("  client CPU per request (ms, all clients)", "pages_client_cpu_ms", "{:.2f}", ""),
-    Row("AdminAddUserToGroup, sequential (adds/s)", "adds_seq_per_s", "{:,.0f}", "higher"),
-    Row("  adds / errors", "adds_seq", "{}", ""),
-    Row("  server CPU per add (ms)", "adds_seq_server_cpu_ms", "{:.2f}", "lower"),
-    Row("AdminAddUserToGroup, concurrent clients (adds/s)", "adds_par_per_s", "{:,.0f}", "higher"),
-    Row("  adds / errors / retries", "adds_par", "{}", ""),
-    Row("  server CPU per add (ms)", "adds_par_server_cpu_ms", "{:.2f}", "lower"),
-    Row("  client CPU per add (ms, all clients)", "adds_par_client_cpu_ms", "{:.2f}", ""),
-    Row("server RSS after the run (MB)", "rss_mb", "{:.0f}", "lower"),
-    Row("server peak RSS (MB)", "peak_rss_mb", "{:.0f}", "lower"),
-)
-
-
-def cell(m: Measurements, row: Row) -> str:
-    derived = {
-        "page_items": f"{m.first_page_items} / {m.last_page_items}",
-        "groups_paging": f"{m.groups_for_user_pages} / {m.groups_for_user_items}",
-        "pages_failures": f"{m.pages_errors} / {m.pages_retries}",
-        "adds_seq": f"{m.adds_seq_count:,} / {m.adds_seq_errors}",
-        "adds_par": f"{m.adds_par_count:,} / {m.adds_par_errors} / {m.adds_par_retries}",
-    }
-    if row.attr in derived:
-        return derived[row.attr]
-    return row.fmt.format(getattr(m, row.attr))
-
-
-def times(value: float) -> str:
-    return f"{value:,.1f}x" if value >= 1 else f"{value:.2f}x"
-
-
-def ratio(ours: Measurements | None, moto: Measurements | None, row: Row) -> str:
-    if ours is None or moto is None or not row.better:
-        return ""
-    a, b = float(getattr(ours, row.attr)), float(getattr(moto, row.attr))
-    value = a / b if row.better == "higher" else b / a
-    return times(value) if a > 0 and b > 0 else "n/a"
-
-
-def table(
-    columns: list[tuple[str, Measurements]],
-    ours_small: Measurements | None,
-    moto: Measurements | None,
-) -> str:
-    header = ["metric", *(title for title, _ in columns)]
-    if moto is not None and ours_small is not None:
-        header.append(f"ratio (userpools vs moto, N={moto.n:,})")
-    lines = [header]
-    for row in ROWS:
-        line = [row.label, *(cell(m, row) for _, m in columns)]
-        if len(header) > len(columns) + 1:
-            line.append(ratio(ours_small, moto, row))
-        lines.append(line)
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-
-    def fmt(line: list[str]) -> str:
-        cells = [line[0].ljust(widths[0])]
-        cells += [c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)]
-        return "| " + " | ".join(cells) + " |"
-
-    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([fmt(lines[0]), rule, *(fmt(line) for line in lines[1:])])
-
-
-@dataclass(frozen=True)
-class Target:
-    description: str
-    value: str
-    passed: bool | None  # None: not measured in this run
-
-
-def targets(
-    big: Measurements, small: Measurements | None, moto: Measurements | None
-) -> list[Target]:
-    out = [
-        Target(
-            f"at N={big.n:,} last page <= 1.3x first page",
-            f"{big.last_over_first:.2f}x",
-            big.last_over_first <= 1.3,
-        ),
-        Target(
-            f"at N={big.n:,} last full page (60 items) <= 1.3x first page",
-            f"{big.last_full_over_first:.2f}x",
-            big.last_full_over_first <= 1.3,
-        ),
-    ]
-    pairs = (
-        ("8-client first pages (req/s)", "pages_per_s", 30.0),
-        ("AdminAddUserToGroup sequential (adds/s)", "adds_seq_per_s", 10.0),
-        ("AdminAddUserToGroup concurrent (adds/s)", "adds_par_per_s", 10.0),
-    )
-    for label, attr, goal in pairs:
-        if small is None or moto is None:
-            out.append(Target(f"{label} >= {goal:g}x moto's", "not measured", None))
-            continue
-        theirs = float(getattr(moto, attr))
-        factor = float(getattr(small, attr)) / theirs if theirs > 0 else float("inf")
-        out.append(
-            Target(f"at N={small.n:,} {label} >= {goal:g}x moto's", times(factor), factor >= goal)
-        )
-    out.append(
-        Target(f"at N={big.n:,} server RSS < 200 MB", f"{big.rss_mb:.0f} MB", big.rss_mb < 200)
-    )
-    return out
 
 
 def environment() -> dict[str, Any]:
@@ -787,6 +547,39 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-moto", action="store_true", help="measure userpools only")
     parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="measure userpools on SQLite and on PostgreSQL (both with --workers, default 2) "
+        "and moto, all at --moto-n, and compare PostgreSQL with SQLite (uses --postgres "
+        "unless --database-url is given)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes of `userpools serve` (its --workers); default 1, and 2 with "
+        "--scale-out",
+    )
+    postgres = parser.add_mutually_exclusive_group()
+    postgres.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run userpools on PostgreSQL: a private database per measured size, created "
+        "through --postgres-admin-url and dropped (WITH (FORCE)) at the end",
+    )
+    postgres.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="run userpools on PostgreSQL in this existing database: a private schema per "
+        "measured size, created and dropped (CASCADE) here",
+    )
+    parser.add_argument(
+        "--postgres-admin-url",
+        metavar="URL",
+        default=DEFAULT_ADMIN_URL,
+        help="PostgreSQL database to connect to for CREATE/DROP DATABASE (--postgres)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="a smoke run: n=2000, moto-n=1000, duration 2 s, repeats 20 (overrides those)",
@@ -804,7 +597,134 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--groups is at most 100 (the per-user quota userpools enforces)")
     if args.duration <= 0:
         parser.error("--duration must be positive")
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        parser.error("--workers is between 1 and 64 (as for `userpools serve`)")
     return args
+
+
+@dataclass
+class Run:
+    """What one mode measured, and how to print it."""
+
+    columns: list[Measurements]
+    rows: tuple[Row, ...]
+    notes: list[str]  # lines printed above the table
+    checks: list[Target]
+    ratio_title: str | None = None
+    ratio_of: Callable[[Row], str] | None = None
+    postgres: dict[str, str] | None = None  # the settings PostgreSQL ran with
+
+
+def postgres_setup(args: argparse.Namespace, workers: int) -> Setup:
+    if args.database_url is not None:
+        return Setup("PostgreSQL", workers, database_url=args.database_url)
+    return Setup("PostgreSQL", workers, admin_url=args.postgres_admin_url)
+
+
+def postgres_note(setup: Setup, settings: dict[str, str]) -> str:
+    where = "a private schema" if setup.database_url else "a private database"
+    shown = ", ".join(f"{k}={v}" for k, v in settings.items() if k != "server_version")
+    return (
+        f"PostgreSQL {settings['server_version']}: {where} per measured size, created for "
+        f"this run and dropped after it; {shown}. After seeding, VACUUM (ANALYZE) of the "
+        "seeded tables (what autovacuum would do within a minute; the query plans are the "
+        "same without it)."
+    )
+
+
+def durability_note(settings: dict[str, str]) -> str:
+    flushes = settings.get("synchronous_commit") != "off" and settings.get("fsync") == "on"
+    pg = "flushes its WAL to disk at every commit" if flushes else "does not flush at commit"
+    return (
+        "durability differs: SQLite runs with the server's default synchronous=NORMAL (WAL: "
+        f"no fsync at commit); PostgreSQL {pg}. This weighs on the add figures."
+    )
+
+
+def run_default(args: argparse.Namespace, workdir: Path) -> Run:
+    workers = args.workers or 1
+    on_postgres = args.postgres or args.database_url is not None
+    setup = postgres_setup(args, workers) if on_postgres else Setup("SQLite", workers)
+    settings = server_settings(setup.url) if on_postgres else None
+    big = bench_userpools(args.n, args, workdir, setup)
+    small = bench_userpools(args.moto_n, args, workdir, setup) if args.moto_n != args.n else big
+    moto = None if args.skip_moto else bench_moto(args.moto_n, args, workdir)
+
+    columns = [big, *([small] if small is not big else []), *([moto] if moto else [])]
+    if setup.store == "SQLite" and workers == 1:
+        how = "`userpools serve` with its defaults (access log to a file)"
+    else:
+        how = f"`userpools serve` on {setup.describe()} (access log to a file)"
+    notes = [f"userpools: {how}, seeded through its store before it starts."]
+    if settings is not None:
+        notes += [postgres_note(setup, settings), durability_note(settings)]
+    if workers > 1:
+        notes.append("server CPU and RSS are sums over the server's processes (its workers).")
+    if moto is not None:
+        why = " (seeding it through its API at that size would take too long)"
+        notes.append(
+            f"moto: `python -m moto.server`, seeded through its API, measured at N={moto.n:,} "
+            f"only{why if big.n > moto.n else ''}."
+        )
+    notes.append(
+        "ratio = how many times better userpools is than moto at the same N "
+        "(rates: userpools/moto; times and memory: moto/userpools)."
+    )
+    notes.append(
+        "clients and server share the CPUs: client CPU per request is shown so that "
+        "client-bound throughput figures can be told apart from server-bound ones."
+    )
+    ratio_title = f"ratio (userpools vs moto, N={moto.n:,})" if moto is not None else None
+    return Run(
+        columns,
+        ROWS,
+        notes,
+        targets(big, small, moto),
+        ratio_title,
+        partial(advantage, small, moto),
+        settings,
+    )
+
+
+def run_scale_out(args: argparse.Namespace, workdir: Path) -> Run:
+    """SQLite and PostgreSQL with the same workers, and moto, all at --moto-n."""
+    n, workers = args.moto_n, args.workers or 2
+    on_sqlite, on_postgres = Setup("SQLite", workers), postgres_setup(args, workers)
+    settings = server_settings(on_postgres.url)
+    sqlite = bench_userpools(n, args, workdir, on_sqlite)
+    postgres = bench_userpools(n, args, workdir, on_postgres)
+    moto = None if args.skip_moto else bench_moto(n, args, workdir)
+
+    notes = [
+        f"userpools: `userpools serve --workers {workers}` (access log to a file) on SQLite "
+        "(a file in a temporary directory) and on PostgreSQL, each seeded through its store "
+        "before it starts.",
+        postgres_note(on_postgres, settings),
+        durability_note(settings),
+    ]
+    if moto is not None:
+        notes.append("moto: `python -m moto.server` (one process), seeded through its API.")
+    notes += [
+        "PostgreSQL vs SQLite = how many times better SQLite's figure is (rates: "
+        "sqlite/postgres; times, CPU and memory: postgres/sqlite): above 1, PostgreSQL is "
+        "behind.",
+        "server CPU = the `userpools serve` process and its worker processes; PostgreSQL "
+        "backends' CPU = the backends of the server's connections (told apart by their "
+        "application_name); both from /proc/<pid>/stat. On SQLite the database work happens "
+        "inside the server's processes, on PostgreSQL partly in the backends: compare the "
+        "'server + PostgreSQL' rows.",
+        "clients, server and PostgreSQL share the CPUs: client CPU per request is shown so "
+        "that client-bound throughput figures can be told apart from server-bound ones.",
+    ]
+    return Run(
+        [sqlite, postgres, *([moto] if moto else [])],
+        SCALE_ROWS,
+        notes,
+        scale_targets(sqlite, postgres),
+        "PostgreSQL vs SQLite (sqlite/postgres)",
+        partial(advantage, sqlite, postgres),
+        settings,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -814,48 +734,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = datetime.now(UTC)
     load_before = os.getloadavg()
     try:
-        big = bench_userpools(args.n, args, workdir)
-        small = bench_userpools(args.moto_n, args, workdir) if args.moto_n != args.n else big
-        moto = None if args.skip_moto else bench_moto(args.moto_n, args, workdir)
+        run = run_scale_out(args, workdir) if args.scale_out else run_default(args, workdir)
     finally:
         if args.keep:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-
-    columns = [(f"userpools N={big.n:,}", big)]
-    if small is not big:
-        columns.append((f"userpools N={small.n:,}", small))
-    if moto is not None:
-        columns.append((f"moto N={moto.n:,}", moto))
-    checks = targets(big, small, moto)
     load_after = os.getloadavg()
 
     print()
+    mode = "Membership benchmark, scale-out" if args.scale_out else "Membership benchmark"
     print(
-        f"Membership benchmark, {started:%Y-%m-%d %H:%M} UTC; boto3 over HTTP on loopback, "
+        f"{mode}, {started:%Y-%m-%d %H:%M} UTC; boto3 over HTTP on loopback, "
         f"{os.cpu_count()} CPUs; PageSize/Limit {PAGE_SIZE}; {args.clients} client processes "
         f"for {args.duration:g} s per throughput figure; medians of {args.repeats} repeats; "
         f"one user in {args.groups} groups."
     )
-    print(
-        "userpools: `userpools serve` with its defaults (access log to a file), seeded through "
-        "its store before it starts."
-    )
-    if moto is not None:
-        why = " (seeding it through its API at that size would take too long)"
-        print(
-            f"moto: `python -m moto.server`, seeded through its API, measured at N={moto.n:,} "
-            f"only{why if big.n > moto.n else ''}."
-        )
-    print(
-        "ratio = how many times better userpools is than moto at the same N "
-        "(rates: userpools/moto; times and memory: moto/userpools)."
-    )
-    print(
-        "clients and server share the CPUs: client CPU per request is shown so that "
-        "client-bound throughput figures can be told apart from server-bound ones."
-    )
+    for note in run.notes:
+        print(note)
     print(
         "load average (1/5/15 min) at start: {:.2f} {:.2f} {:.2f}; at end: {:.2f} {:.2f} {:.2f} "
         "(other work on the machine skews every figure).".format(*load_before, *load_after)
@@ -863,28 +759,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         print("--quick: small sizes, not the reported figures.")
     print()
-    print(table(columns, small, moto))
+    print(table(run.columns, run.rows, run.ratio_title, run.ratio_of))
     print()
     print("Targets:")
-    for t in checks:
+    for t in run.checks:
         status = "n/a " if t.passed is None else ("PASS" if t.passed else "MISS")
         print(f"  {status}  {t.description}: {t.value}")
-    notes = [(m.server, m.n, e) for _, m in columns for e in m.first_errors]
+    notes = [(m.title, e) for m in run.columns for e in m.first_errors]
     if notes:
         print()
         print("Errors seen:")
-        for server, n, error in notes:
-            print(f"  {server} N={n:,}: {error}")
+        for title, error in notes:
+            print(f"  {title}: {error}")
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"membership-{started:%Y%m%dT%H%M%SZ}.json"
+    name = "membership-scale-out" if args.scale_out else "membership"
+    out = RESULTS_DIR / f"{name}-{started:%Y%m%dT%H%M%SZ}.json"
     report = {
         "started": started.isoformat(),
         "arguments": vars(args),
         "environment": environment(),
+        "postgres": run.postgres,
         "load_average": {"start": load_before, "end": load_after},
-        "measurements": [asdict(m) for _, m in columns],
-        "targets": [asdict(t) for t in checks],
+        "measurements": [{"title": m.title, **asdict(m)} for m in run.columns],
+        "targets": [asdict(t) for t in run.checks],
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
     print()

@@ -1,0 +1,368 @@
+"""Servers and data for the benchmarks: processes, their CPU and memory, and seeding.
+
+Used by ``membership.py`` (run as a script, so this module is imported by its plain name).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from userpools.domain.store import Store
+
+REGION = "us-east-1"
+USERPOOLS_POOL_ID = "us-east-1_Bench0001"
+BIG_GROUP = "big"
+MULTI_USER = "multi"
+SEQ_GROUP = "adds-sequential"
+PAR_GROUP = "adds-concurrent"
+SEED_BATCH = 10_000
+
+Client = Any  # a boto3 cognito-idp client (boto3 ships no type information)
+#: CPU seconds used so far, by process id.
+CpuSnapshot = dict[int, float]
+
+
+def username(i: int) -> str:
+    return f"user{i:07d}"
+
+
+def group_name(i: int) -> str:
+    return f"g{i:03d}"
+
+
+def make_client(endpoint: str, **config: Any) -> Client:
+    """A client of its own session: boto3's default session is not thread-safe."""
+    return boto3.session.Session().client(
+        "cognito-idp",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        config=Config(**{"retries": {"max_attempts": 1}, **config}),
+    )
+
+
+def retries_of(response: dict[str, Any]) -> int:
+    return int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0))
+
+
+# processes -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (``/proc/<pid>/task/*/children``)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue  # the thread or the process ended meanwhile
+    return found
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all of its descendants, parents first."""
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop(0)
+        tree.append(current)
+        todo += children(current)
+    return tree
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids: Sequence[int]) -> CpuSnapshot:
+    snapshot: CpuSnapshot = {}
+    for pid in pids:
+        try:
+            snapshot[pid] = cpu_seconds(pid)
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+    return snapshot
+
+
+def cpu_used(before: CpuSnapshot, after: CpuSnapshot) -> dict[int, float]:
+    """CPU seconds each process used between two snapshots (new processes: all of theirs).
+
+    A process that ended between the snapshots is missing from ``after``; its share is
+    lost, which only ever understates the figure.
+    """
+    return {pid: cpu - before.get(pid, 0.0) for pid, cpu in after.items()}
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, over all CPUs (``/proc/stat``)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    total = sum(fields[:8])  # user … steal; guest time is already in user
+    return total - idle, total
+
+
+def busy_since(mark: tuple[float, float]) -> float:
+    """The share of the machine's CPU time that was busy since ``mark`` (0 to 1)."""
+    busy, total = machine_cpu()
+    return (busy - mark[0]) / (total - mark[1]) if total > mark[1] else 0.0
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process, in MB (10^6 bytes)."""
+    values: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) * 1024 / 1e6
+    return values["VmRSS"], values["VmHWM"]
+
+
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """Sums over the process tree of (VmRSS, VmHWM), in MB; shared pages count once each."""
+    rss = peak = 0.0
+    for member in process_tree(pid):
+        try:
+            one, top = memory_mb(member)
+        except (OSError, KeyError):
+            continue
+        rss, peak = rss + one, peak + top
+    return rss, peak
+
+
+# servers ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    name: str
+    endpoint: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    #: CPU of the database server's processes serving this server, if it has any.
+    database_cpu: Callable[[], CpuSnapshot] | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def cpu(self) -> CpuSnapshot:
+        """CPU so far of the server process and of every process below it (its workers)."""
+        return cpu_of(process_tree(self.pid))
+
+    def worker_pids(self) -> list[int]:
+        """The processes that serve requests: uvicorn's workers (from their start lines in
+        the log; not the multiprocessing resource tracker), else the process itself."""
+        started = re.findall(
+            r"Started server process \[(\d+)\]", self.log.read_text(errors="replace")
+        )
+        alive = set(children(self.pid))
+        workers = [int(pid) for pid in started if int(pid) in alive]
+        return workers or [self.pid]
+
+    def log_problems(self) -> int:
+        """Lines of the log that report a failed call (a traceback, or retries given up)."""
+        text = self.log.read_text(errors="replace")
+        return len(re.findall(r"Traceback \(most recent call last\)|gave up after", text))
+
+
+@contextmanager
+def running(
+    name: str, command: Sequence[str], port: int, log: Path, workers: int = 0
+) -> Iterator[Server]:
+    """Start a server, wait until it answers (and ``workers`` workers started), then stop it."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(name, f"http://127.0.0.1:{port}", process, log)
+    try:
+        wait_ready(server, workers)
+        yield server
+    finally:
+        stop(process)
+
+
+def wait_ready(server: Server, workers: int = 0, timeout: float = 120.0) -> None:
+    """Wait for an answer, and for uvicorn's start line from each of ``workers`` workers.
+
+    With several workers one of them answers as soon as it is up: waiting for every
+    worker keeps another worker's start-up out of the first measurement.
+    """
+    client = make_client(
+        server.endpoint, retries={"max_attempts": 0}, connect_timeout=1, read_timeout=5
+    )
+    deadline = time.monotonic() + timeout
+    answered = False
+    while True:
+        if server.process.poll() is not None:
+            tail = server.log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{tail}")
+        try:
+            if not answered:
+                client.list_user_pools(MaxResults=1)
+                answered = True
+            started = server.log.read_text(errors="replace").count("Started server process")
+            if started >= workers:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{server.name}: {started} of {workers} workers started")
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def userpools_command(port: int, *, workers: int = 1) -> list[str]:
+    """``userpools serve`` on a loopback port; the caller appends the database option."""
+    script = Path(sys.executable).with_name("userpools")
+    exe = str(script) if script.exists() else shutil.which("userpools")
+    if exe is None:
+        raise SystemExit("the userpools command is not installed (use the project's venv)")
+    command = [exe, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers != 1:
+        command += ["--workers", str(workers)]
+    return command
+
+
+def moto_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+
+
+# seeding ---------------------------------------------------------------------------------
+
+
+def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_POOL_ID) -> str:
+    """Write the pool, N members of BIG_GROUP and one user in G groups through the store.
+
+    The same path for every store (``write()`` transactions of SEED_BATCH users each);
+    the store is closed afterwards.
+    """
+    from userpools.domain.models import Group, PoolSettings, User, UserStatus
+    from userpools.domain.password_policy import PasswordPolicy
+    from userpools.domain.store import SignInKeys
+
+    policy = PasswordPolicy.from_wire(None).to_wire()
+    settings = PoolSettings(password_policy=policy)
+    document = {
+        "Policies": {"PasswordPolicy": policy},
+        "DeletionProtection": "INACTIVE",
+        "LambdaConfig": {},
+        "MfaConfiguration": "OFF",
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False},
+        "UserPoolTier": "ESSENTIALS",
+    }
+    keys = SignInKeys()
+    now = time.time()
+
+    def user(name: str, display: str) -> User:
+        sub = str(uuid.uuid4())
+        return User(
+            key=0,
+            username=name,
+            username_key=name,
+            sub=sub,
+            status=UserStatus.CONFIRMED,
+            enabled=True,
+            attributes=(("sub", sub), ("email", f"{name}@example.com"), ("name", display)),
+            mfa_options=(),
+            created_at=now,
+            updated_at=now,
+        )
+
+    def group(name: str) -> Group:
+        return Group(0, name, None, None, None, now, now)
+
+    try:
+        with store.write() as tx:
+            pool = tx.insert_pool(pool_id, REGION, "bench", settings, document, now)
+            big = tx.insert_group(pool, group(BIG_GROUP))
+            for name in (SEQ_GROUP, PAR_GROUP):
+                tx.insert_group(pool, group(name))
+            multi = tx.insert_user(pool, user(MULTI_USER, "Multi"), keys)
+            for g in range(groups):
+                tx.add_member(pool, tx.insert_group(pool, group(group_name(g))), multi)
+        for start in range(0, n, SEED_BATCH):
+            with store.write() as tx:
+                for i in range(start, min(n, start + SEED_BATCH)):
+                    member = tx.insert_user(pool, user(username(i), f"User {i}"), keys)
+                    tx.add_member(pool, big, member)
+    finally:
+        store.close()
+    return pool.id
+
+
+def seed_moto(endpoint: str, n: int, groups: int, threads: int) -> str:
+    """The same data as ``seed_userpools``, through moto's API."""
+    local = threading.local()
+
+    def client() -> Client:
+        if not hasattr(local, "client"):
+            local.client = make_client(endpoint)
+        return local.client
+
+    pool_id: str = client().create_user_pool(PoolName="bench")["UserPool"]["Id"]
+
+    def create_user(name: str, display: str) -> None:
+        client().admin_create_user(
+            UserPoolId=pool_id,
+            Username=name,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": f"{name}@example.com"},
+                {"Name": "name", "Value": display},
+            ],
+        )
+
+    def create_group(name: str) -> None:
+        client().create_group(UserPoolId=pool_id, GroupName=name)
+
+    def add(group: str, name: str) -> None:
+        client().admin_add_user_to_group(UserPoolId=pool_id, GroupName=group, Username=name)
+
+    def run(calls: list[Callable[[], None]]) -> None:
+        with ThreadPoolExecutor(threads) as pool:
+            for future in [pool.submit(call) for call in calls]:
+                future.result()
+
+    names = [group_name(g) for g in range(groups)]
+    run([partial(create_group, g) for g in [BIG_GROUP, SEQ_GROUP, PAR_GROUP, *names]])
+    create_user(MULTI_USER, "Multi")
+    run([partial(create_user, username(i), f"User {i}") for i in range(n)])
+    run([partial(add, g, MULTI_USER) for g in names])
+    run([partial(add, BIG_GROUP, username(i)) for i in range(n)])
+    return pool_id
