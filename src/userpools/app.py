@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.crypto.sealing import Sealer, new_key
+from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.pagination import Cursors
@@ -57,6 +58,7 @@ def build(settings: Settings) -> Server:
     clock = time.time
     services = Services(
         pools=PoolService(store, cursors, ids, clock),
+        clients=ClientService(store, cursors, ids, clock),
         users=UserService(store, cursors, ids, hasher, clock),
         groups=GroupService(store, cursors, clock),
     )

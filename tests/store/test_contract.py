@@ -41,6 +41,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from userpools.domain.models import (
+    AppClient,
+    ClientSettings,
     CustomAttribute,
     Group,
     Message,
@@ -71,8 +73,16 @@ BACKENDS = ("sqlite", "postgres")
 #: The PostgreSQL schema of this suite, inside the run's private database.
 POSTGRES_SCHEMA = "store_contract"
 #: Every table but ``schema_migrations``, referencing tables first; and the identities.
-POSTGRES_TABLES = ("memberships", "users", "groups", "user_pools", "outbox", "server_secrets")
-POSTGRES_IDENTITIES = ("user_pools", "users", "groups", "outbox")
+POSTGRES_TABLES = (
+    "memberships",
+    "users",
+    "groups",
+    "user_pool_clients",
+    "user_pools",
+    "outbox",
+    "server_secrets",
+)
+POSTGRES_IDENTITIES = ("user_pools", "users", "groups", "user_pool_clients", "outbox")
 _POSTGRES_EMPTY = "; ".join(
     [f"DELETE FROM {table}" for table in POSTGRES_TABLES]
     + [f"ALTER TABLE {table} ALTER COLUMN id RESTART" for table in POSTGRES_IDENTITIES]
@@ -1545,3 +1555,84 @@ def test_list_members_paging_yields_sorted_members_once(store: Store, data: st.D
             raise AssertionError("the listing never ended")
     assert seen == sorted(members)
     assert len(set(seen)) == len(seen)
+
+
+# app clients -----------------------------------------------------------------------
+
+
+def make_client(client_id: str, **overrides: Any) -> AppClient:
+    client = AppClient(
+        key=0,
+        client_id=client_id,
+        name=f"name-{client_id}",
+        secret=None,
+        settings=ClientSettings(),
+        document={"ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH"]},
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return dataclasses.replace(client, **overrides)
+
+
+def test_insert_client_get_round_trips(store: Store) -> None:
+    settings = ClientSettings(
+        explicit_auth_flows=("ALLOW_USER_PASSWORD_AUTH",),
+        access_token_seconds=300,
+        read_attributes=("email", "name"),
+        write_attributes=(),
+    )
+    with store.write() as tx:
+        pool = add_pool(tx)
+        inserted = tx.insert_client(
+            pool, make_client("abc", secret="s3cret", settings=settings, name="wëb")
+        )
+    with store.read() as tx:
+        pool_again = tx.get_pool(POOL_A)
+        assert pool_again is not None
+        assert tx.get_client(pool_again, "abc") == inserted
+        assert tx.get_client(pool_again, "missing") is None
+
+
+def test_insert_client_duplicate_id_conflicts_across_pools(store: Store) -> None:
+    with store.write() as tx:
+        pool_a, pool_b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        tx.insert_client(pool_a, make_client("same"))
+        with pytest.raises(Conflict) as excinfo:
+            tx.insert_client(pool_b, make_client("same"))
+    assert excinfo.value.constraint == "client_id"
+
+
+def test_update_client_round_trips(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        client = tx.insert_client(pool, make_client("abc"))
+        changed = dataclasses.replace(
+            client,
+            name="renamed",
+            settings=ClientSettings(prevent_user_existence_errors=True),
+            document={"AuthSessionValidity": 5},
+            updated_at=NOW + 1,
+        )
+        tx.update_client(pool, changed)
+    with store.read() as tx:
+        pool = tx.get_pool(POOL_A)
+        assert pool is not None
+        assert tx.get_client(pool, "abc") == changed
+
+
+def test_list_clients_pages_by_client_id_and_pool_delete_cascades(store: Store) -> None:
+    with store.write() as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        for client_id in ("c3", "c1", "c2"):
+            tx.insert_client(pool, make_client(client_id))
+        tx.insert_client(other, make_client("c0"))
+        assert [c.client_id for c in tx.list_clients(pool, None, 2)] == ["c1", "c2"]
+        assert [c.client_id for c in tx.list_clients(pool, "c2", 2)] == ["c3"]
+        assert tx.count_clients(pool) == 3
+        tx.delete_client(pool, make_client("c1", key=tx.list_clients(pool, None, 1)[0].key))
+        assert tx.count_clients(pool) == 2
+        tx.delete_pool(pool)
+        assert tx.count_clients(pool) == 0
+        assert tx.get_client(other, "c0") is not None
+    with store.read() as tx:
+        assert tx.get_pool(POOL_A) is None

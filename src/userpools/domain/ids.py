@@ -8,6 +8,7 @@ import string
 import uuid
 
 _POOL_SUFFIX_ALPHABET = string.ascii_letters + string.digits
+_CLIENT_ALPHABET = string.ascii_lowercase + string.digits
 
 
 class Ids:
@@ -20,3 +21,11 @@ class Ids:
 
     def sub(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def client_id(self) -> str:
+        """26 lowercase letters and digits, like AWS's app client ids."""
+        return "".join(self._rng.choice(_CLIENT_ALPHABET) for _ in range(26))
+
+    def client_secret(self) -> str:
+        """52 lowercase letters and digits, like AWS's generated client secrets."""
+        return "".join(self._rng.choice(_CLIENT_ALPHABET) for _ in range(52))

@@ -43,3 +43,13 @@ TEMPORARY_PASSWORD_WITH_VALIDITY = (
 )
 CUSTOM_ATTRIBUTE_LIMIT = "A user pool can have at most 50 custom attributes."
 DUPLICATE_SCHEMA_ATTRIBUTE = "Duplicate attribute in schema: {name}"
+CLIENT_NOT_FOUND = "User pool client {client_id} does not exist."
+CLIENT_LIMIT = "The user pool has reached its limit of {limit} app clients."
+CLIENT_SECRET_TWICE = "Cannot set both GenerateSecret and ClientSecret."
+TOKEN_VALIDITY_RANGE = (
+    "Invalid range for token validity: {token} must be between {low} and {high} seconds."
+)
+AUTH_FLOWS_MIXED = (
+    "ExplicitAuthFlows cannot combine legacy values (ADMIN_NO_SRP_AUTH, "
+    "CUSTOM_AUTH_FLOW_ONLY, USER_PASSWORD_AUTH) with ALLOW_ values."
+)

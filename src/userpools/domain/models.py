@@ -92,6 +92,33 @@ class Group:
 
 
 @dataclass(frozen=True)
+class ClientSettings:
+    """The parts of an app client's configuration that the domain rules read."""
+
+    explicit_auth_flows: tuple[str, ...] = ()
+    access_token_seconds: int = 3600
+    id_token_seconds: int = 3600
+    refresh_token_seconds: int = 30 * 86400
+    prevent_user_existence_errors: bool = False
+    enable_token_revocation: bool = True
+    auth_session_minutes: int = 3
+    read_attributes: tuple[str, ...] | None = None
+    write_attributes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class AppClient:
+    key: int
+    client_id: str
+    name: str
+    secret: str | None = field(repr=False)
+    settings: ClientSettings
+    document: Mapping[str, Any]  # the rest of the configuration, in wire form
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
 class Message:
     """A message AWS would have sent by email or SMS, kept in the local outbox."""
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from userpools.domain.errors import InternalError
 from userpools.domain.store import Retryable
-from userpools.operations import groups, user_pools, users
+from userpools.operations import clients, groups, user_pools, users
 from userpools.operations.services import Services
 from userpools.protocol.dispatch import Handler, RequestContext
 
@@ -22,6 +22,7 @@ Operation = Callable[[Services, dict[str, Any], RequestContext], Mapping[str, An
 
 _FAMILIES: tuple[Mapping[str, Operation], ...] = (
     user_pools.OPERATIONS,
+    clients.OPERATIONS,
     users.OPERATIONS,
     groups.OPERATIONS,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.pools import PoolService
 from userpools.domain.users import UserService
@@ -12,5 +13,6 @@ from userpools.domain.users import UserService
 @dataclass(frozen=True)
 class Services:
     pools: PoolService
+    clients: ClientService
     users: UserService
     groups: GroupService

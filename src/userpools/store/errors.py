@@ -24,6 +24,7 @@ _SQLITE_UNIQUE = {
     "users.pool, users.login_preferred": "login_preferred",
     "groups.pool, groups.name": "group_name",
     "user_pools.pool_id": "pool_id",
+    "user_pool_clients.client_id": "client_id",
 }
 
 # PostgreSQL names the violated constraint; 0001_init.postgres.sql names them so.
@@ -35,6 +36,7 @@ _POSTGRES_UNIQUE = {
     "users_login_preferred": "login_preferred",
     "groups_name": "group_name",
     "user_pools_pool_id": "pool_id",
+    "user_pool_clients_client_id": "client_id",
 }
 
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")

@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 
 import orjson
 
-from userpools.domain.models import CustomAttribute, PoolSettings, User, UserStatus
+from userpools.domain.models import (
+    AppClient,
+    ClientSettings,
+    CustomAttribute,
+    PoolSettings,
+    User,
+    UserStatus,
+)
 
 _R = TypeVar("_R")
 
@@ -74,3 +81,24 @@ def settings_from_json(text: str) -> PoolSettings:
 
 def replace_key(record: _R, key: int) -> _R:
     return dataclasses.replace(record, key=key)  # type: ignore[type-var]
+
+
+def client_settings_to_json(settings: ClientSettings) -> str:
+    return dumps(dataclasses.asdict(settings))
+
+
+def client_from_row(row: Sequence[Any]) -> AppClient:
+    raw: dict[str, Any] = json.loads(row[4])
+    for name in ("explicit_auth_flows", "read_attributes", "write_attributes"):
+        if raw.get(name) is not None:
+            raw[name] = tuple(raw[name])
+    return AppClient(
+        key=row[0],
+        client_id=row[1],
+        name=row[2],
+        secret=row[3],
+        settings=ClientSettings(**raw),
+        document=json.loads(row[5]),
+        created_at=row[6],
+        updated_at=row[7],
+    )

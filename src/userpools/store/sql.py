@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, get_args
 
-from userpools.domain.models import Group, Message, PoolSettings, User, UserPool
+from userpools.domain.models import AppClient, Group, Message, PoolSettings, User, UserPool
 from userpools.domain.store import (
     LookupField,
     Position,
@@ -23,6 +23,7 @@ _USER_COLUMNS = (
 )
 _GROUP_COLUMNS = "id, name, description, role_arn, precedence, created_at, updated_at"
 _POOL_COLUMNS = "id, pool_id, region, name, settings, document, created_at, updated_at"
+_CLIENT_COLUMNS = "id, client_id, name, secret, settings, document, created_at, updated_at"
 
 #: Attributes copied into their own indexed columns.
 _INDEXED_ATTRIBUTES = (
@@ -199,6 +200,61 @@ class SQLTransaction:
 
     def count_users(self, pool: UserPool) -> int:
         return int(self._one("SELECT count(*) FROM users WHERE pool = ?", (pool.key,))[0])
+
+    # app clients ------------------------------------------------------------------------
+
+    def insert_client(self, pool: UserPool, client: AppClient) -> AppClient:
+        key = self._insert(
+            "INSERT INTO user_pool_clients (pool, client_id, name, secret, settings, document,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pool.key,
+                client.client_id,
+                client.name,
+                client.secret,
+                codec.client_settings_to_json(client.settings),
+                codec.dumps(client.document),
+                client.created_at,
+                client.updated_at,
+            ),
+        )
+        return codec.replace_key(client, key)
+
+    def get_client(self, pool: UserPool, client_id: str) -> AppClient | None:
+        row = self._one(
+            f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE pool = ? AND client_id = ?",
+            (pool.key, client_id),
+        )
+        return codec.client_from_row(row) if row else None
+
+    def update_client(self, pool: UserPool, client: AppClient) -> None:
+        self._run(
+            "UPDATE user_pool_clients SET name = ?, settings = ?, document = ?, updated_at = ?"
+            " WHERE pool = ? AND id = ?",
+            (
+                client.name,
+                codec.client_settings_to_json(client.settings),
+                codec.dumps(client.document),
+                client.updated_at,
+                pool.key,
+                client.key,
+            ),
+        )
+
+    def delete_client(self, pool: UserPool, client: AppClient) -> None:
+        self._run("DELETE FROM user_pool_clients WHERE pool = ? AND id = ?", (pool.key, client.key))
+
+    def count_clients(self, pool: UserPool) -> int:
+        row = self._one("SELECT count(*) FROM user_pool_clients WHERE pool = ?", (pool.key,))
+        return int(row[0])
+
+    def list_clients(self, pool: UserPool, after: str | None, limit: int) -> list[AppClient]:
+        rows = self._all(
+            f"SELECT {_CLIENT_COLUMNS} FROM user_pool_clients WHERE pool = ? AND client_id > ?"
+            " ORDER BY client_id LIMIT ?",
+            (pool.key, after or "", limit),
+        )
+        return [codec.client_from_row(r) for r in rows]
 
     # users ------------------------------------------------------------------------------
 

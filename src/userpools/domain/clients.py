@@ -1,0 +1,128 @@
+"""App clients: create, describe, update, delete, list."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from userpools.domain import messages
+from userpools.domain.errors import InvalidParameter, LimitExceeded, ResourceNotFound
+from userpools.domain.ids import Ids
+from userpools.domain.models import AppClient, ClientSettings, Page, UserPool
+from userpools.domain.pagination import Cursors
+from userpools.domain.pools import require_pool
+from userpools.domain.store import Store, Transaction
+
+MAX_CLIENTS_PER_POOL = 1_000  # "Quotas in Amazon Cognito" (adjustable on AWS)
+LIST_OPERATION = "ListUserPoolClients"
+
+_MINUTE, _HOUR, _DAY = 60, 3600, 86400
+#: Allowed token lifetimes, in seconds ("Quotas in Amazon Cognito").
+VALIDITY_RANGES = {
+    "AccessToken": (5 * _MINUTE, _DAY),
+    "IdToken": (5 * _MINUTE, _DAY),
+    "RefreshToken": (_HOUR, 3650 * _DAY),
+}
+LEGACY_AUTH_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"})
+DEFAULT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
+
+
+def check_settings(settings: ClientSettings) -> None:
+    """The rules a client configuration must satisfy, after units are applied."""
+    lifetimes = {
+        "AccessToken": settings.access_token_seconds,
+        "IdToken": settings.id_token_seconds,
+        "RefreshToken": settings.refresh_token_seconds,
+    }
+    for token, seconds in lifetimes.items():
+        low, high = VALIDITY_RANGES[token]
+        if not low <= seconds <= high:
+            raise InvalidParameter(
+                messages.TOKEN_VALIDITY_RANGE.format(token=token, low=low, high=high)
+            )
+    flows = set(settings.explicit_auth_flows)
+    if flows & LEGACY_AUTH_FLOWS and flows - LEGACY_AUTH_FLOWS:
+        raise InvalidParameter(messages.AUTH_FLOWS_MIXED)
+
+
+def require_client(tx: Transaction, pool: UserPool, client_id: str) -> AppClient:
+    client = tx.get_client(pool, client_id)
+    if client is None:
+        raise ResourceNotFound(messages.CLIENT_NOT_FOUND.format(client_id=client_id))
+    return client
+
+
+class ClientService:
+    def __init__(
+        self, store: Store, cursors: Cursors, ids: Ids, clock: Callable[[], float]
+    ) -> None:
+        self._store = store
+        self._cursors = cursors
+        self._ids = ids
+        self._clock = clock
+
+    def create(
+        self,
+        region: str,
+        pool_id: str,
+        name: str,
+        settings: ClientSettings,
+        document: Mapping[str, Any],
+        *,
+        generate_secret: bool,
+        secret: str | None,
+    ) -> AppClient:
+        now = self._clock()
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            if generate_secret and secret is not None:
+                raise InvalidParameter(messages.CLIENT_SECRET_TWICE)
+            check_settings(settings)
+            if tx.count_clients(pool) >= MAX_CLIENTS_PER_POOL:
+                raise LimitExceeded(messages.CLIENT_LIMIT.format(limit=MAX_CLIENTS_PER_POOL))
+            if generate_secret:
+                secret = self._ids.client_secret()
+            client = AppClient(0, self._ids.client_id(), name, secret, settings, document, now, now)
+            return tx.insert_client(pool, client)
+
+    def describe(self, region: str, pool_id: str, client_id: str) -> AppClient:
+        with self._store.read() as tx:
+            return require_client(tx, require_pool(tx, pool_id, region), client_id)
+
+    def update(
+        self,
+        region: str,
+        pool_id: str,
+        client_id: str,
+        change: Callable[[AppClient], tuple[str, ClientSettings, Mapping[str, Any]]],
+    ) -> AppClient:
+        """Replace the client's configuration with what ``change`` derives from it."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            client = require_client(tx, pool, client_id)
+            name, settings, document = change(client)
+            check_settings(settings)
+            updated = dataclasses.replace(
+                client, name=name, settings=settings, document=document, updated_at=self._clock()
+            )
+            tx.update_client(pool, updated)
+            return updated
+
+    def delete(self, region: str, pool_id: str, client_id: str) -> None:
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            tx.delete_client(pool, require_client(tx, pool, client_id))
+
+    def list_clients(
+        self, region: str, pool_id: str, limit: int, token: str | None
+    ) -> Page[AppClient]:
+        with self._store.read() as tx:
+            pool = require_pool(tx, pool_id, region)
+            scope = (pool.key,)
+            after = self._cursors.decode(LIST_OPERATION, scope, token)
+            clients = tx.list_clients(pool, after[0] if after else None, limit + 1)
+        if len(clients) <= limit:
+            return Page(clients, None)
+        items = clients[:limit]
+        return Page(items, self._cursors.encode(LIST_OPERATION, scope, (items[-1].client_id,)))
