@@ -14,11 +14,13 @@ from userpools.crypto.sealing import Sealer, new_key
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
+from userpools.domain.keys import KeyService
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
 from userpools.domain.store import Store
 from userpools.domain.users import UserService
 from userpools.http.routes import routes
+from userpools.http.well_known import well_known_routes
 from userpools.operations import Services, handlers
 from userpools.protocol.dispatch import Dispatcher
 from userpools.settings import LOG_FORMAT, Settings
@@ -63,7 +65,10 @@ def build(settings: Settings) -> Server:
         groups=GroupService(store, cursors, clock),
     )
     dispatcher = Dispatcher(handlers(services))
-    app = Starlette(routes=routes(dispatcher, settings))
+    keys = KeyService(store, clock)
+    app = Starlette(
+        routes=[*routes(dispatcher, settings), *well_known_routes(settings.base_url, keys.jwks)]
+    )
     return Server(settings, store, services, app)
 
 

@@ -65,6 +65,12 @@ def database_options(command: Callable[..., None]) -> Callable[..., None]:
     help="Worker processes sharing the port (and the database: SQLite file or PostgreSQL).",
 )
 @click.option(
+    "--public-url",
+    help="Base URL clients reach this server at (behind a proxy or load balancer); token "
+    "issuers, discovery and JWKS live under {public-url}/{poolId}. Default: the URL "
+    "the server listens on.",
+)
+@click.option(
     "--sqlite-synchronous",
     type=click.Choice(["normal", "full"], case_sensitive=False),
     default="normal",
@@ -84,6 +90,7 @@ def serve(
     db: Path | None,
     database_url: str | None,
     workers: int,
+    public_url: str | None,
     sqlite_synchronous: str,
     log_level: str,
 ) -> None:
@@ -102,9 +109,11 @@ def serve(
     from userpools.http.listen import listening_socket
 
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
+    sock = listening_socket(host, port)
     settings = Settings(
         host=host,
-        port=port,
+        port=sock.getsockname()[1],
+        public_url=public_url,
         db_path=db,
         database_url=database_url,
         sqlite_synchronous=sqlite_synchronous,
@@ -112,12 +121,11 @@ def serve(
     )
     # Build once here: migrations run, and a bad database fails before the banner.
     server = build(settings)
-    sock = listening_socket(host, port)
-    bound_port = sock.getsockname()[1]
     url_host = f"[{host}]" if ":" in host else host
-    endpoint = f"http://{url_host}:{bound_port}"
+    endpoint = f"http://{url_host}:{settings.port}"
     click.echo(f"userpools {__version__} serving cognito-idp at {endpoint}")
     click.echo(f"database: {_describe_database(settings)}")
+    click.echo(f"token issuers: {settings.base_url}/<poolId>")
     if workers > 1:
         click.echo(f"workers: {workers}")
     if not _is_loopback(host):
@@ -216,3 +224,33 @@ def outbox(db: Path | None, database_url: str | None, pool_id: str | None) -> No
             )
     finally:
         store.close()
+
+
+@main.group()
+def keys() -> None:
+    """Manage the signing keys of user pools."""
+
+
+@keys.command()
+@database_options
+@click.argument("pool_id")
+def rotate(db: Path | None, database_url: str | None, pool_id: str) -> None:
+    """Give POOL_ID a new pair of signing keys (ID and access tokens).
+
+    The old keys stay in the pool's JWKS for a day, so tokens signed with them keep
+    verifying until they expire. Every node sees the new keys at once.
+    """
+    import time
+
+    from userpools.domain.errors import DomainError
+    from userpools.domain.keys import KeyService
+    from userpools.store import open_store
+
+    store = open_store(database_url=database_url, db_path=db or default_db_path())
+    try:
+        kids = KeyService(store, time.time).rotate(None, pool_id)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        store.close()
+    click.echo(f"{pool_id}: new signing keys " + ", ".join(kids))

@@ -39,6 +39,16 @@ class Settings:
     password_hashing: str = "owasp"
     access_log: bool = True
     log_level: str = "info"
+    #: Base URL clients reach this server at; token issuers are ``{public_url}/{poolId}``.
+    #: ``None``: the URL the server listens on.
+    public_url: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def database_path(self) -> Path:

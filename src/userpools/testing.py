@@ -67,16 +67,17 @@ def start_server(
     from userpools.http.listen import listening_socket
     from userpools.settings import Settings
 
+    sock = listening_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
     server = build(
         Settings(
+            port=port,
             db_path=db_path,
             database_url=database_url,
             password_hashing=password_hashing,
             access_log=False,
         )
     )
-    sock = listening_socket("127.0.0.1", 0)
-    port = sock.getsockname()[1]
     # loop="asyncio": uvloop would replace the event-loop policy of the whole test process.
     config = uvicorn.Config(
         server.asgi, log_level="warning", access_log=False, lifespan="off", loop="asyncio"

@@ -78,11 +78,19 @@ POSTGRES_TABLES = (
     "users",
     "groups",
     "user_pool_clients",
+    "signing_keys",
     "user_pools",
     "outbox",
     "server_secrets",
 )
-POSTGRES_IDENTITIES = ("user_pools", "users", "groups", "user_pool_clients", "outbox")
+POSTGRES_IDENTITIES = (
+    "user_pools",
+    "users",
+    "groups",
+    "user_pool_clients",
+    "signing_keys",
+    "outbox",
+)
 _POSTGRES_EMPTY = "; ".join(
     [f"DELETE FROM {table}" for table in POSTGRES_TABLES]
     + [f"ALTER TABLE {table} ALTER COLUMN id RESTART" for table in POSTGRES_IDENTITIES]
@@ -1636,3 +1644,20 @@ def test_list_clients_pages_by_client_id_and_pool_delete_cascades(store: Store) 
         assert tx.get_client(other, "c0") is not None
     with store.read() as tx:
         assert tx.get_pool(POOL_A) is None
+
+
+def test_pool_keys_round_trip_and_retire(store: Store) -> None:
+    from userpools.crypto.keys import generate_signing_key
+    from userpools.domain.models import PoolKey
+
+    first, second = generate_signing_key(NOW), generate_signing_key(NOW + 1)
+    with store.write() as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        tx.insert_pool_key(pool, PoolKey("id", first))
+        tx.retire_pool_keys(pool, NOW + 5)
+        tx.insert_pool_key(pool, PoolKey("id", second))
+        assert tx.pool_keys(other) == []
+    with store.read() as tx:
+        pool = tx.get_pool(POOL_A)
+        assert pool is not None
+        assert tx.pool_keys(pool) == [PoolKey("id", first, NOW + 5), PoolKey("id", second)]

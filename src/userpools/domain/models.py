@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from userpools.crypto.keys import SigningKey
+
 T = TypeVar("T")
 
 
@@ -116,6 +118,15 @@ class AppClient:
     document: Mapping[str, Any]  # the rest of the configuration, in wire form
     created_at: float
     updated_at: float
+
+
+@dataclass(frozen=True)
+class PoolKey:
+    """One of a pool's signing keys: ``purpose`` is "id" or "access"."""
+
+    purpose: str
+    key: SigningKey
+    retired_at: float | None = None
 
 
 @dataclass(frozen=True)

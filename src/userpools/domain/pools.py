@@ -6,14 +6,24 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from userpools.crypto.keys import generate_signing_key
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter, ResourceNotFound
 from userpools.domain.ids import Ids
-from userpools.domain.models import Page, PoolSettings, UserPool
+from userpools.domain.models import Page, PoolKey, PoolSettings, UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.store import Store, Transaction
 
 OPERATION = "ListUserPools"
+
+
+#: A pool signs ID tokens and access tokens with different keys, as Cognito does.
+KEY_PURPOSES = ("id", "access")
+
+
+def new_pool_keys(now: float) -> list[PoolKey]:
+    """A fresh pair; made outside any transaction (RSA key generation is slow)."""
+    return [PoolKey(purpose, generate_signing_key(now)) for purpose in KEY_PURPOSES]
 
 
 def require_pool(tx: Transaction, pool_id: str, region: str) -> UserPool:
@@ -36,10 +46,13 @@ class PoolService:
     ) -> UserPool:
         if settings.username_attributes and settings.alias_attributes:
             raise InvalidParameter(messages.USERNAME_AND_ALIAS)
+        now = self._clock()
+        keys = new_pool_keys(now)
         with self._store.write() as tx:
-            return tx.insert_pool(
-                self._ids.pool_id(region), region, name, settings, document, self._clock()
-            )
+            pool = tx.insert_pool(self._ids.pool_id(region), region, name, settings, document, now)
+            for key in keys:
+                tx.insert_pool_key(pool, key)
+            return pool
 
     def describe(self, region: str, pool_id: str) -> tuple[UserPool, int]:
         """The pool and its number of users."""

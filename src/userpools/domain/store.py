@@ -15,7 +15,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from userpools.domain.models import AppClient, Group, Message, PoolSettings, User, UserPool
+from userpools.domain.models import (
+    AppClient,
+    Group,
+    Message,
+    PoolKey,
+    PoolSettings,
+    User,
+    UserPool,
+)
 
 #: The indexed ways to find one user: by username key, by sub, or by a sign-in alias.
 LookupField = Literal["username_key", "sub", "login_email", "login_phone", "login_preferred"]
@@ -86,6 +94,11 @@ class Transaction(Protocol):
     def delete_pool(self, pool: UserPool) -> None: ...
     def list_pools(self, region: str, after: str | None, limit: int) -> list[UserPool]: ...
     def count_users(self, pool: UserPool) -> int: ...
+
+    # signing keys
+    def insert_pool_key(self, pool: UserPool, key: PoolKey) -> None: ...
+    def pool_keys(self, pool: UserPool) -> list[PoolKey]: ...
+    def retire_pool_keys(self, pool: UserPool, now: float) -> None: ...
 
     # app clients
     def insert_client(self, pool: UserPool, client: AppClient) -> AppClient: ...

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, get_args
 
-from userpools.domain.models import AppClient, Group, Message, PoolSettings, User, UserPool
+from userpools.crypto.keys import SigningKey, load_signing_key
+from userpools.domain.models import (
+    AppClient,
+    Group,
+    Message,
+    PoolKey,
+    PoolSettings,
+    User,
+    UserPool,
+)
 from userpools.domain.store import (
     LookupField,
     Position,
@@ -200,6 +209,40 @@ class SQLTransaction:
 
     def count_users(self, pool: UserPool) -> int:
         return int(self._one("SELECT count(*) FROM users WHERE pool = ?", (pool.key,))[0])
+
+    # signing keys -----------------------------------------------------------------------
+
+    def insert_pool_key(self, pool: UserPool, key: PoolKey) -> None:
+        self._run(
+            "INSERT INTO signing_keys (pool, purpose, kid, private_pem, created_at, retired_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                pool.key,
+                key.purpose,
+                key.key.kid,
+                key.key.private_pem.decode("ascii"),
+                key.key.created_at,
+                key.retired_at,
+            ),
+        )
+
+    def pool_keys(self, pool: UserPool) -> list[PoolKey]:
+        """Every key of the pool, oldest first."""
+        rows = self._all(
+            "SELECT purpose, private_pem, created_at, retired_at FROM signing_keys"
+            " WHERE pool = ? ORDER BY id",
+            (pool.key,),
+        )
+        return [
+            PoolKey(purpose, _signing_key(pem, created_at), retired_at)
+            for purpose, pem, created_at, retired_at in rows
+        ]
+
+    def retire_pool_keys(self, pool: UserPool, now: float) -> None:
+        self._run(
+            "UPDATE signing_keys SET retired_at = ? WHERE pool = ? AND retired_at IS NULL",
+            (now, pool.key),
+        )
 
     # app clients ------------------------------------------------------------------------
 
@@ -491,6 +534,12 @@ class SQLTransaction:
             )
             row = self._one("SELECT value FROM server_secrets WHERE name = ?", (name,))
         return bytes(row[0])
+
+
+@lru_cache(maxsize=4096)
+def _signing_key(pem: str, created_at: float) -> SigningKey:
+    """Keys are parsed once per process: a PEM never changes once stored."""
+    return load_signing_key(pem.encode("ascii"), created_at)
 
 
 @cache

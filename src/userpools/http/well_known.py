@@ -1,0 +1,66 @@
+"""``GET /{poolId}/.well-known/jwks.json`` and ``…/openid-configuration``.
+
+The issuer of a pool's tokens is ``{public URL}/{poolId}``; discovery and JWKS are served
+under it, so ``iss``, ``jwks_uri`` and the keys always agree. Only the endpoints this
+server really serves are advertised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+# The model's UserPoolIdType, with Java's ASCII \w.
+_POOL_ID = re.compile(r"[A-Za-z0-9_-]+_[0-9a-zA-Z]+")
+_CACHE = {"cache-control": "public, max-age=300"}
+
+JwksSource = Callable[[str], dict[str, Any] | None]
+
+
+def _not_found(pool_id: str) -> Response:
+    return JSONResponse({"message": f"User pool {pool_id[:55]} does not exist."}, 404)
+
+
+def discovery_document(issuer: str) -> dict[str, Any]:
+    return {
+        "issuer": issuer,
+        "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "subject_types_supported": ["public"],
+        "response_types_supported": ["code", "token"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use"],
+    }
+
+
+def well_known_routes(public_url: str, jwks: JwksSource) -> list[Route]:
+    base = public_url.rstrip("/")
+
+    async def keys(request: Request) -> Response:
+        pool_id = request.path_params["pool_id"]
+        if len(pool_id) > 55 or not _POOL_ID.fullmatch(pool_id):
+            return _not_found(pool_id)
+        document = await run_in_threadpool(jwks, pool_id)
+        if document is None:
+            return _not_found(pool_id)
+        return JSONResponse(document, headers=_CACHE)
+
+    async def discovery(request: Request) -> Response:
+        pool_id = request.path_params["pool_id"]
+        if len(pool_id) > 55 or not _POOL_ID.fullmatch(pool_id):
+            return _not_found(pool_id)
+        if await run_in_threadpool(jwks, pool_id) is None:
+            return _not_found(pool_id)
+        return JSONResponse(discovery_document(f"{base}/{pool_id}"), headers=_CACHE)
+
+    return [
+        Route("/{pool_id}/.well-known/jwks.json", keys, methods=["GET"]),
+        Route("/{pool_id}/.well-known/openid-configuration", discovery, methods=["GET"]),
+    ]
