@@ -7,11 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
+from support import error_of
 
 
 def test_create_user_pool_client_defaults(cognito_idp: Any, user_pool_id: str) -> None:

@@ -6,13 +6,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from support import error_of
 
 ROLE = "arn:aws:iam::123456789012:role/readers"
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def make_users(client: Any, pool_id: str, *names: str) -> None:

@@ -30,6 +30,7 @@ from botocore.exceptions import ClientError
 from botocore.paginate import TokenDecoder
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support import error_of
 
 #: Forty usernames / group names whose code-point order differs from naive orders:
 #: upper before lower case, digits and punctuation before letters, precomposed and
@@ -244,11 +245,6 @@ def assert_rejected(call: Callable[[], Any]) -> None:
     else:
         items = response.get("Users", response.get("Groups"))
         pytest.fail(f"the token was accepted; the page held {items!r}")
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 # 1. the paginators yield exactly the listing, in order -----------------------------------

@@ -6,11 +6,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
+from support import error_of
 
 
 def test_create_user_pool_returns_full_pool(cognito_idp: Any) -> None:

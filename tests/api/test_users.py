@@ -7,11 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
+from support import error_of
 
 
 def attrs(user: dict[str, Any], key: str = "Attributes") -> dict[str, str]:
