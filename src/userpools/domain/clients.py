@@ -122,7 +122,4 @@ class ClientService:
             scope = (pool.key,)
             after = self._cursors.decode(LIST_OPERATION, scope, token)
             clients = tx.list_clients(pool, after[0] if after else None, limit + 1)
-        if len(clients) <= limit:
-            return Page(clients, None)
-        items = clients[:limit]
-        return Page(items, self._cursors.encode(LIST_OPERATION, scope, (items[-1].client_id,)))
+        return self._cursors.page(LIST_OPERATION, scope, clients, limit, lambda c: (c.client_id,))

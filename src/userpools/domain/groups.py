@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from userpools.domain import messages
 from userpools.domain.errors import GroupExists, LimitExceeded, ResourceNotFound
@@ -18,8 +17,6 @@ from userpools.domain.users import require_user
 #: Quotas from "Quotas in Amazon Cognito" (not adjustable).
 MAX_GROUPS_PER_POOL = 10_000
 MAX_GROUPS_PER_USER = 100
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ class GroupService:
         with self._store.read() as tx:
             pool = require_pool(tx, pool_id, region)
             groups = tx.list_groups(pool, after[0] if after else None, limit + 1)
-        return self._page("ListGroups", scope, groups, limit, lambda g: g.name)
+        return self._cursors.page("ListGroups", scope, groups, limit, lambda g: (g.name,))
 
     # memberships ------------------------------------------------------------------------
 
@@ -132,7 +129,9 @@ class GroupService:
             scope = (pool.key, group.key)
             after = self._cursors.decode("ListUsersInGroup", scope, token)
             users = tx.list_members(pool, group, after[0] if after else None, limit + 1)
-        return self._page("ListUsersInGroup", scope, users, limit, lambda u: u.username_key)
+        return self._cursors.page(
+            "ListUsersInGroup", scope, users, limit, lambda u: (u.username_key,)
+        )
 
     def list_groups_of(
         self, region: str, pool_id: str, username: str, limit: int, token: str | None
@@ -143,18 +142,6 @@ class GroupService:
             scope = (pool.key, user.key)
             after = self._cursors.decode("AdminListGroupsForUser", scope, token)
             groups = tx.list_groups_of(pool, user, after[0] if after else None, limit + 1)
-        return self._page("AdminListGroupsForUser", scope, groups, limit, lambda g: g.name)
-
-    def _page(
-        self,
-        operation: str,
-        scope: tuple[object, ...],
-        rows: list[T],
-        limit: int,
-        sort_key: Callable[[T], str],
-    ) -> Page[T]:
-        """``rows`` holds up to ``limit + 1`` items; the extra one says a next page exists."""
-        if len(rows) <= limit:
-            return Page(rows, None)
-        items = rows[:limit]
-        return Page(items, self._cursors.encode(operation, scope, (sort_key(items[-1]),)))
+        return self._cursors.page(
+            "AdminListGroupsForUser", scope, groups, limit, lambda g: (g.name,)
+        )

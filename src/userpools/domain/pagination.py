@@ -14,9 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 from userpools.crypto.sealing import Sealer
 from userpools.domain.errors import InvalidParameter
+from userpools.domain.models import Page
+
+T = TypeVar("T")
 
 _VERSION = b"\x01"
 
@@ -48,6 +53,21 @@ class Cursors:
         payload = json.dumps(list(position), ensure_ascii=False, separators=(",", ":"))
         sealed = self._sealer.seal(payload.encode(), _context(operation, scope))
         return base64.b64encode(_VERSION + sealed).decode("ascii").rstrip("=")
+
+    def page(
+        self,
+        operation: str,
+        scope: tuple[object, ...],
+        rows: list[T],
+        limit: int,
+        position: Callable[[T], tuple[str, ...]],
+    ) -> Page[T]:
+        """A page from ``rows``, fetched as ``limit + 1``: the extra row says a next page
+        exists, and the token then points after the last item kept."""
+        if len(rows) <= limit:
+            return Page(rows, None)
+        items = rows[:limit]
+        return Page(items, self.encode(operation, scope, position(items[-1])))
 
     def decode(
         self, operation: str, scope: tuple[object, ...], token: str | None

@@ -93,7 +93,4 @@ class PoolService:
         position = self._cursors.decode(OPERATION, scope, token)
         with self._store.read() as tx:
             pools = tx.list_pools(region, position[0] if position else None, limit + 1)
-        more = len(pools) > limit
-        pools = pools[:limit]
-        next_token = self._cursors.encode(OPERATION, scope, (pools[-1].id,)) if more else None
-        return Page(pools, next_token)
+        return self._cursors.page(OPERATION, scope, pools, limit, lambda p: (p.id,))

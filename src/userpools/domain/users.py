@@ -310,16 +310,13 @@ class UserService:
                 return Page([], None)
             assert not isinstance(query, _Nothing)
             users = tx.list_users(pool, query, after, limit + 1)
-        more = len(users) > limit
-        users = users[:limit]
-        next_token = None
-        if more:
-            last = users[-1]
-            position: tuple[str, ...] = (last.username_key,)
+
+        def position(user: User) -> tuple[str, ...]:
             if query is not None and query.prefix:
-                position = (_sort_value(last, query), last.username_key)
-            next_token = self._cursors.encode(LIST_OPERATION, scope, position)
-        return Page(users, next_token)
+                return (_sort_value(user, query), user.username_key)
+            return (user.username_key,)
+
+        return self._cursors.page(LIST_OPERATION, scope, users, limit, position)
 
     # changes ----------------------------------------------------------------------------
 
