@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+JS := tests/js
 
-.PHONY: setup serve test lint typecheck pytest postgres bench bench-quick bench-scale clean
+.PHONY: setup serve test lint typecheck pytest js-deps postgres bench bench-quick bench-scale clean
 
 setup: $(STAMP)
 
@@ -28,8 +29,15 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup postgres
+pytest: setup postgres js-deps
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+## js-deps: amazon-cognito-identity-js for tests/api/test_js_client.py (needs Node 20+ and npm)
+js-deps: $(JS)/node_modules/.installed
+
+$(JS)/node_modules/.installed: $(JS)/package-lock.json
+	npm ci --prefix $(JS) --no-audit --no-fund
+	touch $@
 
 ## postgres: start the machine's PostgreSQL cluster if it is installed but stopped
 postgres:

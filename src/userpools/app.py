@@ -5,19 +5,24 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.crypto.sealing import Sealer, new_key
+from userpools.domain.accounts import AccountService
+from userpools.domain.auth import AuthService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
+from userpools.domain.models import UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
 from userpools.domain.store import Store
+from userpools.domain.tokens import TokenIssuer
 from userpools.domain.users import UserService
 from userpools.http.routes import routes
 from userpools.http.well_known import well_known_routes
@@ -44,7 +49,8 @@ class Server:
         self.store.close()
 
 
-def build(settings: Settings) -> Server:
+def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
+    """Wire one server; ``clock`` is replaceable so tests can move time."""
     store = open_store(
         database_url=settings.database_url,
         db_path=settings.database_path,
@@ -57,18 +63,23 @@ def build(settings: Settings) -> Server:
         PasswordHasher.fast_for_tests() if settings.password_hashing == "fast" else PasswordHasher()
     )
     ids = Ids()
-    clock = time.time
+    users = UserService(store, cursors, ids, hasher, clock)
+
+    def issuer(pool: UserPool) -> str:
+        return settings.issuer_for(pool.id)
+
+    tokens = TokenIssuer(issuer)
     services = Services(
         pools=PoolService(store, cursors, ids, clock),
         clients=ClientService(store, cursors, ids, clock),
-        users=UserService(store, cursors, ids, hasher, clock),
+        users=users,
         groups=GroupService(store, cursors, clock),
+        auth=AuthService(store, tokens, hasher, clock),
+        accounts=AccountService(store, users, tokens, hasher, clock),
     )
     dispatcher = Dispatcher(handlers(services))
     keys = KeyService(store, clock)
-    app = Starlette(
-        routes=[*routes(dispatcher, settings), *well_known_routes(settings.base_url, keys.jwks)]
-    )
+    app = Starlette(routes=[*routes(dispatcher, settings), *well_known_routes(settings, keys.jwks)])
     return Server(settings, store, services, app)
 
 

@@ -71,6 +71,13 @@ def database_options(command: Callable[..., None]) -> Callable[..., None]:
     "the server listens on.",
 )
 @click.option(
+    "--aws-issuer",
+    is_flag=True,
+    help="Mint iss as https://cognito-idp.{region}.amazonaws.com/{poolId}, for verifiers that "
+    "insist on AWS's issuer; point their JWKS fetch at {public-url}/{poolId}/.well-known/"
+    "jwks.json (docs/tokens.md).",
+)
+@click.option(
     "--sqlite-synchronous",
     type=click.Choice(["normal", "full"], case_sensitive=False),
     default="normal",
@@ -91,6 +98,7 @@ def serve(
     database_url: str | None,
     workers: int,
     public_url: str | None,
+    aws_issuer: bool,
     sqlite_synchronous: str,
     log_level: str,
 ) -> None:
@@ -114,6 +122,7 @@ def serve(
         host=host,
         port=sock.getsockname()[1],
         public_url=public_url,
+        aws_issuer=aws_issuer,
         db_path=db,
         database_url=database_url,
         sqlite_synchronous=sqlite_synchronous,

@@ -42,6 +42,9 @@ class Settings:
     #: Base URL clients reach this server at; token issuers are ``{public_url}/{poolId}``.
     #: ``None``: the URL the server listens on.
     public_url: str | None = None
+    #: Mint ``iss`` in AWS's form, ``https://cognito-idp.{region}.amazonaws.com/{poolId}``, for
+    #: verifiers that insist on it; JWKS and discovery are still served by this server.
+    aws_issuer: bool = False
 
     @property
     def base_url(self) -> str:
@@ -49,6 +52,13 @@ class Settings:
             return self.public_url.rstrip("/")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    def issuer_for(self, pool_id: str) -> str:
+        """The ``iss`` of the pool's tokens."""
+        if self.aws_issuer:
+            region = pool_id.split("_", 1)[0]
+            return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+        return f"{self.base_url}/{pool_id}"
 
     @property
     def database_path(self) -> Path:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,11 +55,17 @@ class RunningServer:
 
 
 def start_server(
-    db_path: Path, *, database_url: str | None = None, password_hashing: str = "fast"
+    db_path: Path,
+    *,
+    database_url: str | None = None,
+    password_hashing: str = "fast",
+    clock: Callable[[], float] | None = None,
+    aws_issuer: bool = False,
 ) -> Iterator[RunningServer]:
     """Run a server in a background thread until the generator is closed.
 
-    It uses PostgreSQL at ``database_url`` when given, else SQLite at ``db_path``.
+    It uses PostgreSQL at ``database_url`` when given, else SQLite at ``db_path``. ``clock``
+    replaces the server's ``time.time`` (to test expiry and lock-out without waiting).
     """
     import uvicorn
 
@@ -76,7 +82,9 @@ def start_server(
             database_url=database_url,
             password_hashing=password_hashing,
             access_log=False,
-        )
+            aws_issuer=aws_issuer,
+        ),
+        **({"clock": clock} if clock is not None else {}),
     )
     # loop="asyncio": uvloop would replace the event-loop policy of the whole test process.
     config = uvicorn.Config(

@@ -75,6 +75,9 @@ POSTGRES_SCHEMA = "store_contract"
 #: Every table but ``schema_migrations``, referencing tables first; and the identities.
 POSTGRES_TABLES = (
     "memberships",
+    "auth_sessions",
+    "refresh_tokens",
+    "user_codes",
     "users",
     "groups",
     "user_pool_clients",

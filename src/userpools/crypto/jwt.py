@@ -137,6 +137,22 @@ def verify(
     return claims
 
 
+def unverified_kid(token: str) -> str | None:
+    """The ``kid`` a token's header names, to choose the key :func:`verify` needs.
+
+    Nothing in the header is trusted by this: it only picks which key to try. ``None`` for
+    anything that is not a well-formed compact token header with a string ``kid``.
+    """
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
+        return None
+    try:
+        header = _object(_decode(token.split(".", 1)[0]))
+    except InvalidToken:
+        return None
+    kid = header.get("kid")
+    return kid if isinstance(kid, str) else None
+
+
 def _json(value: Mapping[str, Any]) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
+import hmac
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from userpools.domain import messages
-from userpools.domain.errors import InvalidParameter, LimitExceeded, ResourceNotFound
+from userpools.domain.errors import (
+    InvalidParameter,
+    LimitExceeded,
+    NotAuthorized,
+    ResourceNotFound,
+)
 from userpools.domain.ids import Ids
 from userpools.domain.models import AppClient, ClientSettings, Page, UserPool
 from userpools.domain.pagination import Cursors
@@ -44,6 +52,51 @@ def check_settings(settings: ClientSettings) -> None:
     flows = set(settings.explicit_auth_flows)
     if flows & LEGACY_AUTH_FLOWS and flows - LEGACY_AUTH_FLOWS:
         raise InvalidParameter(messages.AUTH_FLOWS_MIXED)
+
+
+#: The client setting each sign-in flow needs (cognito-spec §4.5 InitiateAuth). A client with
+#: only legacy values, or none, may always use SRP and refresh, as on AWS.
+FLOW_SETTINGS = {
+    "USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"),
+    "ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
+    "USER_SRP_AUTH": ("ALLOW_USER_SRP_AUTH",),
+    "REFRESH_TOKEN_AUTH": ("ALLOW_REFRESH_TOKEN_AUTH",),
+}
+
+
+def check_flow(client: AppClient, flow: str, shown_as: str) -> None:
+    """``InvalidParameter`` unless the client's ``ExplicitAuthFlows`` allow ``flow``."""
+    flows = set(client.settings.explicit_auth_flows)
+    legacy_only = flows <= LEGACY_AUTH_FLOWS
+    if legacy_only and flow in ("USER_SRP_AUTH", "REFRESH_TOKEN_AUTH"):
+        return
+    if not flows & set(FLOW_SETTINGS[flow]):
+        raise InvalidParameter(messages.FLOW_NOT_ENABLED.format(flow=shown_as))
+
+
+def secret_hash(secret: str, username: str, client_id: str) -> str:
+    """``Base64(HMAC-SHA256(client secret, username + client id))`` (cognito-spec §7.6)."""
+    mac = hmac.new(
+        secret.encode(), (username + client_id).encode("utf-8", "surrogatepass"), hashlib.sha256
+    )
+    return base64.b64encode(mac.digest()).decode("ascii")
+
+
+def check_secret_hash(client: AppClient, given: str | None, *usernames: str) -> None:
+    """For a client with a secret, ``given`` must be the SECRET_HASH of one of ``usernames``.
+
+    The comparison is constant-time; a client without a secret ignores ``given``.
+    """
+    if client.secret is None:
+        return
+    matched = False
+    for username in usernames:
+        expected = secret_hash(client.secret, username, client.client_id).encode("ascii")
+        matched |= given is not None and hmac.compare_digest(
+            expected, given.encode("utf-8", "surrogatepass")
+        )
+    if not matched:
+        raise NotAuthorized(messages.SECRET_HASH_MISMATCH.format(client_id=client.client_id))
 
 
 def require_client(tx: Transaction, pool: UserPool, client_id: str) -> AppClient:

@@ -16,6 +16,12 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── NotAuthorized             NotAuthorizedException         400
     ├── UnsupportedUserState      UnsupportedUserStateException  400
     ├── UnsupportedOperation      UnsupportedOperationException  400
+    ├── UserNotConfirmed          UserNotConfirmedException      400
+    ├── PasswordResetRequired     PasswordResetRequiredException 400
+    ├── CodeMismatch              CodeMismatchException          400
+    ├── ExpiredCode               ExpiredCodeException           400
+    ├── Unauthorized              UnauthorizedException          400
+    ├── UnsupportedTokenType      UnsupportedTokenTypeException  400
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
     │   ├── SerializationError    SerializationException         400
     │   ├── UnknownOperation      UnknownOperationException      400
@@ -95,6 +101,46 @@ class UnsupportedUserState(DomainError):
 
 class UnsupportedOperation(DomainError):
     code = "UnsupportedOperationException"
+
+
+class UserNotConfirmed(DomainError):
+    code = "UserNotConfirmedException"
+
+    def __init__(self, message: str = "User is not confirmed.") -> None:
+        super().__init__(message)
+
+
+class PasswordResetRequired(DomainError):
+    code = "PasswordResetRequiredException"
+
+    def __init__(self, message: str = "Password reset required for the user") -> None:
+        super().__init__(message)
+
+
+class CodeMismatch(DomainError):
+    code = "CodeMismatchException"
+
+    def __init__(
+        self, message: str = "Invalid verification code provided, please try again."
+    ) -> None:
+        super().__init__(message)
+
+
+class ExpiredCode(DomainError):
+    code = "ExpiredCodeException"
+
+    def __init__(
+        self, message: str = "Invalid code provided, please request a code again."
+    ) -> None:
+        super().__init__(message)
+
+
+class Unauthorized(DomainError):
+    code = "UnauthorizedException"
+
+
+class UnsupportedTokenType(DomainError):
+    code = "UnsupportedTokenTypeException"
 
 
 class ProtocolError(DomainError):

@@ -46,6 +46,15 @@ class PoolSettings:
     invite_message: str | None = None
     invite_subject: str | None = None
     invite_sms: str | None = None
+    #: ``AutoVerifiedAttributes``: where sign-up sends its confirmation code.
+    auto_verified: tuple[str, ...] = ()
+    #: ``AdminCreateUserConfig.AllowAdminCreateUserOnly``: SignUp is refused.
+    admin_create_only: bool = False
+    verify_email_message: str | None = None
+    verify_email_subject: str | None = None
+    verify_sms: str | None = None
+    #: ``AccountRecoverySetting`` mechanism names by priority; empty: the legacy order.
+    recovery: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,14 @@ class User:
     updated_at: float
     password_hash: str | None = field(default=None, repr=False)
     password_expires_at: float | None = None
+    #: ``crypto.srp.Verifier`` as JSON: a password equivalent for offline guessing.
+    srp_verifier: str | None = field(default=None, repr=False)
+    #: The lock-out counter (``domain/lockout.py``).
+    failed_attempts: int = 0
+    last_failure_at: float | None = None
+    locked_until: float | None = None
+    #: Global sign-out: tokens of sign-ins at or before this time are revoked.
+    tokens_valid_after: float | None = None
 
     def attribute(self, name: str) -> str | None:
         for attr_name, value in self.attributes:
@@ -127,6 +144,43 @@ class PoolKey:
     purpose: str
     key: SigningKey
     retired_at: float | None = None
+
+
+@dataclass(frozen=True)
+class AuthSession:
+    """A challenge in flight: found by the hash of the handle the client holds, used once."""
+
+    handle_hash: str
+    user_key: int
+    client_id: str
+    challenge: str
+    state: str = field(repr=False)  # JSON, the challenge's own
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class TokenFamily:
+    """One sign-in: its refresh token (kept as a hash) and the ``origin_jti`` of its tokens."""
+
+    user_key: int
+    client_id: str
+    token_hash: str = field(repr=False)
+    origin_jti: str
+    auth_time: float
+    created_at: float
+    expires_at: float
+    revoked_at: float | None = None
+
+
+@dataclass(frozen=True)
+class UserCode:
+    """A one-time code sent to a user: ``purpose`` is "sign_up" or "reset"."""
+
+    purpose: str
+    code_hash: str = field(repr=False)
+    attribute: str | None
+    expires_at: float
+    failures: int = 0
 
 
 @dataclass(frozen=True)

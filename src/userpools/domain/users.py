@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from userpools.crypto import srp
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import attributes, messages, usernames
 from userpools.domain.errors import (
@@ -42,6 +43,9 @@ class NewUser:
     suppress: bool = False
     delivery: tuple[str, ...] = ("SMS",)
     force_alias: bool = False
+    #: Self-service sign-up: ``temporary_password`` is the user's own password, the user starts
+    #: UNCONFIRMED, no invitation is sent and the pool's required attributes must be given.
+    signed_up: bool = False
 
 
 def _looks_like_phone(value: str) -> bool:
@@ -71,6 +75,11 @@ def sign_in_keys(pool: UserPool, attrs: attributes.Attributes) -> SignInKeys:
         phone=phone if "phone_number" in s.alias_attributes and phone_ok else None,
         preferred=key(preferred) if "preferred_username" in s.alias_attributes else None,
     )
+
+
+def srp_verifier(pool: UserPool, username: str, password: str) -> str:
+    """The SRP verifier stored beside the Argon2id hash (``username`` is the real one)."""
+    return srp.make_verifier(srp.pool_name_of(pool.id), username, password).to_json()
 
 
 def resolve(tx: Transaction, pool: UserPool, username: str) -> User | None:
@@ -114,7 +123,14 @@ class UserService:
 
     # creation ---------------------------------------------------------------------------
 
-    def create(self, region: str, pool_id: str, new: NewUser) -> User:
+    def create(
+        self,
+        region: str,
+        pool_id: str,
+        new: NewUser,
+        on_created: Callable[[Transaction, UserPool, User], None] | None = None,
+    ) -> User:
+        """Create the user; ``on_created`` runs in the same transaction, after the insert."""
         password, password_hash = self._hashed_password(region, pool_id, new.temporary_password)
         with self._store.write() as tx:
             pool = require_pool(tx, pool_id, region)
@@ -124,20 +140,29 @@ class UserService:
             username, attrs = self._initial_identity(pool, new)
             attributes.check_writable(pool.settings, (n for n, _ in new.attributes), creating=True)
             attrs = attributes.merge(attrs, new.attributes)
+            if new.signed_up:
+                for name in pool.settings.required_attributes:
+                    if attributes.value_of(attrs, name) is None:
+                        raise InvalidParameter(messages.SCHEMA_REQUIRED.format(name=name))
             now = self._clock()
             user = User(
                 key=0,
                 username=username,
                 username_key=usernames.key(username, pool.settings.case_sensitive),
                 sub=attributes.value_of(attrs, "sub") or "",
-                status=UserStatus.FORCE_CHANGE_PASSWORD,
+                status=UserStatus.UNCONFIRMED
+                if new.signed_up
+                else UserStatus.FORCE_CHANGE_PASSWORD,
                 enabled=True,
                 attributes=attrs,
                 mfa_options=(),
                 created_at=now,
                 updated_at=now,
                 password_hash=password_hash,
-                password_expires_at=now + policy.temporary_password_validity_days * _DAY,
+                password_expires_at=None
+                if new.signed_up
+                else now + policy.temporary_password_validity_days * _DAY,
+                srp_verifier=srp_verifier(pool, username, password),
             )
             if tx.find_user(pool, "username_key", user.username_key) is not None:
                 raise UsernameExists(messages.USER_EXISTS)
@@ -147,8 +172,10 @@ class UserService:
                 user = tx.insert_user(pool, user, keys)
             except Conflict as exc:
                 raise self._conflict_error(pool, exc) from None
-            if not new.suppress:
+            if not (new.suppress or new.signed_up):
                 self._invite(tx, pool, user, password, new.delivery, now)
+            if on_created is not None:
+                on_created(tx, pool, user)
             return user
 
     def _hashed_password(self, region: str, pool_id: str, given: str | None) -> tuple[str, str]:
@@ -215,6 +242,7 @@ class UserService:
             user,
             password_hash=password_hash,
             password_expires_at=now + policy.temporary_password_validity_days * _DAY,
+            srp_verifier=srp_verifier(pool, user.username, password),
             updated_at=now,
         )
         tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
@@ -326,38 +354,32 @@ class UserService:
         with self._store.write() as tx:
             pool = require_pool(tx, pool_id, region)
             user = require_user(tx, pool, username)
-            updated = dataclasses.replace(change(pool, user), updated_at=self._clock())
-            keys = sign_in_keys(pool, updated.attributes)
-            self._claim_aliases(tx, pool, updated, keys, force=False)
-            try:
-                tx.update_user(pool, updated, keys)
-            except Conflict as exc:
-                raise self._conflict_error(pool, exc) from None
+            self.save(tx, pool, dataclasses.replace(change(pool, user), updated_at=self._clock()))
+
+    def save(
+        self, tx: Transaction, pool: UserPool, user: User, *, force_alias: bool = False
+    ) -> None:
+        """Store a changed user, claiming (or with ``force_alias`` taking over) its aliases."""
+        keys = sign_in_keys(pool, user.attributes)
+        self._claim_aliases(tx, pool, user, keys, force=force_alias)
+        try:
+            tx.update_user(pool, user, keys)
+        except Conflict as exc:
+            raise self._conflict_error(pool, exc) from None
 
     def update_attributes(
         self, region: str, pool_id: str, username: str, changes: Sequence[tuple[str, str]]
     ) -> None:
-        def change(pool: UserPool, user: User) -> User:
-            attributes.check_writable(pool.settings, (n for n, _ in changes), creating=False)
-            names = {n for n, _ in changes}
-            implied: list[tuple[str, str]] = []
-            for attr, flag in (
-                ("email", "email_verified"),
-                ("phone_number", "phone_number_verified"),
-            ):
-                new_value = dict(changes).get(attr)
-                if (
-                    attr in names
-                    and flag not in names
-                    and new_value != user.attribute(attr)
-                    and user.attribute(flag) is not None
-                ):
-                    implied.append((flag, "false"))
-            return dataclasses.replace(
-                user, attributes=attributes.merge(user.attributes, [*changes, *implied])
-            )
+        self._change(
+            region, pool_id, username, lambda pool, user: _with_attributes(pool, user, changes)
+        )
 
-        self._change(region, pool_id, username, change)
+    def update_attributes_in(
+        self, tx: Transaction, pool: UserPool, user: User, changes: Sequence[tuple[str, str]]
+    ) -> None:
+        """UpdateUserAttributes inside the caller's transaction (the caller checked the token)."""
+        changed = _with_attributes(pool, user, changes)
+        self.save(tx, pool, dataclasses.replace(changed, updated_at=self._clock()))
 
     def delete_attributes(
         self, region: str, pool_id: str, username: str, names: Sequence[str]
@@ -397,7 +419,11 @@ class UserService:
             status = UserStatus.CONFIRMED if permanent else UserStatus.FORCE_CHANGE_PASSWORD
             expires = None if permanent else now + policy.temporary_password_validity_days * _DAY
             return dataclasses.replace(
-                user, password_hash=password_hash, password_expires_at=expires, status=status
+                user,
+                password_hash=password_hash,
+                password_expires_at=expires,
+                status=status,
+                srp_verifier=srp_verifier(pool, user.username, password),
             )
 
         self._change(region, pool_id, username, change)
@@ -419,6 +445,25 @@ class UserService:
     def outbox(self, pool_id: str | None, after: int = 0, limit: int = 1000) -> list[Message]:
         with self._store.read() as tx:
             return tx.list_messages(pool_id, after, limit)
+
+
+def _with_attributes(pool: UserPool, user: User, changes: Sequence[tuple[str, str]]) -> User:
+    """``user`` with ``changes`` applied; a changed email or phone number is unverified."""
+    attributes.check_writable(pool.settings, (n for n, _ in changes), creating=False)
+    names = {n for n, _ in changes}
+    implied: list[tuple[str, str]] = []
+    for attr, flag in (("email", "email_verified"), ("phone_number", "phone_number_verified")):
+        new_value = dict(changes).get(attr)
+        if (
+            attr in names
+            and flag not in names
+            and new_value != user.attribute(attr)
+            and user.attribute(flag) is not None
+        ):
+            implied.append((flag, "false"))
+    return dataclasses.replace(
+        user, attributes=attributes.merge(user.attributes, [*changes, *implied])
+    )
 
 
 DEFAULT_INVITE = "Your username is {username} and temporary password is {####}."

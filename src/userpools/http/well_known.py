@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from userpools.settings import Settings
+
 # The model's UserPoolIdType, with Java's ASCII \w.
 _POOL_ID = re.compile(r"[A-Za-z0-9_-]+_[0-9a-zA-Z]+")
 _CACHE = {"cache-control": "public, max-age=300"}
@@ -27,10 +29,12 @@ def _not_found(pool_id: str) -> Response:
     return JSONResponse({"message": f"User pool {pool_id[:55]} does not exist."}, 404)
 
 
-def discovery_document(issuer: str) -> dict[str, Any]:
+def discovery_document(issuer: str, served_at: str) -> dict[str, Any]:
+    """``served_at`` is where this server answers for the pool; it is ``issuer`` unless
+    tokens carry AWS's issuer (``--aws-issuer``)."""
     return {
         "issuer": issuer,
-        "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "jwks_uri": f"{served_at}/.well-known/jwks.json",
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
         "response_types_supported": ["code", "token"],
@@ -40,8 +44,8 @@ def discovery_document(issuer: str) -> dict[str, Any]:
     }
 
 
-def well_known_routes(public_url: str, jwks: JwksSource) -> list[Route]:
-    base = public_url.rstrip("/")
+def well_known_routes(settings: Settings, jwks: JwksSource) -> list[Route]:
+    base = settings.base_url
 
     async def keys(request: Request) -> Response:
         pool_id = request.path_params["pool_id"]
@@ -58,7 +62,8 @@ def well_known_routes(public_url: str, jwks: JwksSource) -> list[Route]:
             return _not_found(pool_id)
         if await run_in_threadpool(jwks, pool_id) is None:
             return _not_found(pool_id)
-        return JSONResponse(discovery_document(f"{base}/{pool_id}"), headers=_CACHE)
+        document = discovery_document(settings.issuer_for(pool_id), f"{base}/{pool_id}")
+        return JSONResponse(document, headers=_CACHE)
 
     return [
         Route("/{pool_id}/.well-known/jwks.json", keys, methods=["GET"]),

@@ -14,7 +14,7 @@ from typing import Any
 
 from userpools.domain.errors import InternalError
 from userpools.domain.store import Retryable
-from userpools.operations import clients, groups, user_pools, users
+from userpools.operations import accounts, auth, clients, groups, user_pools, users
 from userpools.operations.services import Services
 from userpools.protocol.dispatch import Handler, RequestContext
 
@@ -25,6 +25,8 @@ _FAMILIES: tuple[Mapping[str, Operation], ...] = (
     clients.OPERATIONS,
     users.OPERATIONS,
     groups.OPERATIONS,
+    auth.OPERATIONS,
+    accounts.OPERATIONS,
 )
 
 

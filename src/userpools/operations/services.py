@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from userpools.domain.accounts import AccountService
+from userpools.domain.auth import AuthService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.pools import PoolService
@@ -16,3 +18,5 @@ class Services:
     clients: ClientService
     users: UserService
     groups: GroupService
+    auth: AuthService
+    accounts: AccountService

@@ -149,6 +149,7 @@ def _configuration(params: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[s
 
 def _settings(document: Mapping[str, Any], base: PoolSettings) -> PoolSettings:
     invite = document["AdminCreateUserConfig"].get("InviteMessageTemplate", {})
+    template = document.get("VerificationMessageTemplate", {})
     return PoolSettings(
         username_attributes=tuple(document.get("UsernameAttributes", ())),
         alias_attributes=tuple(document.get("AliasAttributes", ())),
@@ -160,6 +161,20 @@ def _settings(document: Mapping[str, Any], base: PoolSettings) -> PoolSettings:
         invite_message=invite.get("EmailMessage"),
         invite_subject=invite.get("EmailSubject"),
         invite_sms=invite.get("SMSMessage"),
+        auto_verified=tuple(document.get("AutoVerifiedAttributes", ())),
+        admin_create_only=bool(document["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"]),
+        verify_email_message=template.get("EmailMessage")
+        or document.get("EmailVerificationMessage"),
+        verify_email_subject=template.get("EmailSubject")
+        or document.get("EmailVerificationSubject"),
+        verify_sms=template.get("SmsMessage") or document.get("SmsVerificationMessage"),
+        recovery=tuple(
+            m["Name"]
+            for m in sorted(
+                document.get("AccountRecoverySetting", {}).get("RecoveryMechanisms", ()),
+                key=lambda m: m.get("Priority", 0),
+            )
+        ),
     )
 
 

@@ -16,7 +16,7 @@ UNKNOWN_ATTRIBUTES_TO_GET = "One or more requested attributes do not exist."
 _STANDARD_NAMES = frozenset(a.name for a in STANDARD_ATTRIBUTES)
 
 
-def _pairs(attrs: list[dict[str, Any]] | None) -> tuple[tuple[str, str], ...]:
+def pairs(attrs: list[dict[str, Any]] | None) -> tuple[tuple[str, str], ...]:
     return tuple((a["Name"], a.get("Value", "")) for a in attrs or ())
 
 
@@ -24,7 +24,7 @@ def admin_create_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> di
     action = p.get("MessageAction")
     new = NewUser(
         username=p["Username"],
-        attributes=_pairs(p.get("UserAttributes")),
+        attributes=pairs(p.get("UserAttributes")),
         temporary_password=p.get("TemporaryPassword"),
         resend=action == "RESEND",
         suppress=action == "SUPPRESS",
@@ -54,7 +54,7 @@ def admin_delete_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> No
 
 def admin_update_user_attributes(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
     s.users.update_attributes(
-        ctx.region, p["UserPoolId"], p["Username"], _pairs(p["UserAttributes"])
+        ctx.region, p["UserPoolId"], p["Username"], pairs(p["UserAttributes"])
     )
 
 

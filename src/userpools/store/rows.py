@@ -53,6 +53,11 @@ def user_from_row(row: Sequence[Any]) -> User:
         updated_at=row[9],
         password_hash=row[10],
         password_expires_at=row[11],
+        srp_verifier=row[12],
+        failed_attempts=row[13],
+        last_failure_at=row[14],
+        locked_until=row[15],
+        tokens_valid_after=row[16],
     )
 
 
@@ -76,6 +81,12 @@ def settings_from_json(text: str) -> PoolSettings:
         invite_message=raw.get("invite_message"),
         invite_subject=raw.get("invite_subject"),
         invite_sms=raw.get("invite_sms"),
+        auto_verified=tuple(raw.get("auto_verified", ())),
+        admin_create_only=bool(raw.get("admin_create_only", False)),
+        verify_email_message=raw.get("verify_email_message"),
+        verify_email_subject=raw.get("verify_email_subject"),
+        verify_sms=raw.get("verify_sms"),
+        recovery=tuple(raw.get("recovery", ())),
     )
 
 

@@ -10,11 +10,14 @@ from typing import Any, get_args
 from userpools.crypto.keys import SigningKey, load_signing_key
 from userpools.domain.models import (
     AppClient,
+    AuthSession,
     Group,
     Message,
     PoolKey,
     PoolSettings,
+    TokenFamily,
     User,
+    UserCode,
     UserPool,
 )
 from userpools.domain.store import (
@@ -28,11 +31,17 @@ from userpools.store import rows as codec
 
 _USER_COLUMNS = (
     "id, username, username_key, sub, user_status, enabled, attributes, mfa_options, "
-    "created_at, updated_at, password_hash, password_expires_at"
+    "created_at, updated_at, password_hash, password_expires_at, srp_verifier, failed_attempts,"
+    " last_failure_at, locked_until, tokens_valid_after"
 )
 _GROUP_COLUMNS = "id, name, description, role_arn, precedence, created_at, updated_at"
 _POOL_COLUMNS = "id, pool_id, region, name, settings, document, created_at, updated_at"
 _CLIENT_COLUMNS = "id, client_id, name, secret, settings, document, created_at, updated_at"
+_SESSION_COLUMNS = "handle_hash, user_id, client_id, challenge, state, expires_at"
+_FAMILY_COLUMNS = (
+    "user_id, client_id, token_hash, origin_jti, auth_time, created_at, expires_at, revoked_at"
+)
+_FAMILY_LOOKUPS = frozenset({"token_hash", "origin_jti"})
 
 #: Attributes copied into their own indexed columns.
 _INDEXED_ATTRIBUTES = (
@@ -244,7 +253,26 @@ class SQLTransaction:
             (now, pool.key),
         )
 
+    def find_pool_key(self, kid: str) -> tuple[str, PoolKey] | None:
+        row = self._one(
+            "SELECT p.pool_id, k.purpose, k.private_pem, k.created_at, k.retired_at"
+            " FROM signing_keys k JOIN user_pools p ON p.id = k.pool WHERE k.kid = ?",
+            (kid,),
+        )
+        if row is None:
+            return None
+        pool_id, purpose, pem, created_at, retired_at = row
+        return pool_id, PoolKey(purpose, _signing_key(pem, created_at), retired_at)
+
     # app clients ------------------------------------------------------------------------
+
+    def find_client(self, client_id: str) -> str | None:
+        row = self._one(
+            "SELECT p.pool_id FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool"
+            " WHERE c.client_id = ?",
+            (client_id,),
+        )
+        return str(row[0]) if row else None
 
     def insert_client(self, pool: UserPool, client: AppClient) -> AppClient:
         key = self._insert(
@@ -319,13 +347,19 @@ class SQLTransaction:
             user.password_expires_at,
             user.created_at,
             user.updated_at,
+            user.srp_verifier,
+            user.failed_attempts,
+            user.last_failure_at,
+            user.locked_until,
+            user.tokens_valid_after,
         ]
 
     _USER_WRITE_COLUMNS = (
         "username, username_key, sub, user_status, enabled, email, phone_number, name,"
         " given_name, family_name, preferred_username, login_email, login_phone,"
         " login_preferred, attributes, mfa_options, password_hash, password_expires_at,"
-        " created_at, updated_at"
+        " created_at, updated_at, srp_verifier, failed_attempts, last_failure_at, locked_until,"
+        " tokens_valid_after"
     )
 
     def insert_user(self, pool: UserPool, user: User, keys: SignInKeys) -> User:
@@ -342,6 +376,12 @@ class SQLTransaction:
             raise ValueError(by)
         row = self._one(
             f"SELECT {_USER_COLUMNS} FROM users WHERE pool = ? AND {by} = ?", (pool.key, value)
+        )
+        return _user(row) if row else None
+
+    def get_user(self, pool: UserPool, key: int) -> User | None:
+        row = self._one(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE pool = ? AND id = ?", (pool.key, key)
         )
         return _user(row) if row else None
 
@@ -496,6 +536,112 @@ class SQLTransaction:
         return [_group(r) for r in rows]
 
     # outbox and secrets -----------------------------------------------------------------
+
+    # sign-in state ----------------------------------------------------------------------
+
+    def insert_auth_session(self, pool: UserPool, session: AuthSession, now: float) -> None:
+        self._run("DELETE FROM auth_sessions WHERE pool = ? AND expires_at < ?", (pool.key, now))
+        self._run(
+            "INSERT INTO auth_sessions (pool, user_id, handle_hash, client_id, challenge, state,"
+            " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                pool.key,
+                session.user_key,
+                session.handle_hash,
+                session.client_id,
+                session.challenge,
+                session.state,
+                session.expires_at,
+            ),
+        )
+
+    def get_auth_session(self, pool: UserPool, handle_hash: str) -> AuthSession | None:
+        row = self._one(
+            f"SELECT {_SESSION_COLUMNS} FROM auth_sessions WHERE pool = ? AND handle_hash = ?",
+            (pool.key, handle_hash),
+        )
+        return AuthSession(*row) if row else None
+
+    def take_auth_session(self, pool: UserPool, handle_hash: str) -> AuthSession | None:
+        row = self._one(
+            "DELETE FROM auth_sessions WHERE pool = ? AND handle_hash = ?"
+            f" RETURNING {_SESSION_COLUMNS}",
+            (pool.key, handle_hash),
+        )
+        return AuthSession(*row) if row else None
+
+    def insert_token_family(self, pool: UserPool, family: TokenFamily) -> None:
+        self._run(
+            f"INSERT INTO refresh_tokens (pool, {_FAMILY_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pool.key,
+                family.user_key,
+                family.client_id,
+                family.token_hash,
+                family.origin_jti,
+                family.auth_time,
+                family.created_at,
+                family.expires_at,
+                family.revoked_at,
+            ),
+        )
+
+    def find_token_family(self, pool: UserPool, by: str, value: str) -> TokenFamily | None:
+        if by not in _FAMILY_LOOKUPS:
+            raise ValueError(by)
+        row = self._one(
+            f"SELECT {_FAMILY_COLUMNS} FROM refresh_tokens WHERE pool = ? AND {by} = ?",
+            (pool.key, value),
+        )
+        return TokenFamily(*row) if row else None
+
+    def revoke_token_family(self, pool: UserPool, origin_jti: str, now: float) -> None:
+        self._run(
+            "UPDATE refresh_tokens SET revoked_at = ?"
+            " WHERE pool = ? AND origin_jti = ? AND revoked_at IS NULL",
+            (now, pool.key, origin_jti),
+        )
+
+    def put_code(self, pool: UserPool, user: User, code: UserCode) -> None:
+        self._run(
+            "INSERT INTO user_codes (pool, user_id, purpose, code_hash, attribute, expires_at,"
+            " failures) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pool, user_id, purpose) DO"
+            " UPDATE SET code_hash = excluded.code_hash, attribute = excluded.attribute,"
+            " expires_at = excluded.expires_at, failures = excluded.failures",
+            (
+                pool.key,
+                user.key,
+                code.purpose,
+                code.code_hash,
+                code.attribute,
+                code.expires_at,
+                code.failures,
+            ),
+        )
+
+    def get_code(self, pool: UserPool, user: User, purpose: str) -> UserCode | None:
+        row = self._one(
+            "SELECT purpose, code_hash, attribute, expires_at, failures FROM user_codes"
+            " WHERE pool = ? AND user_id = ? AND purpose = ?",
+            (pool.key, user.key, purpose),
+        )
+        return UserCode(*row) if row else None
+
+    def count_code_failure(self, pool: UserPool, user: User, purpose: str) -> None:
+        self._run(
+            "UPDATE user_codes SET failures = failures + 1"
+            " WHERE pool = ? AND user_id = ? AND purpose = ?",
+            (pool.key, user.key, purpose),
+        )
+
+    def delete_code(self, pool: UserPool, user: User, purpose: str) -> None:
+        self._run(
+            "DELETE FROM user_codes WHERE pool = ? AND user_id = ? AND purpose = ?",
+            (pool.key, user.key, purpose),
+        )
+
+    # the outbox and server secrets -------------------------------------------------------
 
     def add_message(self, message: Message) -> None:
         self._run(

@@ -1,0 +1,448 @@
+"""Self-service accounts: sign-up and its code, password reset, and the token-authorised calls.
+
+Codes are six digits from the operating system's CSPRNG, kept only as a hash, one per user and
+purpose; a new one replaces the old. They expire (sign-up 24 hours, reset 1 hour, cognito-spec
+§8.3), are used once, and die after :data:`MAX_CODE_FAILURES` wrong guesses, after which a new
+code must be requested. Messages go to the outbox, as invitations do.
+
+A wrong guess must be counted even though the call fails, so those errors are raised after the
+transaction commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from userpools.crypto.passwords import PasswordHasher
+from userpools.domain import attributes, lockout, messages
+from userpools.domain.clients import check_secret_hash, require_client
+from userpools.domain.errors import (
+    CodeMismatch,
+    DomainError,
+    ExpiredCode,
+    InvalidParameter,
+    LimitExceeded,
+    NotAuthorized,
+    ResourceNotFound,
+    Unauthorized,
+    UnsupportedOperation,
+    UnsupportedTokenType,
+    UserNotFound,
+)
+from userpools.domain.models import AppClient, Message, User, UserCode, UserPool, UserStatus
+from userpools.domain.password_policy import PasswordPolicy, check
+from userpools.domain.pools import require_pool
+from userpools.domain.store import Store, Transaction
+from userpools.domain.tokens import Caller as TokenCaller
+from userpools.domain.tokens import TokenIssuer, digest, readable
+from userpools.domain.users import (
+    NewUser,
+    UserService,
+    require_user,
+    resolve,
+    sign_in_keys,
+    srp_verifier,
+)
+
+SIGN_UP = "sign_up"
+RESET = "reset"
+CODE_VALIDITY = {SIGN_UP: 24 * 3600.0, RESET: 3600.0}
+MAX_CODE_FAILURES = 5
+DEFAULT_CODE_MESSAGE = "Your verification code is {####}."
+DEFAULT_CODE_SUBJECT = "Your verification code"
+_VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}
+_RECOVERY_ATTRIBUTE = {"verified_email": "email", "verified_phone_number": "phone_number"}
+
+
+@dataclass(frozen=True)
+class CodeDelivery:
+    destination: str
+    medium: str  # EMAIL or SMS
+    attribute: str
+
+
+def mask(medium: str, destination: str) -> str:
+    """How AWS shows where a code went: ``t***@e***`` or ``+*******1234``."""
+    if medium == "EMAIL":
+        local, _, domain = destination.partition("@")
+        return f"{local[:1]}***@{domain[:1]}***"
+    return "+" + "*" * max(len(destination) - 5, 0) + destination[-4:]
+
+
+def _code_hash(user: User, purpose: str, code: str) -> str:
+    return hashlib.sha256(f"{user.sub}\x00{purpose}\x00{code}".encode()).hexdigest()
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+class AccountService:
+    def __init__(
+        self,
+        store: Store,
+        users: UserService,
+        tokens: TokenIssuer,
+        hasher: PasswordHasher,
+        clock: Callable[[], float],
+    ) -> None:
+        self._store = store
+        self._users = users
+        self._tokens = tokens
+        self._hasher = hasher
+        self._clock = clock
+
+    # shared ---------------------------------------------------------------------------------
+
+    def _client(self, tx: Transaction, client_id: str) -> tuple[UserPool, AppClient]:
+        owner = tx.find_client(client_id)
+        pool = tx.get_pool(owner) if owner is not None else None
+        if pool is None:
+            raise ResourceNotFound(messages.CLIENT_NOT_FOUND.format(client_id=client_id))
+        return pool, require_client(tx, pool, client_id)
+
+    def _send_code(
+        self, tx: Transaction, pool: UserPool, user: User, purpose: str, attribute: str
+    ) -> CodeDelivery:
+        now = self._clock()
+        code = new_code()
+        destination = user.attribute(attribute) or ""
+        medium = "EMAIL" if attribute == "email" else "SMS"
+        s = pool.settings
+        if medium == "EMAIL":
+            template = s.verify_email_message or DEFAULT_CODE_MESSAGE
+            subject: str | None = s.verify_email_subject or DEFAULT_CODE_SUBJECT
+        else:
+            template, subject = s.verify_sms or DEFAULT_CODE_MESSAGE, None
+        body = template.replace("{####}", code)
+        tx.add_message(Message(pool.id, user.username, medium, destination, subject, body, now))
+        tx.put_code(
+            pool,
+            user,
+            UserCode(
+                purpose, _code_hash(user, purpose, code), attribute, now + CODE_VALIDITY[purpose]
+            ),
+        )
+        return CodeDelivery(mask(medium, destination), medium, attribute)
+
+    def _use_code(
+        self, tx: Transaction, pool: UserPool, user: User, purpose: str, code: str
+    ) -> UserCode | DomainError:
+        """The stored code if ``code`` matches it (and it is then used up), else the error."""
+        stored = tx.get_code(pool, user, purpose)
+        if stored is None:
+            return ExpiredCode()
+        if stored.failures >= MAX_CODE_FAILURES:
+            return LimitExceeded(messages.CODE_ATTEMPTS_EXCEEDED)
+        if self._clock() > stored.expires_at:
+            return ExpiredCode()
+        given = _code_hash(user, purpose, code).encode()
+        if not hmac.compare_digest(given, stored.code_hash.encode()):
+            tx.count_code_failure(pool, user, purpose)
+            return CodeMismatch()
+        tx.delete_code(pool, user, purpose)
+        return stored
+
+    # sign-up --------------------------------------------------------------------------------
+
+    def sign_up(
+        self,
+        client_id: str,
+        username: str,
+        password: str | None,
+        given: Sequence[tuple[str, str]],
+        secret_hash: str | None,
+    ) -> tuple[User, CodeDelivery | None]:
+        with self._store.read() as tx:
+            pool, client = self._client(tx, client_id)
+        if pool.settings.admin_create_only:
+            raise NotAuthorized(messages.SIGN_UP_NOT_ALLOWED)
+        check_secret_hash(client, secret_hash, username)
+        if password is None:
+            raise InvalidParameter(messages.PASSWORD_REQUIRED)
+        delivered: list[CodeDelivery] = []
+
+        def send_code(tx: Transaction, pool: UserPool, user: User) -> None:
+            require_client(tx, pool, client_id)
+            attribute = _sign_up_attribute(pool, user)
+            if attribute is not None:
+                delivered.append(self._send_code(tx, pool, user, SIGN_UP, attribute))
+
+        new = NewUser(
+            username=username, attributes=tuple(given), temporary_password=password, signed_up=True
+        )
+        user = self._users.create(pool.region, pool.id, new, on_created=send_code)
+        return user, (delivered[0] if delivered else None)
+
+    def confirm_sign_up(
+        self, client_id: str, username: str, code: str, secret_hash: str | None, force_alias: bool
+    ) -> None:
+        with self._store.write() as tx:
+            pool, client = self._client(tx, client_id)
+            check_secret_hash(client, secret_hash, username)
+            user = self._user_or_error(tx, pool, client, username, CodeMismatch())
+            if user.status is not UserStatus.UNCONFIRMED:
+                raise NotAuthorized(messages.CANNOT_CONFIRM.format(status=user.status.value))
+            used = self._use_code(tx, pool, user, SIGN_UP, code)
+            if isinstance(used, UserCode):
+                changes = []
+                if used.attribute in _VERIFIED_FLAG:
+                    changes.append((_VERIFIED_FLAG[used.attribute], "true"))
+                confirmed = dataclasses.replace(
+                    user,
+                    status=UserStatus.CONFIRMED,
+                    attributes=attributes.merge(user.attributes, changes),
+                    updated_at=self._clock(),
+                )
+                self._users.save(tx, pool, confirmed, force_alias=force_alias)
+        if isinstance(used, DomainError):
+            raise used
+
+    def resend_confirmation_code(
+        self, client_id: str, username: str, secret_hash: str | None
+    ) -> CodeDelivery:
+        with self._store.write() as tx:
+            pool, client = self._client(tx, client_id)
+            check_secret_hash(client, secret_hash, username)
+            user = resolve(tx, pool, username)
+            if user is None:
+                if client.settings.prevent_user_existence_errors:
+                    return _simulated_delivery(pool)
+                raise UserNotFound()
+            if user.status is not UserStatus.UNCONFIRMED:
+                raise InvalidParameter(messages.ALREADY_CONFIRMED)
+            attribute = _sign_up_attribute(pool, user)
+            if attribute is None:
+                raise InvalidParameter(messages.AUTO_VERIFY_OFF)
+            return self._send_code(tx, pool, user, SIGN_UP, attribute)
+
+    # password reset -------------------------------------------------------------------------
+
+    def forgot_password(
+        self, client_id: str, username: str, secret_hash: str | None
+    ) -> CodeDelivery:
+        with self._store.write() as tx:
+            pool, client = self._client(tx, client_id)
+            check_secret_hash(client, secret_hash, username)
+            user = resolve(tx, pool, username)
+            hide = client.settings.prevent_user_existence_errors
+            if user is None:
+                if hide:
+                    return _simulated_delivery(pool)
+                raise UserNotFound()
+            if not user.enabled:
+                if hide:
+                    return _simulated_delivery(pool)
+                raise NotAuthorized(messages.USER_DISABLED)
+            if user.status is UserStatus.FORCE_CHANGE_PASSWORD:
+                raise NotAuthorized(messages.RESET_NOT_ALLOWED)
+            attribute = _recovery_attribute(pool, user)
+            if attribute is None:
+                if hide:
+                    return _simulated_delivery(pool)
+                raise InvalidParameter(messages.NO_RECOVERY_CHANNEL)
+            return self._send_code(tx, pool, user, RESET, attribute)
+
+    def confirm_forgot_password(
+        self,
+        client_id: str,
+        username: str,
+        code: str,
+        password: str,
+        secret_hash: str | None,
+    ) -> None:
+        with self._store.read() as tx:
+            pool, client = self._client(tx, client_id)
+        check_secret_hash(client, secret_hash, username)
+        check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
+        password_hash = self._hasher.hash(password)
+        with self._store.write() as tx:
+            pool, client = self._client(tx, client_id)
+            user = self._user_or_error(tx, pool, client, username, CodeMismatch())
+            if not user.enabled:
+                raise (
+                    CodeMismatch()
+                    if client.settings.prevent_user_existence_errors
+                    else NotAuthorized(messages.USER_DISABLED)
+                )
+            used = self._use_code(tx, pool, user, RESET, code)
+            if isinstance(used, UserCode):
+                changed = dataclasses.replace(
+                    lockout.succeeded(user),
+                    status=UserStatus.CONFIRMED,
+                    password_hash=password_hash,
+                    password_expires_at=None,
+                    srp_verifier=srp_verifier(pool, user.username, password),
+                    updated_at=self._clock(),
+                )
+                tx.update_user(pool, changed, sign_in_keys(pool, changed.attributes))
+        if isinstance(used, DomainError):
+            raise used
+
+    def admin_reset_password(self, region: str, pool_id: str, username: str) -> None:
+        """RESET_REQUIRED: the password stops working and a reset code is sent."""
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            user = require_user(tx, pool, username)
+            if not user.enabled:
+                raise NotAuthorized(messages.USER_DISABLED)
+            attribute = _recovery_attribute(pool, user)
+            if attribute is None:
+                raise InvalidParameter(messages.NO_RECOVERY_CHANNEL)
+            reset = dataclasses.replace(
+                user,
+                status=UserStatus.RESET_REQUIRED,
+                password_hash=None,
+                srp_verifier=None,
+                password_expires_at=None,
+                updated_at=self._clock(),
+            )
+            tx.update_user(pool, reset, sign_in_keys(pool, reset.attributes))
+            self._send_code(tx, pool, reset, RESET, attribute)
+
+    def _user_or_error(
+        self,
+        tx: Transaction,
+        pool: UserPool,
+        client: AppClient,
+        username: str,
+        hidden: DomainError,
+    ) -> User:
+        user = resolve(tx, pool, username)
+        if user is None:
+            raise hidden if client.settings.prevent_user_existence_errors else UserNotFound()
+        return user
+
+    # token-authorised calls ------------------------------------------------------------------
+
+    def _caller(self, tx: Transaction, access_token: str) -> TokenCaller:
+        return self._tokens.authenticate(tx, access_token, self._clock())
+
+    def get_user(self, access_token: str) -> tuple[User, list[tuple[str, str]]]:
+        """The caller and the attributes its app client may read."""
+        with self._store.read() as tx:
+            caller = self._caller(tx, access_token)
+            client = tx.get_client(caller.pool, caller.client_id)
+        shown = readable(client, caller.user.attributes) if client else []
+        return caller.user, shown
+
+    def update_user_attributes(self, access_token: str, changes: Sequence[tuple[str, str]]) -> None:
+        with self._store.write() as tx:
+            caller = self._caller(tx, access_token)
+            client = tx.get_client(caller.pool, caller.client_id)
+            allowed = client.settings.write_attributes if client else None
+            if allowed is not None and any(name not in allowed for name, _ in changes):
+                raise NotAuthorized(messages.ATTRIBUTE_NOT_WRITABLE)
+            self._users.update_attributes_in(tx, caller.pool, caller.user, changes)
+
+    def delete_user(self, access_token: str) -> None:
+        with self._store.write() as tx:
+            caller = self._caller(tx, access_token)
+            tx.delete_user(caller.pool, caller.user)
+
+    def change_password(self, access_token: str, previous: str | None, proposed: str) -> None:
+        now = self._clock()
+        with self._store.write() as tx:
+            caller = self._caller(tx, access_token)
+            pool, user = caller.pool, caller.user
+            check(PasswordPolicy.from_wire(pool.settings.password_policy), proposed)
+            if user.password_hash is not None:
+                if previous is None:
+                    raise InvalidParameter(messages.PREVIOUS_PASSWORD_REQUIRED)
+                if lockout.is_locked(user, now):
+                    raise NotAuthorized(lockout.ATTEMPTS_EXCEEDED)
+                # Counted as failed before the check, as in sign-in (domain/lockout.py).
+                tx.update_user(pool, lockout.failed(user, now), sign_in_keys(pool, user.attributes))
+        if user.password_hash is not None and not self._hasher.verify(
+            user.password_hash, previous or ""
+        ):
+            raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
+        password_hash = self._hasher.hash(proposed)
+        with self._store.write() as tx:
+            caller = self._caller(tx, access_token)
+            current = caller.user
+            if current.password_hash != user.password_hash:
+                raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
+            changed = dataclasses.replace(
+                lockout.succeeded(current),
+                password_hash=password_hash,
+                srp_verifier=srp_verifier(caller.pool, current.username, proposed),
+                updated_at=self._clock(),
+            )
+            tx.update_user(caller.pool, changed, sign_in_keys(caller.pool, changed.attributes))
+
+    # sign-out and revocation -----------------------------------------------------------------
+
+    def global_sign_out(self, access_token: str) -> None:
+        with self._store.write() as tx:
+            caller = self._caller(tx, access_token)
+            self._sign_out(tx, caller.pool, caller.user)
+
+    def admin_global_sign_out(self, region: str, pool_id: str, username: str) -> None:
+        with self._store.write() as tx:
+            pool = require_pool(tx, pool_id, region)
+            self._sign_out(tx, pool, require_user(tx, pool, username))
+
+    def _sign_out(self, tx: Transaction, pool: UserPool, user: User) -> None:
+        signed_out = dataclasses.replace(user, tokens_valid_after=self._clock())
+        tx.update_user(pool, signed_out, sign_in_keys(pool, user.attributes))
+
+    def revoke_token(self, client_id: str, token: str, client_secret: str | None) -> None:
+        """Revoke a refresh token and every token of its sign-in (RFC 7009 semantics)."""
+        with self._store.write() as tx:
+            owner = tx.find_client(client_id)
+            pool = tx.get_pool(owner) if owner is not None else None
+            client = tx.get_client(pool, client_id) if pool is not None else None
+            if pool is None or client is None or not _secret_matches(client, client_secret):
+                raise Unauthorized(messages.INVALID_CLIENT)
+            if not client.settings.enable_token_revocation:
+                raise UnsupportedOperation(messages.TOKEN_REVOCATION_DISABLED)
+            if token.count(".") == 2:  # an ID or access token
+                raise UnsupportedTokenType(messages.NOT_A_REFRESH_TOKEN)
+            family = tx.find_token_family(pool, "token_hash", digest(token))
+            if family is None:
+                return  # unknown tokens are not an error (RFC 7009 §2.2)
+            if family.client_id != client_id:
+                raise Unauthorized(messages.INVALID_CLIENT)
+            tx.revoke_token_family(pool, family.origin_jti, self._clock())
+
+
+def _secret_matches(client: AppClient, given: str | None) -> bool:
+    if client.secret is None:
+        return given is None
+    return given is not None and hmac.compare_digest(client.secret.encode(), given.encode())
+
+
+def _sign_up_attribute(pool: UserPool, user: User) -> str | None:
+    """Where the sign-up code goes: an auto-verified attribute the user gave, phone first."""
+    for attribute in ("phone_number", "email"):
+        if attribute in pool.settings.auto_verified and user.attribute(attribute):
+            return attribute
+    return None
+
+
+def _recovery_attribute(pool: UserPool, user: User) -> str | None:
+    """Where a reset code goes: the pool's recovery order, else a verified phone, then email."""
+    order = pool.settings.recovery or ("verified_phone_number", "verified_email")
+    for mechanism in order:
+        attribute = _RECOVERY_ATTRIBUTE.get(mechanism)
+        if attribute is None:  # admin_only
+            return None
+        if user.attribute(attribute) and user.attribute(_VERIFIED_FLAG[attribute]) == "true":
+            return attribute
+    return None
+
+
+def _simulated_delivery(pool: UserPool) -> CodeDelivery:
+    """What PreventUserExistenceErrors answers for a user who gets no code."""
+    if "phone_number" in pool.settings.auto_verified and "email" not in pool.settings.auto_verified:
+        return CodeDelivery("+*******0000", "SMS", "phone_number")
+    return CodeDelivery("u***@e***", "EMAIL", "email")
+
+
+__all__ = ["AccountService", "CodeDelivery"]
