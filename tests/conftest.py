@@ -9,6 +9,7 @@ reached the PostgreSQL tests are skipped, except under CI (``CI=true``), where t
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +88,57 @@ def fresh_database(store_kind: str, tmp_path: Path, request: pytest.FixtureReque
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+class Clock:
+    """The server's ``time.time`` plus an offset a test can move forward."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture(scope="session")
+def _server_clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="session")
+def clocked_server(
+    store_kind: str,
+    _server_clock: Clock,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[RunningServer]:
+    """A server of its own whose clock tests move with :func:`clock`, on the current store."""
+    db_path = tmp_path_factory.mktemp("clocked") / "userpools.db"
+    database_url = None
+    if store_kind == "postgres":
+        base = request.getfixturevalue("postgres_url")
+        name = f"{psycopg.conninfo.conninfo_to_dict(base)['dbname']}_clock"
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        database_url = database_url_for(name)
+    try:
+        yield from start_server(db_path, database_url=database_url, clock=_server_clock)
+    finally:
+        if database_url is not None:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(psycopg.conninfo.conninfo_to_dict(database_url)["dbname"])
+                    )
+                )
+
+
+@pytest.fixture
+def clock(clocked_server: RunningServer, _server_clock: Clock) -> Iterator[Clock]:
+    """The clock of :func:`clocked_server`, back at real time for each test."""
+    _server_clock.offset = 0.0
+    yield _server_clock
+    _server_clock.offset = 0.0
