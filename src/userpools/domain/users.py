@@ -394,9 +394,15 @@ class UserService:
         self._change(region, pool_id, username, change)
 
     def set_enabled(self, region: str, pool_id: str, username: str, enabled: bool) -> None:
-        self._change(
-            region, pool_id, username, lambda _p, u: dataclasses.replace(u, enabled=enabled)
-        )
+        """Enable or disable; disabling also ends every sign-in so far (re-enabling does not
+        bring those tokens back)."""
+
+        def change(_pool: UserPool, user: User) -> User:
+            if enabled:
+                return dataclasses.replace(user, enabled=True)
+            return dataclasses.replace(user, enabled=False, tokens_valid_after=self._clock())
+
+        self._change(region, pool_id, username, change)
 
     def set_mfa_options(
         self, region: str, pool_id: str, username: str, options: Sequence[tuple[str, str]]
