@@ -42,12 +42,15 @@ from hypothesis import strategies as st
 
 from userpools.domain.models import (
     AppClient,
+    AuthSession,
     ClientSettings,
     CustomAttribute,
     Group,
     Message,
     PoolSettings,
+    TokenFamily,
     User,
+    UserCode,
     UserPool,
     UserStatus,
 )
@@ -1664,3 +1667,184 @@ def test_pool_keys_round_trip_and_retire(store: Store) -> None:
         pool = tx.get_pool(POOL_A)
         assert pool is not None
         assert tx.pool_keys(pool) == [PoolKey("id", first, NOW + 5), PoolKey("id", second)]
+
+
+# sign-in state ---------------------------------------------------------------------------
+
+
+def _session(handle: str, user: User, **overrides: Any) -> AuthSession:
+    session = AuthSession(
+        handle_hash=handle,
+        user_key=user.key,
+        client_id="client",
+        challenge="NEW_PASSWORD_REQUIRED",
+        state='{"k": 1}',
+        expires_at=NOW + 180,
+    )
+    return dataclasses.replace(session, **overrides)
+
+
+def _family(token_hash: str, origin_jti: str, user: User, **overrides: Any) -> TokenFamily:
+    family = TokenFamily(
+        user_key=user.key,
+        client_id="client",
+        token_hash=token_hash,
+        origin_jti=origin_jti,
+        auth_time=NOW,
+        created_at=NOW,
+        expires_at=NOW + 3600,
+    )
+    return dataclasses.replace(family, **overrides)
+
+
+def test_find_client_and_find_pool_key_name_the_owning_pool(store: Store) -> None:
+    from userpools.crypto.keys import generate_signing_key
+    from userpools.domain.models import PoolKey
+
+    key = generate_signing_key(NOW)
+    with store.write() as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        tx.insert_client(other, make_client("theirs"))
+        tx.insert_pool_key(pool, PoolKey("access", key))
+    with store.read() as tx:
+        assert tx.find_client("theirs") == POOL_B
+        assert tx.find_client("nobody") is None
+        assert tx.find_pool_key(key.kid) == (POOL_A, PoolKey("access", key))
+        assert tx.find_pool_key("unknown-kid") is None
+
+
+def test_user_sign_in_fields_round_trip(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        user = add_user(
+            tx,
+            pool,
+            "ann",
+            srp_verifier='{"v":1}',
+            failed_attempts=6,
+            last_failure_at=NOW,
+            locked_until=NOW + 2,
+            tokens_valid_after=NOW - 1,
+        )
+    with store.read() as tx:
+        assert tx.get_user(pool, user.key) == user
+        assert tx.get_user(pool, user.key + 1000) is None
+    with store.write() as tx:
+        cleared = dataclasses.replace(user, failed_attempts=0, locked_until=None)
+        tx.update_user(pool, cleared, SignInKeys())
+    with store.read() as tx:
+        assert tx.get_user(pool, user.key) == cleared
+
+
+def test_auth_session_is_taken_once(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        user = add_user(tx, pool, "ann")
+        tx.insert_auth_session(pool, _session("h1", user), NOW)
+    with store.read() as tx:
+        assert tx.get_auth_session(pool, "h1") == _session("h1", user)
+    with store.write() as tx:
+        assert tx.take_auth_session(pool, "h1") == _session("h1", user)
+        assert tx.take_auth_session(pool, "h1") is None
+        assert tx.get_auth_session(pool, "h1") is None
+
+
+def test_auth_session_insert_drops_expired_sessions_of_the_pool(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        user = add_user(tx, pool, "ann")
+        tx.insert_auth_session(pool, _session("old", user, expires_at=NOW - 1), NOW - 10)
+        tx.insert_auth_session(pool, _session("new", user), NOW)
+        assert tx.get_auth_session(pool, "old") is None
+        assert tx.get_auth_session(pool, "new") is not None
+
+
+def test_auth_session_concurrent_takes_have_one_winner(
+    open_store: Callable[[], Store],
+) -> None:
+    store = open_store()
+    with store.write() as tx:
+        pool = add_pool(tx)
+        user = add_user(tx, pool, "ann")
+        tx.insert_auth_session(pool, _session("race", user), NOW)
+    stores = [open_store() for _ in range(4)]
+    barrier = threading.Barrier(len(stores))
+
+    def take(s: Store) -> bool:
+        barrier.wait()
+        with s.write() as tx:
+            found = tx.get_pool(POOL_A)
+            assert found is not None
+            return tx.take_auth_session(found, "race") is not None
+
+    with ThreadPoolExecutor(len(stores)) as pool_executor:
+        results = list(pool_executor.map(take, stores))
+    assert sorted(results) == [False, False, False, True]
+
+
+def test_token_family_lookup_revoke_and_expiry_cleanup(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        old = _family("t-old", "o-old", ann, expires_at=NOW + 10)
+        tx.insert_token_family(pool, old)
+        tx.insert_token_family(pool, _family("t-bob", "o-bob", bob, expires_at=NOW + 10))
+        assert tx.find_token_family(pool, "token_hash", "t-old") == old
+        assert tx.find_token_family(pool, "origin_jti", "o-old") == old
+        # A later sign-in of ann drops her expired family, not bob's.
+        fresh = _family("t-new", "o-new", ann, created_at=NOW + 20, expires_at=NOW + 3620)
+        tx.insert_token_family(pool, fresh)
+        assert tx.find_token_family(pool, "token_hash", "t-old") is None
+        assert tx.find_token_family(pool, "token_hash", "t-bob") is not None
+        tx.revoke_token_family(pool, "o-new", NOW + 30)
+        tx.revoke_token_family(pool, "o-new", NOW + 40)  # the first revocation stands
+    with store.read() as tx:
+        assert tx.find_token_family(pool, "origin_jti", "o-new") == dataclasses.replace(
+            fresh, revoked_at=NOW + 30
+        )
+    with pytest.raises(ValueError), store.read() as tx:
+        tx.find_token_family(pool, "user_id", "1")  # type: ignore[arg-type]
+
+
+def test_codes_replace_count_and_delete(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        tx.put_code(pool, ann, UserCode("sign_up", "h1", "email", NOW + 10))
+        tx.put_code(pool, ann, UserCode("reset", "r1", "email", NOW + 10))
+        tx.count_code_failure(pool, ann, "sign_up")
+        tx.count_code_failure(pool, ann, "sign_up")
+        assert tx.get_code(pool, ann, "sign_up") == UserCode(
+            "sign_up", "h1", "email", NOW + 10, failures=2
+        )
+        tx.put_code(pool, ann, UserCode("sign_up", "h2", "phone_number", NOW + 20))
+        assert tx.get_code(pool, ann, "sign_up") == UserCode(
+            "sign_up", "h2", "phone_number", NOW + 20
+        )
+        assert tx.get_code(pool, bob, "sign_up") is None
+        tx.delete_code(pool, ann, "sign_up")
+        assert tx.get_code(pool, ann, "sign_up") is None
+        assert tx.get_code(pool, ann, "reset") is not None
+
+
+def test_deleting_a_user_deletes_its_sign_in_state(store: Store) -> None:
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        for user in (ann, bob):
+            name = user.username
+            tx.insert_auth_session(pool, _session(f"s-{name}", user), NOW)
+            tx.insert_token_family(pool, _family(f"t-{name}", f"o-{name}", user))
+            tx.put_code(pool, user, UserCode("reset", "h", None, NOW + 10))
+        tx.delete_user(pool, ann)
+    with store.read() as tx:
+        assert tx.get_auth_session(pool, "s-ann") is None
+        assert tx.find_token_family(pool, "origin_jti", "o-ann") is None
+        assert tx.get_code(pool, ann, "reset") is None
+        assert tx.get_auth_session(pool, "s-bob") is not None
+        assert tx.find_token_family(pool, "origin_jti", "o-bob") is not None
+        assert tx.get_code(pool, bob, "reset") is not None
+    with store.write() as tx:
+        tx.delete_pool(pool)
+    with store.read() as tx:
+        assert tx.find_token_family(pool, "origin_jti", "o-bob") is None

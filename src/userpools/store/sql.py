@@ -571,6 +571,11 @@ class SQLTransaction:
         return AuthSession(*row) if row else None
 
     def insert_token_family(self, pool: UserPool, family: TokenFamily) -> None:
+        # The user's families that have run out go, so the table holds live sign-ins only.
+        self._run(
+            "DELETE FROM refresh_tokens WHERE pool = ? AND user_id = ? AND expires_at < ?",
+            (pool.key, family.user_key, family.created_at),
+        )
         self._run(
             f"INSERT INTO refresh_tokens (pool, {_FAMILY_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
