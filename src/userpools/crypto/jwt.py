@@ -92,14 +92,17 @@ def verify(
     *,
     now: float,
     leeway: float = 0,
+    issued_leeway: float = 0,
     max_length: int = MAX_TOKEN_LENGTH,
 ) -> dict[str, Any]:
     """The claims of ``token`` if it is an RS256 token signed by ``keys[kid]`` and current.
 
     It is expired when ``now >= exp + leeway``, and not valid yet when ``iat`` or ``nbf`` is
-    later than ``now + leeway``. Raises :class:`InvalidToken`, and nothing else, for any token.
+    later than ``now + leeway + issued_leeway`` (``issued_leeway`` forgives the clock of
+    another node that issued the token running ahead of ours). Raises :class:`InvalidToken`,
+    and nothing else, for any token.
     """
-    if leeway < 0:
+    if leeway < 0 or issued_leeway < 0:
         raise ValueError("leeway must not be negative")
     if not isinstance(token, str):
         raise InvalidToken(Reason.MALFORMED)
@@ -133,7 +136,7 @@ def verify(
         raise InvalidToken(Reason.SIGNATURE) from None
 
     claims = _object(payload_bytes)
-    _check_times(claims, now=now, leeway=leeway)
+    _check_times(claims, now=now, leeway=leeway, issued_leeway=issued_leeway)
     return claims
 
 
@@ -207,7 +210,9 @@ def _numeric_date(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _check_times(claims: Mapping[str, Any], *, now: float, leeway: float) -> None:
+def _check_times(
+    claims: Mapping[str, Any], *, now: float, leeway: float, issued_leeway: float
+) -> None:
     exp = _numeric_date(claims.get("exp"))
     if exp is None:
         raise InvalidToken(Reason.MISSING_EXPIRY)
@@ -216,7 +221,7 @@ def _check_times(claims: Mapping[str, Any], *, now: float, leeway: float) -> Non
             moment = _numeric_date(claims[name])
             if moment is None:
                 raise InvalidToken(Reason.BAD_TIME)
-            if moment > now + leeway:
+            if moment > now + leeway + issued_leeway:
                 raise InvalidToken(Reason.NOT_YET_VALID)
     if now >= exp + leeway:
         raise InvalidToken(Reason.EXPIRED)

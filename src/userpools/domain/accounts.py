@@ -28,6 +28,7 @@ from userpools.domain.errors import (
     InvalidParameter,
     LimitExceeded,
     NotAuthorized,
+    PasswordResetRequired,
     ResourceNotFound,
     Unauthorized,
     UnsupportedOperation,
@@ -187,7 +188,7 @@ class AccountService:
             check_secret_hash(client, secret_hash, username)
             user = self._user_or_error(tx, pool, client, username, CodeMismatch())
             if user.status is not UserStatus.UNCONFIRMED:
-                raise NotAuthorized(messages.CANNOT_CONFIRM.format(status=user.status.value))
+                raise NotAuthorized(messages.NOT_UNCONFIRMED)
             used = self._use_code(tx, pool, user, SIGN_UP, code)
             if isinstance(used, UserCode):
                 changes = []
@@ -324,19 +325,27 @@ class AccountService:
         return self._tokens.authenticate(tx, access_token, self._clock())
 
     def get_user(self, access_token: str) -> tuple[User, list[tuple[str, str]]]:
-        """The caller and the attributes its app client may read."""
+        """The caller and the attributes its app client may read; ``sub`` always, as it is
+        the user's identifier (and always in the ID token), whatever ``ReadAttributes`` say."""
         with self._store.read() as tx:
             caller = self._caller(tx, access_token)
-            client = tx.get_client(caller.pool, caller.client_id)
-        shown = readable(client, caller.user.attributes) if client else []
+        shown = readable(caller.client, caller.user.attributes)
+        if all(name != "sub" for name, _ in shown):
+            shown.insert(0, ("sub", caller.user.sub))
         return caller.user, shown
 
     def update_user_attributes(self, access_token: str, changes: Sequence[tuple[str, str]]) -> None:
         with self._store.write() as tx:
             caller = self._caller(tx, access_token)
-            client = tx.get_client(caller.pool, caller.client_id)
-            allowed = client.settings.write_attributes if client else None
-            if allowed is not None and any(name not in allowed for name, _ in changes):
+            allowed = caller.client.settings.write_attributes
+            names = [name for name, _ in changes]
+            if allowed is None:
+                # By default a client writes the standard and custom attributes, not the
+                # verified flags: a user must not vouch for an address they typed in.
+                refused = any(name in _VERIFIED_FLAG.values() for name in names)
+            else:
+                refused = any(name not in allowed for name in names)
+            if refused:
                 raise NotAuthorized(messages.ATTRIBUTE_NOT_WRITABLE)
             self._users.update_attributes_in(tx, caller.pool, caller.user, changes)
 
@@ -350,6 +359,10 @@ class AccountService:
         with self._store.write() as tx:
             caller = self._caller(tx, access_token)
             pool, user = caller.pool, caller.user
+            if user.status is UserStatus.RESET_REQUIRED:
+                # The password was disabled by an administrator: only the reset code may
+                # set a new one, not a token from before the reset.
+                raise PasswordResetRequired()
             check(PasswordPolicy.from_wire(pool.settings.password_policy), proposed)
             if user.password_hash is not None:
                 if previous is None:

@@ -421,12 +421,14 @@ class AuthService:
             if "USERNAME" in parameters and resolve(tx, pool, parameters["USERNAME"]) == user:
                 names.append(parameters["USERNAME"])
             check_secret_hash(client, parameters.get("SECRET_HASH"), *names)
+            # Before the revocation check: AdminDisableUser also revokes every family, which
+            # would otherwise always answer first (cognito-spec §4.3 AdminDisableUser).
+            if not user.enabled:
+                raise NotAuthorized(messages.USER_DISABLED)
             if revoked(family, user):
                 raise NotAuthorized(messages.REFRESH_TOKEN_REVOKED)
             if now >= family.expires_at:
                 raise NotAuthorized(messages.REFRESH_TOKEN_EXPIRED)
-            if not user.enabled:
-                raise NotAuthorized(messages.USER_DISABLED)
             grant = self._tokens.grant(tx, pool, client, user, now=now, family=family)
         return Outcome(tokens=grant.sign())
 

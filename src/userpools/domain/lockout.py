@@ -29,7 +29,9 @@ def lock_seconds(failures: int) -> float:
     """How long ``failures`` failures in a row lock the user."""
     if failures < FREE_ATTEMPTS:
         return 0.0
-    return min(2.0 ** (failures - FREE_ATTEMPTS), MAX_LOCK_SECONDS)
+    # The exponent is bounded first: 2.0 ** 1024 would raise OverflowError, and 2^30 s is far
+    # beyond the cap anyway.
+    return min(2.0 ** min(failures - FREE_ATTEMPTS, 30), MAX_LOCK_SECONDS)
 
 
 def is_locked(user: User, now: float) -> bool:

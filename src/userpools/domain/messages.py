@@ -36,6 +36,7 @@ SCHEMA_BOOLEAN = (
 SCHEMA_REQUIRED = "Attributes did not conform to the schema: {name}: The attribute is required"
 SCHEMA_DUPLICATE = "Attributes did not conform to the schema: Duplicate attribute {name}"
 CANNOT_CONFIRM = "User cannot be confirmed. Current status is {status}"
+NOT_UNCONFIRMED = "User cannot confirm because user status is not UNCONFIRMED."
 RESEND_NOT_ALLOWED = "Resend not possible. {username} status is not FORCE_CHANGE_PASSWORD."
 TEMPORARY_PASSWORD_WITH_VALIDITY = (
     "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of "

@@ -42,6 +42,8 @@ ACCESS_TOKEN_REVOKED = "Access Token has been revoked"
 USER_DISABLED = "User is disabled."
 
 Issuer = Callable[[UserPool], str]
+#: How far ahead of ours another node's clock may be when it issued a token (``iat``).
+ISSUED_AT_SKEW_SECONDS = 60.0
 
 
 def digest(secret: str) -> str:
@@ -88,7 +90,7 @@ class Caller:
 
     pool: UserPool
     user: User
-    client_id: str
+    client: AppClient
     claims: Mapping[str, Any]
 
 
@@ -187,7 +189,9 @@ class TokenIssuer:
         ):
             raise NotAuthorized(INVALID_ACCESS_TOKEN)
         try:
-            claims = jwt.verify(token, {key.key.kid: key.key}, now=now)
+            claims = jwt.verify(
+                token, {key.key.kid: key.key}, now=now, issued_leeway=ISSUED_AT_SKEW_SECONDS
+            )
         except jwt.InvalidToken as exc:
             expired = exc.reason is jwt.Reason.EXPIRED
             raise NotAuthorized(ACCESS_TOKEN_EXPIRED if expired else INVALID_ACCESS_TOKEN) from None
@@ -202,11 +206,15 @@ class TokenIssuer:
             raise NotAuthorized(INVALID_ACCESS_TOKEN)
         family = tx.find_token_family(pool, "origin_jti", claims["origin_jti"])
         user = tx.get_user(pool, family.user_key) if family is not None else None
-        if family is None or user is None or revoked(family, user):
+        client = tx.get_client(pool, claims["client_id"])
+        if family is None or user is None or client is None:
             raise NotAuthorized(ACCESS_TOKEN_REVOKED)
+        # Before revocation: disabling a user also ends its sign-ins, and says so.
         if not user.enabled:
             raise NotAuthorized(USER_DISABLED)
-        return Caller(pool, user, claims["client_id"], claims)
+        if revoked(family, user):
+            raise NotAuthorized(ACCESS_TOKEN_REVOKED)
+        return Caller(pool, user, client, claims)
 
 
 def revoked(family: TokenFamily, user: User) -> bool:

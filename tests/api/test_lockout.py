@@ -1,0 +1,332 @@
+"""Lock-out after failed sign-ins, end to end on a server with a movable clock (cognito-spec
+§9.2, reliability.md §1.4).
+
+The server's clock is *frozen* for these tests (``frozen``): it reads a fixed moment plus the
+offset the test moves, so "1.5 s into a 2 s lock" is exact whatever the machine's speed. Nothing
+here looks at wall time.
+
+The paths that check a password all share one counter: USER_PASSWORD_AUTH,
+ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH → PASSWORD_VERIFIER (pycognito's real SRP client) and
+ChangePassword's PreviousPassword. Parallel guesses, from threads and from two servers on one
+database, never get more than the five free failures.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
+
+from userpools.crypto.passwords import PasswordHasher
+from userpools.domain.users import resolve
+from userpools.testing import RunningServer, start_server
+
+PASSWORD = "Corr3ct-horse-battery!"
+WRONG_PASSWORD = "Wr0ng-horse-battery!"
+NEW_PASSWORD = "An0ther-horse-battery!"
+
+OK = "signed in"
+WRONG = "Incorrect username or password."
+LOCKED = "Password attempts exceeded"
+
+FLOWS = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+]
+
+
+@pytest.fixture
+def frozen(clock: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The clocked server's clock, stopped at the present: it moves only by ``advance``."""
+    moment = time.time()
+    monkeypatch.setattr(type(clock), "__call__", lambda self: moment + self.offset)
+    return clock
+
+
+@dataclass(frozen=True)
+class App:
+    server: RunningServer
+    idp: Any
+    pool_id: str
+    client_id: str
+
+
+@pytest.fixture(scope="module")
+def app(clocked_server: RunningServer) -> Iterator[App]:
+    """One pool and one client for the module (per store); each test has its own users."""
+    idp = clocked_server.client()
+    pool_id = idp.create_user_pool(PoolName="lockout")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    yield App(clocked_server, idp, pool_id, client_id)
+    idp.delete_user_pool(UserPoolId=pool_id)
+
+
+@dataclass
+class Account:
+    """A user, and an access token of hers for ChangePassword."""
+
+    app: App
+    username: str
+    access_token: str
+    password: str = PASSWORD
+
+    def attempt(self, path: str, right: bool, idp: Any = None) -> str:
+        """One password attempt through ``path``: ``OK``, or the NotAuthorizedException message."""
+        password = self.password if right else WRONG_PASSWORD
+        try:
+            PATHS[path](self, idp or self.app.idp, password)
+        except ClientError as error:
+            assert error.response["Error"]["Code"] == "NotAuthorizedException", error.response
+            message: str = error.response["Error"]["Message"]
+            return message
+        return OK
+
+    def counter(self) -> tuple[int, float | None]:
+        """``failed_attempts`` and ``locked_until`` as stored."""
+        with self.app.server.server.store.read() as tx:
+            pool = tx.get_pool(self.app.pool_id)
+            assert pool is not None
+            user = resolve(tx, pool, self.username)
+            assert user is not None
+            return user.failed_attempts, user.locked_until
+
+
+def _user_password(account: Account, idp: Any, password: str) -> None:
+    idp.initiate_auth(
+        ClientId=account.app.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": account.username, "PASSWORD": password},
+    )
+
+
+def _admin_password(account: Account, idp: Any, password: str) -> None:
+    idp.admin_initiate_auth(
+        UserPoolId=account.app.pool_id,
+        ClientId=account.app.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": account.username, "PASSWORD": password},
+    )
+
+
+def _srp(account: Account, idp: Any, password: str) -> None:
+    AWSSRP(
+        username=account.username,
+        password=password,
+        pool_id=account.app.pool_id,
+        client_id=account.app.client_id,
+        client=idp,
+    ).authenticate_user()
+
+
+def _change_password(account: Account, idp: Any, password: str) -> None:
+    """A right PreviousPassword changes the password; the account follows it."""
+    idp.change_password(
+        AccessToken=account.access_token, PreviousPassword=password, ProposedPassword=NEW_PASSWORD
+    )
+    account.password = NEW_PASSWORD
+
+
+PATHS: dict[str, Callable[[Account, Any, str], None]] = {
+    "user-password": _user_password,
+    "admin-password": _admin_password,
+    "srp": _srp,
+    "change-password": _change_password,
+}
+
+
+@pytest.fixture
+def account(app: App, frozen: Any) -> Account:
+    username = f"user-{uuid.uuid4().hex[:10]}"
+    app.idp.admin_create_user(UserPoolId=app.pool_id, Username=username, MessageAction="SUPPRESS")
+    app.idp.admin_set_user_password(
+        UserPoolId=app.pool_id, Username=username, Password=PASSWORD, Permanent=True
+    )
+    result = app.idp.initiate_auth(
+        ClientId=app.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]
+    return Account(app, username, result["AccessToken"])
+
+
+def fail(account: Account, times: int, path: str = "user-password") -> None:
+    for _ in range(times):
+        assert account.attempt(path, right=False) == WRONG
+
+
+# --- the schedule ---------------------------------------------------------------------------------
+
+
+def test_lock_schedule(account: Account, frozen: Any) -> None:
+    fail(account, 5)
+    assert account.counter() == (5, frozen() + 1)
+    assert account.attempt("user-password", right=True) == LOCKED  # even the right password
+    frozen.advance(0.999)
+    assert account.attempt("user-password", right=True) == LOCKED
+    frozen.advance(0.002)
+    for failures, lock in [(6, 2.0), (7, 4.0), (8, 8.0), (9, 16.0)]:
+        assert account.attempt("user-password", right=False) == WRONG  # allowed again
+        assert account.counter() == (failures, frozen() + lock)
+        assert account.attempt("user-password", right=False) == LOCKED
+        frozen.advance(lock * 0.75)
+        assert account.attempt("user-password", right=True) == LOCKED
+        frozen.advance(lock * 0.25 + 0.1)
+    assert account.attempt("user-password", right=True) == OK
+    assert account.counter() == (0, None)
+
+
+def seventh_failure(account: Account, frozen: Any) -> None:
+    """Five failures, then one after each lock: the seventh locks for 4 s."""
+    fail(account, 5)
+    frozen.advance(1.01)
+    fail(account, 1)
+    frozen.advance(2.01)
+    fail(account, 1)
+    assert account.counter() == (7, frozen() + 4)
+
+
+def test_attempts_during_a_lock_do_not_extend_it(account: Account, frozen: Any) -> None:
+    seventh_failure(account, frozen)
+    locked = account.counter()
+    for path in PATHS:
+        for right in (False, True):
+            assert account.attempt(path, right) == LOCKED
+            frozen.advance(0.45)
+    assert account.counter() == locked  # nothing recorded, nothing lengthened
+    frozen.advance(4 - 8 * 0.45 + 0.01)
+    assert account.attempt("user-password", right=True) == OK
+
+
+def test_right_password_after_the_lock_clears_the_count(account: Account, frozen: Any) -> None:
+    fail(account, 5)
+    frozen.advance(1.01)
+    assert account.attempt("user-password", right=True) == OK
+    assert account.counter() == (0, None)
+    fail(account, 4)  # had the count survived, the first of these would lock for 2 s
+    assert account.attempt("user-password", right=True) == OK
+    fail(account, 5)
+    assert account.attempt("user-password", right=True) == LOCKED
+
+
+def test_fifteen_quiet_minutes_reset_the_count(account: Account, frozen: Any) -> None:
+    fail(account, 4)
+    frozen.advance(900)
+    fail(account, 4)  # counted from one again
+    assert account.counter()[0] == 4
+    assert account.attempt("user-password", right=True) == OK
+
+
+def test_a_second_short_of_fifteen_quiet_minutes_does_not(account: Account, frozen: Any) -> None:
+    fail(account, 4)
+    frozen.advance(899)
+    fail(account, 1)
+    assert account.attempt("user-password", right=True) == LOCKED
+
+
+def test_fifteen_quiet_minutes_after_a_lock_reset_the_count(account: Account, frozen: Any) -> None:
+    seventh_failure(account, frozen)
+    frozen.advance(900)
+    fail(account, 4)
+    assert account.counter()[0] == 4
+    assert account.attempt("user-password", right=True) == OK
+
+
+# --- one counter for every path -------------------------------------------------------------------
+
+MIXED = ["user-password", "admin-password", "srp", "change-password", "user-password"]
+
+
+@pytest.mark.parametrize("failing", [*([path] * 5 for path in PATHS), MIXED], ids=[*PATHS, "mixed"])
+def test_failures_on_any_path_lock_every_path(
+    account: Account, frozen: Any, failing: list[str]
+) -> None:
+    for path in failing:
+        assert account.attempt(path, right=False) == WRONG
+    assert account.counter() == (5, frozen() + 1)
+    for path in PATHS:
+        assert account.attempt(path, right=True) == LOCKED
+    assert account.counter() == (5, frozen() + 1)
+    frozen.advance(1.01)
+    assert account.attempt("srp", right=True) == OK
+    assert account.counter() == (0, None)
+
+
+def test_change_password_success_clears_the_count(account: Account, frozen: Any) -> None:
+    fail(account, 4)
+    assert account.attempt("change-password", right=True) == OK
+    assert account.counter() == (0, None)
+    fail(account, 4, "srp")  # the new password is in force, for SRP too
+    assert account.attempt("srp", right=True) == OK
+
+
+# --- parallel guesses -----------------------------------------------------------------------------
+
+GUESSES = 20
+
+
+def guess_in_parallel(account: Account, clients: list[Any]) -> list[str]:
+    """One wrong USER_PASSWORD_AUTH per client, all released at once."""
+    barrier = threading.Barrier(len(clients))
+
+    def guess(idp: Any) -> str:
+        barrier.wait(timeout=30)
+        return account.attempt("user-password", right=False, idp=idp)
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        return list(pool.map(guess, clients))
+
+
+@pytest.fixture
+def slow_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Password checks as slow as production's Argon2id (tens of milliseconds), not the test
+    hasher's microseconds, so parallel guesses really overlap the check, on every store."""
+    verify = PasswordHasher.verify
+
+    def slow_verify(self: PasswordHasher, stored: str, password: str) -> bool:
+        time.sleep(0.05)
+        return verify(self, stored, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", slow_verify)
+
+
+@pytest.mark.usefixtures("slow_hashing")
+def test_parallel_wrong_passwords_do_not_beat_the_lockout(account: Account, frozen: Any) -> None:
+    clients = [account.app.server.client() for _ in range(GUESSES)]
+    answers = guess_in_parallel(account, clients)
+    assert sorted(answers) == sorted([WRONG] * 5 + [LOCKED] * (GUESSES - 5))
+    assert account.counter() == (5, frozen() + 1)
+    assert account.attempt("user-password", right=True) == LOCKED
+
+
+@pytest.fixture
+def second_node(clocked_server: RunningServer, frozen: Any) -> Iterator[RunningServer]:
+    """Another server on the clocked server's database, with the same (frozen) clock."""
+    settings = clocked_server.server.settings
+    yield from start_server(
+        clocked_server.db_path, database_url=settings.database_url, clock=frozen
+    )
+
+
+@pytest.mark.usefixtures("slow_hashing")
+def test_parallel_wrong_passwords_on_two_servers_do_not_beat_the_lockout(
+    account: Account, frozen: Any, second_node: RunningServer
+) -> None:
+    servers = [account.app.server, second_node]
+    clients = [servers[i % 2].client() for i in range(GUESSES)]
+    answers = guess_in_parallel(account, clients)
+    assert sorted(answers) == sorted([WRONG] * 5 + [LOCKED] * (GUESSES - 5))
+    assert account.counter() == (5, frozen() + 1)
+    for server in servers:
+        assert account.attempt("admin-password", right=True, idp=server.client()) == LOCKED
