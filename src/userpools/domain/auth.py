@@ -46,7 +46,7 @@ from userpools.domain.password_policy import PasswordPolicy, check
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Grant, TokenIssuer, Tokens, digest, new_secret, revoked
-from userpools.domain.users import resolve, sign_in_keys, srp_verifier
+from userpools.domain.users import names_an_alias, resolve, sign_in_keys, srp_verifier
 
 PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
@@ -368,10 +368,20 @@ class AuthService:
             pool, client = self._client(tx, caller)
             check_secret_hash(client, responses.get("SECRET_HASH"), username)
             stored = tx.get_auth_session(pool, handle_hash)
-            if stored is None or stored.challenge != NEW_PASSWORD_REQUIRED:
+            if (
+                stored is None
+                or stored.challenge != NEW_PASSWORD_REQUIRED
+                or stored.client_id != client.client_id
+            ):
                 raise NotAuthorized(messages.SESSION_INVALID)
-            if now > stored.expires_at or stored.client_id != client.client_id:
+            if now > stored.expires_at:
                 raise NotAuthorized(messages.SESSION_EXPIRED)
+            named = resolve(tx, pool, username)
+            if named is None or named.key != stored.user_key:
+                raise NotAuthorized(messages.SESSION_INVALID)
+            for name, _ in given:
+                if name in pool.settings.required_attributes and named.attribute(name):
+                    raise InvalidParameter(messages.REQUIRED_ATTRIBUTE_SET.format(name=name))
             check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
         password_hash = self._hasher.hash(password)
         now = self._clock()
@@ -465,10 +475,10 @@ def _simulated_challenge(key: bytes, pool: UserPool, username: str, srp_a: str) 
         exchange = srp.start(fake, srp_a)
     except srp.SrpError:
         raise InvalidParameter(messages.INVALID_SRP_A) from None
-    # What a real user would show: the username itself, or the generated one (a UUID) when
-    # the pool signs in with email or phone.
+    # What a real user would show: the username itself, or, when the name typed is an email
+    # or phone sign-in name, a username that is not that name (a UUID, as generated ones are).
     user_id = username
-    if pool.settings.username_attributes:
+    if pool.settings.username_attributes or names_an_alias(pool, username):
         user_id = str(uuid.UUID(bytes=digest_bytes[16:32], version=4))
     return Outcome(challenge=PASSWORD_VERIFIER, parameters=exchange.challenge_parameters(user_id))
 

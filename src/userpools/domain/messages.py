@@ -84,3 +84,4 @@ TOKEN_REVOCATION_DISABLED = "Token revocation is not enabled for this app client
 NOT_A_REFRESH_TOKEN = "Only refresh tokens can be revoked."
 INVALID_CLIENT = "Invalid client credentials."
 ATTRIBUTE_NOT_WRITABLE = "A client attempted to write unauthorized attribute"
+REQUIRED_ATTRIBUTE_SET = "Cannot modify an already provided {name}"

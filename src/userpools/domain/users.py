@@ -52,6 +52,16 @@ def _looks_like_phone(value: str) -> bool:
     return value.startswith("+") and value[1:].isdigit() and len(value) > 2
 
 
+def names_an_alias(pool: UserPool, name: str) -> bool:
+    """Whether ``name`` can only be an email or phone sign-in name in this pool, never the
+    username itself (which may not take that form there)."""
+    s = pool.settings
+    allowed = s.username_attributes or s.alias_attributes
+    if _EMAIL_LIKE in name:
+        return "email" in allowed
+    return _looks_like_phone(name) and "phone_number" in allowed
+
+
 def sign_in_keys(pool: UserPool, attrs: attributes.Attributes) -> SignInKeys:
     """The alias values under which the pool lets this user be found."""
     s = pool.settings
