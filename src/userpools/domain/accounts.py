@@ -259,9 +259,11 @@ class AccountService:
     ) -> None:
         with self._store.read() as tx:
             pool, client = self._client(tx, client_id)
+            named = resolve(tx, pool, username)
         check_secret_hash(client, secret_hash, username)
         check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
         password_hash = self._hasher.hash(password)
+        verifier = srp_verifier(pool, named.username, password) if named is not None else None
         with self._store.write() as tx:
             pool, client = self._client(tx, client_id)
             user = self._user_or_error(tx, pool, client, username, CodeMismatch())
@@ -278,7 +280,9 @@ class AccountService:
                     status=UserStatus.CONFIRMED,
                     password_hash=password_hash,
                     password_expires_at=None,
-                    srp_verifier=srp_verifier(pool, user.username, password),
+                    srp_verifier=verifier
+                    if named is not None and named.username == user.username
+                    else srp_verifier(pool, user.username, password),
                     updated_at=self._clock(),
                 )
                 tx.update_user(pool, changed, sign_in_keys(pool, changed.attributes))
@@ -376,6 +380,7 @@ class AccountService:
         ):
             raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
         password_hash = self._hasher.hash(proposed)
+        verifier = srp_verifier(pool, user.username, proposed)
         with self._store.write() as tx:
             caller = self._caller(tx, access_token)
             current = caller.user
@@ -384,7 +389,7 @@ class AccountService:
             changed = dataclasses.replace(
                 lockout.succeeded(current),
                 password_hash=password_hash,
-                srp_verifier=srp_verifier(caller.pool, current.username, proposed),
+                srp_verifier=verifier,
                 updated_at=self._clock(),
             )
             tx.update_user(caller.pool, changed, sign_in_keys(caller.pool, changed.attributes))

@@ -384,6 +384,7 @@ class AuthService:
                     raise InvalidParameter(messages.REQUIRED_ATTRIBUTE_SET.format(name=name))
             check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
         password_hash = self._hasher.hash(password)
+        verifier = srp_verifier(pool, named.username, password)
         now = self._clock()
         with self._store.write() as tx:
             pool, client = self._client(tx, caller)
@@ -406,7 +407,7 @@ class AuthService:
                 status=UserStatus.CONFIRMED,
                 password_hash=password_hash,
                 password_expires_at=None,
-                srp_verifier=srp_verifier(pool, user.username, password),
+                srp_verifier=verifier,
                 updated_at=now,
             )
             tx.update_user(pool, user, sign_in_keys(pool, merged))

@@ -141,13 +141,22 @@ class UserService:
         on_created: Callable[[Transaction, UserPool, User], None] | None = None,
     ) -> User:
         """Create the user; ``on_created`` runs in the same transaction, after the insert."""
-        password, password_hash = self._hashed_password(region, pool_id, new.temporary_password)
+        snapshot, password, password_hash = self._hashed_password(
+            region, pool_id, new.temporary_password
+        )
+        identity: tuple[str, attributes.Attributes, str] | None = None
+        if not new.resend:
+            # The username is settled, and its SRP verifier made (a 3072-bit modular power),
+            # before the write transaction, as the Argon2id hash is. UsernameAttributes cannot
+            # change after creation, so the snapshot's answer holds inside the transaction.
+            username, start = self._initial_identity(snapshot, new)
+            identity = (username, start, srp_verifier(snapshot, username, password))
         with self._store.write() as tx:
             pool = require_pool(tx, pool_id, region)
             policy = self._policy_for(pool, password)
-            if new.resend:
+            if identity is None:
                 return self._resend(tx, pool, new, password, password_hash, policy)
-            username, attrs = self._initial_identity(pool, new)
+            username, attrs, verifier = identity
             attributes.check_writable(pool.settings, (n for n, _ in new.attributes), creating=True)
             attrs = attributes.merge(attrs, new.attributes)
             if new.signed_up:
@@ -172,7 +181,7 @@ class UserService:
                 password_expires_at=None
                 if new.signed_up
                 else now + policy.temporary_password_validity_days * _DAY,
-                srp_verifier=srp_verifier(pool, username, password),
+                srp_verifier=verifier,
             )
             if tx.find_user(pool, "username_key", user.username_key) is not None:
                 raise UsernameExists(messages.USER_EXISTS)
@@ -188,8 +197,10 @@ class UserService:
                 on_created(tx, pool, user)
             return user
 
-    def _hashed_password(self, region: str, pool_id: str, given: str | None) -> tuple[str, str]:
-        """A password checked against (or generated for) the pool's policy, and its hash.
+    def _hashed_password(
+        self, region: str, pool_id: str, given: str | None
+    ) -> tuple[UserPool, str, str]:
+        """The pool, and a password checked against (or generated for) its policy, and its hash.
 
         Argon2id is deliberately slow, so it runs before the write transaction, never
         while holding the store's write lock.
@@ -202,7 +213,7 @@ class UserService:
         else:
             check(policy, given)
             password = given
-        return password, self._hasher.hash(password)
+        return pool, password, self._hasher.hash(password)
 
     @staticmethod
     def _policy_for(pool: UserPool, password: str) -> PasswordPolicy:
@@ -427,7 +438,10 @@ class UserService:
     def set_password(
         self, region: str, pool_id: str, username: str, password: str, permanent: bool
     ) -> None:
-        _, password_hash = self._hashed_password(region, pool_id, password)
+        snapshot, _, password_hash = self._hashed_password(region, pool_id, password)
+        with self._store.read() as tx:
+            named = require_user(tx, snapshot, username).username
+        verifier = srp_verifier(snapshot, named, password)
 
         def change(pool: UserPool, user: User) -> User:
             policy = self._policy_for(pool, password)
@@ -439,7 +453,9 @@ class UserService:
                 password_hash=password_hash,
                 password_expires_at=expires,
                 status=status,
-                srp_verifier=srp_verifier(pool, user.username, password),
+                srp_verifier=verifier
+                if user.username == named
+                else srp_verifier(pool, user.username, password),
             )
 
         self._change(region, pool_id, username, change)
