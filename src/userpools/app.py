@@ -27,6 +27,7 @@ from userpools.domain.users import UserService
 from userpools.http.routes import routes
 from userpools.http.well_known import well_known_routes
 from userpools.operations import Services, handlers
+from userpools.protocol.access import Gate, load_keys
 from userpools.protocol.dispatch import Dispatcher
 from userpools.settings import LOG_FORMAT, Settings
 from userpools.store import open_store
@@ -77,9 +78,12 @@ def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
         auth=AuthService(store, tokens, hasher, clock),
         accounts=AccountService(store, users, tokens, hasher, clock),
     )
-    dispatcher = Dispatcher(handlers(services))
-    keys = KeyService(store, clock)
-    app = Starlette(routes=[*routes(dispatcher, settings), *well_known_routes(settings, keys.jwks)])
+    keys = load_keys(settings.credentials_file) if settings.credentials_file else None
+    dispatcher = Dispatcher(handlers(services), Gate(keys))
+    signing_keys = KeyService(store, clock)
+    app = Starlette(
+        routes=[*routes(dispatcher, settings), *well_known_routes(settings, signing_keys.jwks)]
+    )
     return Server(settings, store, services, app)
 
 

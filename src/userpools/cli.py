@@ -71,6 +71,21 @@ def database_options(command: Callable[..., None]) -> Callable[..., None]:
     "the server listens on.",
 )
 @click.option(
+    "--credentials-file",
+    envvar="USERPOOLS_CREDENTIALS_FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file of access keys (docs/security.md; also $USERPOOLS_CREDENTIALS_FILE). "
+    "Signed (admin) operations then need a valid SigV4 signature from one of them. Without "
+    "it, the server runs in development mode: any signature or none is accepted, and only "
+    "on a loopback address.",
+)
+@click.option(
+    "--insecure-allow-any-credentials",
+    is_flag=True,
+    help="Allow development mode (no credentials file) on a non-loopback address: anyone "
+    "who reaches the port can administer every pool.",
+)
+@click.option(
     "--aws-issuer",
     is_flag=True,
     help="Mint iss as https://cognito-idp.{region}.amazonaws.com/{poolId}, for verifiers that "
@@ -98,6 +113,8 @@ def serve(
     database_url: str | None,
     workers: int,
     public_url: str | None,
+    credentials_file: Path | None,
+    insecure_allow_any_credentials: bool,
     aws_issuer: bool,
     sqlite_synchronous: str,
     log_level: str,
@@ -107,8 +124,9 @@ def serve(
     Migrations are applied at start. Stop with Ctrl-C; data is kept in the database
     and survives restarts. See docs/deployment.md for several nodes on PostgreSQL.
 
-    This release does not verify request signatures: anyone who can reach the port can
-    administer every pool. Keep it on a loopback address.
+    With --credentials-file, admin operations need a SigV4 signature from a configured
+    key; without it (development mode) they accept any signature or none, and the server
+    refuses to listen beyond loopback unless --insecure-allow-any-credentials is given.
     """
     import uvicorn
     from uvicorn.supervisors import Multiprocess
@@ -117,19 +135,31 @@ def serve(
     from userpools.http.listen import listening_socket
 
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
+    if credentials_file is None and not _is_loopback(host) and not insecure_allow_any_credentials:
+        raise click.UsageError(
+            f"refusing to listen on {host} without --credentials-file: in development mode "
+            "anyone who can reach the port can administer every pool. Give a credentials "
+            "file (docs/security.md), bind to 127.0.0.1, or pass "
+            "--insecure-allow-any-credentials."
+        )
     sock = listening_socket(host, port)
     settings = Settings(
         host=host,
         port=sock.getsockname()[1],
         public_url=public_url,
+        credentials_file=str(credentials_file) if credentials_file is not None else None,
         aws_issuer=aws_issuer,
         db_path=db,
         database_url=database_url,
         sqlite_synchronous=sqlite_synchronous,
         log_level=log_level.lower(),
     )
-    # Build once here: migrations run, and a bad database fails before the banner.
-    server = build(settings)
+    # Build once here: migrations run, and a bad database or credentials file fails before
+    # the banner.
+    try:
+        server = build(settings)
+    except ValueError as exc:  # the credentials file's own message, which names no secret
+        raise click.UsageError(str(exc)) from None
     url_host = f"[{host}]" if ":" in host else host
     endpoint = f"http://{url_host}:{settings.port}"
     click.echo(f"userpools {__version__} serving cognito-idp at {endpoint}")
@@ -137,10 +167,15 @@ def serve(
     click.echo(f"token issuers: {settings.base_url}/<poolId>")
     if workers > 1:
         click.echo(f"workers: {workers}")
-    if not _is_loopback(host):
+    if credentials_file is not None:
+        click.echo(f"admin API: SigV4 signatures required (keys from {credentials_file})")
+    elif _is_loopback(host):
+        click.echo("admin API: development mode, any signature or none accepted (loopback only)")
+    else:
         click.echo(
-            f"warning: listening on {host} without signature checks; anyone who can reach "
-            "this port can administer every pool",
+            f"warning: admin API open on {host}: any signature or none is accepted "
+            "(--insecure-allow-any-credentials); anyone who can reach this port can "
+            "administer every pool",
             err=True,
         )
     click.echo(

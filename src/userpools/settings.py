@@ -45,6 +45,11 @@ class Settings:
     #: Mint ``iss`` in AWS's form, ``https://cognito-idp.{region}.amazonaws.com/{poolId}``, for
     #: verifiers that insist on it; JWKS and discovery are still served by this server.
     aws_issuer: bool = False
+    #: TOML file of access keys (docs/security.md); ``None``: development mode, where signed
+    #: operations accept any signature or none.
+    credentials_file: str | None = None
+    #: Per-category request-rate limits ("Category=RPS" or "aws"); empty: none.
+    rate_limits: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -73,6 +78,7 @@ class Settings:
     @classmethod
     def from_json(cls, text: str) -> Settings:
         values: dict[str, Any] = json.loads(text)
+        values["rate_limits"] = tuple(values.get("rate_limits", ()))
         if values.get("db_path") is not None:
             values["db_path"] = Path(values["db_path"])
         return cls(**values)

@@ -61,11 +61,13 @@ def start_server(
     password_hashing: str = "fast",
     clock: Callable[[], float] | None = None,
     aws_issuer: bool = False,
+    credentials_file: str | None = None,
 ) -> Iterator[RunningServer]:
     """Run a server in a background thread until the generator is closed.
 
     It uses PostgreSQL at ``database_url`` when given, else SQLite at ``db_path``. ``clock``
     replaces the server's ``time.time`` (to test expiry and lock-out without waiting).
+    Without ``credentials_file`` the server is in development mode (any signature or none).
     """
     import uvicorn
 
@@ -83,6 +85,7 @@ def start_server(
             password_hashing=password_hashing,
             access_log=False,
             aws_issuer=aws_issuer,
+            credentials_file=credentials_file,
         ),
         **({"clock": clock} if clock is not None else {}),
     )

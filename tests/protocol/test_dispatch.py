@@ -13,6 +13,7 @@ import pytest
 from userpools.domain.errors import UserNotFound
 from userpools.protocol.dispatch import Dispatcher, Handler, Reply, RequestContext
 from userpools.protocol.model import TARGET_PREFIX
+from userpools.protocol.sigv4 import HttpRequest
 
 POOL = "us-east-1_AbC123"
 AUTH = (
@@ -31,9 +32,13 @@ def _call(
     params: Mapping[str, Any] | bytes,
     authorization: str | None = None,
 ) -> Reply:
-    target = None if operation is None else TARGET_PREFIX + operation
+    headers = {"host": "localhost"}
+    if operation is not None:
+        headers["x-amz-target"] = TARGET_PREFIX + operation
+    if authorization is not None:
+        headers["authorization"] = authorization
     body = params if isinstance(params, bytes) else orjson.dumps(params)
-    return dispatcher.handle(target, body, authorization, "req-123")
+    return dispatcher.handle(HttpRequest("POST", "/", "", headers, body), "req-123")
 
 
 def _error(reply: Reply) -> tuple[str, str]:

@@ -22,7 +22,13 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── ExpiredCode               ExpiredCodeException           400
     ├── Unauthorized              UnauthorizedException          400
     ├── UnsupportedTokenType      UnsupportedTokenTypeException  400
+    ├── TooManyRequests           TooManyRequestsException       400
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
+    │   ├── MissingAuthenticationToken MissingAuthenticationTokenException 400
+    │   ├── IncompleteSignature   IncompleteSignatureException   400
+    │   ├── InvalidSignature      InvalidSignatureException      400
+    │   ├── UnrecognizedClient    UnrecognizedClientException    400
+    │   ├── AccessDenied          AccessDeniedException          400
     │   ├── SerializationError    SerializationException         400
     │   ├── UnknownOperation      UnknownOperationException      400
     │   └── RequestTooLarge       SerializationException         413
@@ -143,8 +149,39 @@ class UnsupportedTokenType(DomainError):
     code = "UnsupportedTokenTypeException"
 
 
+class TooManyRequests(DomainError):
+    code = "TooManyRequestsException"
+
+    def __init__(self, message: str = "Rate exceeded") -> None:
+        super().__init__(message)
+
+
 class ProtocolError(DomainError):
-    """A request that never reached an operation: bad framing, bad JSON, unknown target."""
+    """A request that never reached an operation: bad framing, bad JSON, unknown target,
+    or a caller the server does not let through."""
+
+
+class MissingAuthenticationToken(ProtocolError):
+    code = "MissingAuthenticationTokenException"
+
+    def __init__(self, message: str = "Missing Authentication Token") -> None:
+        super().__init__(message)
+
+
+class IncompleteSignature(ProtocolError):
+    code = "IncompleteSignatureException"
+
+
+class InvalidSignature(ProtocolError):
+    code = "InvalidSignatureException"
+
+
+class UnrecognizedClient(ProtocolError):
+    code = "UnrecognizedClientException"
+
+
+class AccessDenied(ProtocolError):
+    code = "AccessDeniedException"
 
 
 class SerializationError(ProtocolError):

@@ -88,9 +88,12 @@ class PoolService:
                 raise InvalidParameter(messages.DELETION_PROTECTED)
             tx.delete_pool(pool)
 
-    def list_pools(self, region: str, limit: int, token: str | None) -> Page[UserPool]:
+    def list_pools(
+        self, region: str, limit: int, token: str | None, only: frozenset[str] | None = None
+    ) -> Page[UserPool]:
+        """A page of the region's pools; ``only``: the pools the caller may see."""
         scope = (region,)
         position = self._cursors.decode(OPERATION, scope, token)
         with self._store.read() as tx:
-            pools = tx.list_pools(region, position[0] if position else None, limit + 1)
+            pools = tx.list_pools(region, position[0] if position else None, limit + 1, only)
         return self._cursors.page(OPERATION, scope, pools, limit, lambda p: (p.id,))

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from userpools.domain.errors import RequestTooLarge
 from userpools.protocol.codec import encode_error
 from userpools.protocol.dispatch import Dispatcher, Reply
+from userpools.protocol.sigv4 import HttpRequest
 from userpools.settings import Settings
 
 access_log = logging.getLogger("userpools.access")
@@ -54,13 +55,17 @@ def routes(dispatcher: Dispatcher, settings: Settings) -> list[Route]:
             )
             reply = Reply(status, headers, content, None)
         else:
-            reply = await run_in_threadpool(
-                dispatcher.handle,
-                request.headers.get("x-amz-target"),
-                body,
-                request.headers.get("authorization"),
-                request_id,
+            wire = HttpRequest(
+                method=request.method,
+                path=request.url.path,
+                query=request.url.query,
+                headers={
+                    name.decode("latin-1"): value.decode("latin-1")
+                    for name, value in request.scope["headers"]
+                },
+                body=body,
             )
+            reply = await run_in_threadpool(dispatcher.handle, wire, request_id)
         if settings.access_log:
             access_log.info(
                 "request_id=%s operation=%s status=%d latency_ms=%.1f",

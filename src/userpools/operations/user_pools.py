@@ -217,7 +217,7 @@ def delete_user_pool(s: Services, p: dict[str, Any], ctx: RequestContext) -> Non
 
 
 def list_user_pools(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
-    page = s.pools.list_pools(ctx.region, p["MaxResults"], p.get("NextToken"))
+    page = s.pools.list_pools(ctx.region, p["MaxResults"], p.get("NextToken"), ctx.pools)
     return {
         "UserPools": [render.pool_description(pool) for pool in page.items],
         "NextToken": page.next_token,

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from userpools.domain.errors import DomainError, InternalError, UnsupportedOperation
+from userpools.protocol.access import Gate
 from userpools.protocol.codec import CONTENT_TYPE, decode_body, encode_error, encode_result
 from userpools.protocol.model import operation_for_target, service_model
-from userpools.protocol.sigv4 import region_from_authorization
+from userpools.protocol.sigv4 import HttpRequest
 from userpools.protocol.validate import validate_input
-
-DEFAULT_REGION = "us-east-1"
 
 logger = logging.getLogger("userpools")
 
@@ -24,7 +23,9 @@ class RequestContext:
 
     request_id: str
     region: str
-    """From the SigV4 credential scope; :data:`DEFAULT_REGION` when absent."""
+    """From the SigV4 credential scope; ``us-east-1`` when absent."""
+    pools: frozenset[str] | None = None
+    """The pools the caller's key may see; ``None``: all."""
 
 
 Handler = Callable[[dict[str, Any], RequestContext], Mapping[str, Any] | None]
@@ -44,27 +45,31 @@ class Reply:
 class Dispatcher:
     """Resolves, decodes, validates and runs one request; renders the reply."""
 
-    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+    def __init__(self, handlers: Mapping[str, Handler], gate: Gate | None = None) -> None:
         unknown = set(handlers) - set(service_model().operation_names)
         if unknown:
             raise ValueError(f"handlers for operations not in the model: {sorted(unknown)}")
         self._handlers = dict(handlers)
+        self._gate = gate if gate is not None else Gate(None)
 
-    def handle(
-        self, target: str | None, body: bytes, authorization: str | None, request_id: str
-    ) -> Reply:
-        """Answer one ``POST /``; never raises."""
+    def handle(self, request: HttpRequest, request_id: str) -> Reply:
+        """Answer one ``POST /``; never raises.
+
+        The order is: resolve the operation, authenticate (signature), decode, authorise
+        (the key's scope, before any look-up), validate, run.
+        """
         name: str | None = None
         try:
-            operation = operation_for_target(target)
+            operation = operation_for_target(request.headers.get("x-amz-target"))
             name = operation.name
             handler = self._handlers.get(name)
             if handler is None:
                 raise UnsupportedOperation(f"userpools does not implement {name} yet")
-            params = decode_body(body)
+            caller = self._gate.authenticate(operation, request)
+            params = decode_body(request.body)
+            self._gate.authorize(caller, name, params)
             validate_input(operation, params)
-            region = region_from_authorization(authorization) or DEFAULT_REGION
-            result = handler(params, RequestContext(request_id, region))
+            result = handler(params, RequestContext(request_id, caller.region, caller.pools))
             payload = encode_result(operation.output_shape, result)
         except DomainError as error:
             return _error_reply(error, request_id, name)

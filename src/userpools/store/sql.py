@@ -208,11 +208,24 @@ class SQLTransaction:
     def delete_pool(self, pool: UserPool) -> None:
         self._run("DELETE FROM user_pools WHERE id = ?", (pool.key,))
 
-    def list_pools(self, region: str, after: str | None, limit: int) -> list[UserPool]:
+    def list_pools(
+        self,
+        region: str,
+        after: str | None,
+        limit: int,
+        only: frozenset[str] | None = None,
+    ) -> list[UserPool]:
+        within = ""
+        params: list[Any] = [region, after or ""]
+        if only is not None:
+            if not only:
+                return []
+            within = f" AND pool_id IN ({', '.join('?' for _ in only)})"
+            params.extend(sorted(only))
         rows = self._all(
-            f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE region = ? AND pool_id > ?"
+            f"SELECT {_POOL_COLUMNS} FROM user_pools WHERE region = ? AND pool_id > ?{within}"
             " ORDER BY pool_id LIMIT ?",
-            (region, after or "", limit),
+            (*params, limit),
         )
         return [_pool(r) for r in rows]
 
