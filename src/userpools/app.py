@@ -29,6 +29,7 @@ from userpools.http.well_known import well_known_routes
 from userpools.operations import Services, handlers
 from userpools.protocol.access import Gate, load_keys
 from userpools.protocol.dispatch import Dispatcher
+from userpools.protocol.ratelimit import RateLimiter, parse_limits
 from userpools.settings import LOG_FORMAT, Settings
 from userpools.store import open_store
 
@@ -79,7 +80,8 @@ def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
         accounts=AccountService(store, users, tokens, hasher, clock),
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
-    dispatcher = Dispatcher(handlers(services), Gate(keys))
+    limits = parse_limits(settings.rate_limits) if settings.rate_limits else None
+    dispatcher = Dispatcher(handlers(services), Gate(keys), RateLimiter(limits) if limits else None)
     signing_keys = KeyService(store, clock)
     app = Starlette(
         routes=[*routes(dispatcher, settings), *well_known_routes(settings, signing_keys.jwks)]

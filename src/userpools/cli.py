@@ -86,6 +86,15 @@ def database_options(command: Callable[..., None]) -> Callable[..., None]:
     "who reaches the port can administer every pool.",
 )
 @click.option(
+    "--rate-limit",
+    "rate_limits",
+    multiple=True,
+    metavar="CATEGORY=RPS",
+    help="Limit one of Cognito's request-rate categories (UserAuthentication, UserList, …; "
+    "repeatable), or 'aws' for AWS's default figures. Excess calls get "
+    "TooManyRequestsException. Per server process. Default: no limits.",
+)
+@click.option(
     "--aws-issuer",
     is_flag=True,
     help="Mint iss as https://cognito-idp.{region}.amazonaws.com/{poolId}, for verifiers that "
@@ -115,6 +124,7 @@ def serve(
     public_url: str | None,
     credentials_file: Path | None,
     insecure_allow_any_credentials: bool,
+    rate_limits: tuple[str, ...],
     aws_issuer: bool,
     sqlite_synchronous: str,
     log_level: str,
@@ -149,6 +159,7 @@ def serve(
         public_url=public_url,
         credentials_file=str(credentials_file) if credentials_file is not None else None,
         aws_issuer=aws_issuer,
+        rate_limits=tuple(rate_limits),
         db_path=db,
         database_url=database_url,
         sqlite_synchronous=sqlite_synchronous,
@@ -167,6 +178,8 @@ def serve(
     click.echo(f"token issuers: {settings.base_url}/<poolId>")
     if workers > 1:
         click.echo(f"workers: {workers}")
+    if rate_limits:
+        click.echo(f"rate limits (per process): {', '.join(rate_limits)}")
     if credentials_file is not None:
         click.echo(f"admin API: SigV4 signatures required (keys from {credentials_file})")
     elif _is_loopback(host):

@@ -36,7 +36,8 @@ class RunningServer:
     server: Server
 
     def client(self, region: str = REGION, **config: Any) -> Any:
-        """A boto3 cognito-idp client for this server."""
+        """A boto3 cognito-idp client for this server; ``config`` goes to botocore's ``Config``
+        (no retries unless ``retries`` says otherwise)."""
         import boto3
         from botocore.config import Config
 
@@ -46,7 +47,7 @@ class RunningServer:
             region_name=region,
             aws_access_key_id="AKIAUSERPOOLSTEST",
             aws_secret_access_key="userpools-test-secret",
-            config=Config(retries={"total_max_attempts": 1}, **config),
+            config=Config(**{"retries": {"total_max_attempts": 1}, **config}),
         )
 
     def outbox(self, pool_id: str | None = None) -> list[Message]:
@@ -62,6 +63,7 @@ def start_server(
     clock: Callable[[], float] | None = None,
     aws_issuer: bool = False,
     credentials_file: str | None = None,
+    rate_limits: tuple[str, ...] = (),
 ) -> Iterator[RunningServer]:
     """Run a server in a background thread until the generator is closed.
 
@@ -77,18 +79,23 @@ def start_server(
 
     sock = listening_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = build(
-        Settings(
-            port=port,
-            db_path=db_path,
-            database_url=database_url,
-            password_hashing=password_hashing,
-            access_log=False,
-            aws_issuer=aws_issuer,
-            credentials_file=credentials_file,
-        ),
-        **({"clock": clock} if clock is not None else {}),
-    )
+    try:
+        server = build(
+            Settings(
+                port=port,
+                db_path=db_path,
+                database_url=database_url,
+                password_hashing=password_hashing,
+                access_log=False,
+                aws_issuer=aws_issuer,
+                credentials_file=credentials_file,
+                rate_limits=rate_limits,
+            ),
+            **({"clock": clock} if clock is not None else {}),
+        )
+    except BaseException:
+        sock.close()
+        raise
     # loop="asyncio": uvloop would replace the event-loop policy of the whole test process.
     config = uvicorn.Config(
         server.asgi, log_level="warning", access_log=False, lifespan="off", loop="asyncio"

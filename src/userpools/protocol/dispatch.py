@@ -7,10 +7,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from userpools.domain.errors import DomainError, InternalError, UnsupportedOperation
+from userpools.domain.errors import (
+    DomainError,
+    InternalError,
+    TooManyRequests,
+    UnsupportedOperation,
+)
 from userpools.protocol.access import Gate
 from userpools.protocol.codec import CONTENT_TYPE, decode_body, encode_error, encode_result
 from userpools.protocol.model import operation_for_target, service_model
+from userpools.protocol.ratelimit import RateLimiter
 from userpools.protocol.sigv4 import HttpRequest
 from userpools.protocol.validate import validate_input
 
@@ -45,18 +51,24 @@ class Reply:
 class Dispatcher:
     """Resolves, decodes, validates and runs one request; renders the reply."""
 
-    def __init__(self, handlers: Mapping[str, Handler], gate: Gate | None = None) -> None:
+    def __init__(
+        self,
+        handlers: Mapping[str, Handler],
+        gate: Gate | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         unknown = set(handlers) - set(service_model().operation_names)
         if unknown:
             raise ValueError(f"handlers for operations not in the model: {sorted(unknown)}")
         self._handlers = dict(handlers)
         self._gate = gate if gate is not None else Gate(None)
+        self._limiter = limiter
 
     def handle(self, request: HttpRequest, request_id: str) -> Reply:
         """Answer one ``POST /``; never raises.
 
-        The order is: resolve the operation, authenticate (signature), decode, authorise
-        (the key's scope, before any look-up), validate, run.
+        The order is: resolve the operation, authenticate (signature), rate limit, decode,
+        authorise (the key's scope, before any look-up), validate, run.
         """
         name: str | None = None
         try:
@@ -66,6 +78,8 @@ class Dispatcher:
             if handler is None:
                 raise UnsupportedOperation(f"userpools does not implement {name} yet")
             caller = self._gate.authenticate(operation, request)
+            if self._limiter is not None and not self._limiter.allow(name):
+                raise TooManyRequests()
             params = decode_body(request.body)
             self._gate.authorize(caller, name, params)
             validate_input(operation, params)

@@ -8,8 +8,9 @@ collected and raised together as one :class:`InvalidParameter`, worded like AWS:
 
 Paths use lowerCamelCase member names joined by dots; list items are ``<list>.<n>.member``
 (1-based); map values are ``<map>.<key>`` and map-key violations are reported at ``<map>``.
-Lengths count code points. Values inside ``sensitive`` shapes never appear in messages.
-Corrections to the model come from ``patches.json``.
+Lengths count code points. Values inside ``sensitive`` shapes never appear in messages, nor
+do those of :data:`SECRET_SHAPES`, which the model leaves unmarked. Corrections to the model
+come from ``patches.json``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ _EXPECTED = {
     "list": "an array",
 }
 _PATCHABLE = frozenset({"min", "max", "pattern", "enum"})
+
+SECRET_SHAPES = frozenset(
+    {"PaginationKey", "PaginationKeyType", "SearchPaginationTokenType", "ConfirmationCodeType"}
+)
+"""Shapes the model does not mark ``sensitive`` whose values are secrets all the same:
+pagination tokens and confirmation codes. Their values are kept out of messages too."""
 
 Check = Callable[["_Rule", Any, str, bool, list[str]], None]
 
@@ -330,7 +337,8 @@ def _rule_for(shape: Shape) -> _Rule:
         return rule
     metadata = {**shape.metadata, **model_patches().get(shape.name, {})}
     kind = "document" if metadata.get("document") else shape.type_name
-    rule = _Rule(kind=kind, check=_CHECKS[kind], sensitive=bool(metadata.get("sensitive")))
+    sensitive = bool(metadata.get("sensitive")) or shape.name in SECRET_SHAPES
+    rule = _Rule(kind=kind, check=_CHECKS[kind], sensitive=sensitive)
     _SHAPE_RULES[shape.name] = rule  # registered first: shapes may refer to themselves
     rule.min = metadata.get("min")
     rule.max = metadata.get("max")
