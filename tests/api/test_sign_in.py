@@ -1287,3 +1287,23 @@ def test_any_other_password_is_refused(
     else:
         srp = srp_client(cognito_idp, user_pool_id, client, username, password)
         assert refused(srp.authenticate_user) == INCORRECT
+
+
+def test_new_password_follows_the_model_limits_inside_the_map(
+    cognito_idp: Any, pools: Pools
+) -> None:
+    """``ChallengeResponses`` is a map the model cannot type, so the server applies the
+    password member's own limits there: at most 256 characters, no outer whitespace."""
+    pool = pools.pool()
+    client = pools.client(pool)
+    pools.user(pool, "ann", None)
+    session = password_auth(cognito_idp, client, "ann", TEMPORARY)["Session"]
+    for bad, reason in (
+        ("Aa1!" * 75, "Password must not be longer than 256 characters"),
+        (" " + NEW_PASSWORD, "Password must not begin or end with whitespace"),
+    ):
+        assert refused(new_password, cognito_idp, client, session, "ann", bad) == (
+            "InvalidPasswordException",
+            f"Password did not conform with password policy: {reason}",
+        )
+    assert_tokens(new_password(cognito_idp, client, session, "ann", NEW_PASSWORD))

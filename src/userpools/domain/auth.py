@@ -42,7 +42,7 @@ from userpools.domain.errors import (
     UserNotFound,
 )
 from userpools.domain.models import AppClient, AuthSession, User, UserPool, UserStatus
-from userpools.domain.password_policy import PasswordPolicy, check
+from userpools.domain.password_policy import PasswordPolicy, check, check_form
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Grant, TokenIssuer, Tokens, digest, new_secret, revoked
@@ -382,6 +382,7 @@ class AuthService:
             for name, _ in given:
                 if name in pool.settings.required_attributes and named.attribute(name):
                     raise InvalidParameter(messages.REQUIRED_ATTRIBUTE_SET.format(name=name))
+            check_form(password)
             check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
         password_hash = self._hasher.hash(password)
         verifier = srp_verifier(pool, named.username, password)

@@ -88,6 +88,21 @@ class PasswordPolicy:
         }
 
 
+MAX_LENGTH = 256
+TOO_LONG_MESSAGE = _PREFIX + "Password must not be longer than 256 characters"
+OUTER_WHITESPACE_MESSAGE = _PREFIX + "Password must not begin or end with whitespace"
+
+
+def check_form(password: str) -> None:
+    """The model's own limits on a password member (at most 256 characters, no whitespace at
+    either end), for passwords that arrive inside a map the model cannot type
+    (``ChallengeResponses.NEW_PASSWORD``); the validator applies them everywhere else."""
+    if len(password) > MAX_LENGTH:
+        raise InvalidPassword(TOO_LONG_MESSAGE)
+    if password != password.strip():
+        raise InvalidPassword(OUTER_WHITESPACE_MESSAGE)
+
+
 def check(policy: PasswordPolicy, password: str) -> None:
     """Raise :class:`InvalidPassword` naming the first rule ``password`` breaks.
 
