@@ -191,10 +191,15 @@ def serve(
             "administer every pool",
             err=True,
         )
+    key_hint = (
+        "<access key id>', aws_secret_access_key='<secret>'"
+        if credentials_file
+        else ("x', aws_secret_access_key='x'")
+    )
     click.echo(
         "try: python -c \"import boto3; c = boto3.client('cognito-idp', "
-        f"endpoint_url='{endpoint}', region_name='us-east-1', aws_access_key_id='x', "
-        "aws_secret_access_key='x'); print(c.list_user_pools(MaxResults=10)['UserPools'])\""
+        f"endpoint_url='{endpoint}', region_name='us-east-1', aws_access_key_id='{key_hint}); "
+        "print(c.list_user_pools(MaxResults=10)['UserPools'])\""
     )
     options: dict[str, Any] = {
         "log_level": log_level.lower(),

@@ -32,7 +32,9 @@ from userpools.domain.errors import (
 SERVICE = "cognito-idp"
 #: How far ``X-Amz-Date`` may be from the server's clock, as on AWS.
 MAX_SKEW = timedelta(minutes=5)
-REQUIRED_SIGNED_HEADERS = ("host", "x-amz-date")
+#: ``x-amz-target`` names the operation: unsigned, one signed request could be replayed as
+#: another operation with the same body (every AWS SDK signs it).
+REQUIRED_SIGNED_HEADERS = ("host", "x-amz-date", "x-amz-target")
 
 _ALGORITHM = "AWS4-HMAC-SHA256"
 _REGION = re.compile(r"[a-z0-9-]{1,32}")
