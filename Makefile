@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JS := tests/js
 
-.PHONY: setup serve test lint typecheck pytest js-deps postgres bench bench-quick bench-scale clean
+.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz bench bench-quick bench-scale clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,11 @@ postgres:
 		|| { command -v pg_ctlcluster >/dev/null \
 		     && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; } \
 		|| echo "PostgreSQL is not running; its tests will skip (or fail under CI=true)"
+
+## fuzz: a long fuzzing campaign on both stores (FUZZ_EXAMPLES=200000 per store; FUZZ_SEED=n replays one)
+fuzz: setup postgres
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200000} FUZZ_TOKEN_MUTATIONS=$${FUZZ_TOKEN_MUTATIONS:-100000} \
+		$(BIN)/pytest -q -p no:cacheprovider tests/fuzz $(PYTEST_ARGS)
 
 ## bench: the membership benchmark against userpools and moto (several minutes)
 bench: setup

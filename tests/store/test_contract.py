@@ -1848,3 +1848,28 @@ def test_deleting_a_user_deletes_its_sign_in_state(store: Store) -> None:
         tx.delete_pool(pool)
     with store.read() as tx:
         assert tx.find_token_family(pool, "origin_jti", "o-bob") is None
+
+
+def test_long_indexed_values_are_stored_found_and_ordered(store: Store) -> None:
+    """Attribute values may be 2,048 characters; indexes hold a bounded form of long ones,
+    which must still find the user by alias, keep uniqueness and keep prefix order."""
+    long_name = "名" * 2048
+    long_email = "a" * 3000 + "@example.com"
+    with store.write() as tx:
+        pool = add_pool(tx)
+        ann = add_user(
+            tx,
+            pool,
+            "ann",
+            SignInKeys(email=long_email),
+            attributes=(("name", long_name), ("email", long_email)),
+        )
+        add_user(tx, pool, "bob", attributes=(("name", "名" * 3),))
+    with pytest.raises(Conflict), store.write() as tx:
+        add_user(tx, pool, "eve", SignInKeys(email=long_email))
+    with store.read() as tx:
+        assert tx.find_user(pool, "login_email", long_email) == ann
+        assert tx.find_user(pool, "login_email", long_email[:-1] + "n") is None
+        found = tx.list_users(pool, UserQuery("name", "名名", prefix=True), None, 10)
+        assert [u.username for u in found] == ["bob", "ann"]
+        assert tx.list_users(pool, UserQuery("name", "名" * 256), None, 10) == []

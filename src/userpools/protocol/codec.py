@@ -32,6 +32,8 @@ _STRUCTURE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 # surrogate: strict UTF-8 decoding refuses encoded surrogates.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_NUL_ESCAPE = re.compile(rb"\\u0000")
+_NUL = re.compile("\x00")
 _HEADER_SAFE = re.compile("[\x20-\x7e]*")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -62,7 +64,10 @@ def decode_body(body: bytes) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SerializationError("Request body must be a JSON object")
     if _SURROGATE_ESCAPE.search(body) is not None:
-        _check_surrogates(value)
+        _check_strings(value, _SURROGATE, "an unpaired surrogate")
+    # U+0000 cannot be stored in PostgreSQL text, so no store takes it (same answer on both).
+    if _NUL_ESCAPE.search(body) is not None:
+        _check_strings(value, _NUL, "the character U+0000")
     return value
 
 
@@ -85,7 +90,14 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(result) != len(pairs):
         raise SerializationError("Request body has a duplicate object key")
     if None in result.values():
-        return {key: value for key, value in pairs if value is not None}
+        kept: dict[str, Any] = {}
+        for key, value in pairs:
+            if value is not None:
+                kept[key] = value
+            elif _SURROGATE.search(key) is not None:
+                # The key of a dropped member is gone before the check for surrogates.
+                raise SerializationError("Request body contains an unpaired surrogate")
+        return kept
     return result
 
 
@@ -108,13 +120,13 @@ def _float(literal: str) -> float:
     return value
 
 
-def _check_surrogates(value: dict[str, Any]) -> None:
+def _check_strings(value: dict[str, Any], refused: re.Pattern[str], what: str) -> None:
     stack: list[Any] = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if _SURROGATE.search(item) is not None:
-                raise SerializationError("Request body contains an unpaired surrogate")
+            if refused.search(item) is not None:
+                raise SerializationError(f"Request body contains {what}")
         elif isinstance(item, dict):
             stack.extend(item)
             stack.extend(item.values())

@@ -66,6 +66,8 @@ def translate_postgres_error(exc: psycopg.Error) -> Exception | None:
         return Conflict("integrity")
     if isinstance(exc, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
         return Retryable(type(exc).__name__)
+    if isinstance(exc, pg.ProgramLimitExceeded):
+        return None  # a statement PostgreSQL refuses outright; running it again cannot help
     if isinstance(exc, psycopg.OperationalError):
         return Retryable("connection: " + type(exc).__name__)
     return None

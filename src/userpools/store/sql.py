@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -86,6 +87,25 @@ def _pool(row: Sequence[Any]) -> UserPool:
         created_at=row[6],
         updated_at=row[7],
     )
+
+
+#: The longest text an index column keeps as it is, in UTF-8 bytes. PostgreSQL refuses B-tree
+#: entries past about 2.7 KB, and attribute values may be 2,048 characters (8 KB).
+MAX_INDEXED_BYTES = 1024
+
+
+def fit_for_index(value: str | None) -> str | None:
+    """``value``, or for a longer one its first :data:`MAX_INDEXED_BYTES` bytes, U+FFFF and
+    the SHA-256 of the whole: still unique and still in prefix order. ListUsers filters
+    (at most 256 characters) can never equal such a form by accident: it is longer.
+    """
+    if value is None:
+        return None
+    data = value.encode("utf-8", "surrogatepass")
+    if len(data) <= MAX_INDEXED_BYTES:
+        return value
+    head = data[:MAX_INDEXED_BYTES].decode("utf-8", "ignore")
+    return head + "\uffff" + hashlib.sha256(data).hexdigest()
 
 
 def prefix_upper_bound(prefix: str) -> str | None:
@@ -350,10 +370,10 @@ class SQLTransaction:
             user.sub,
             user.status.value,
             int(user.enabled),
-            *(attrs.get(name) for name in _INDEXED_ATTRIBUTES),
-            keys.email,
-            keys.phone,
-            keys.preferred,
+            *(fit_for_index(attrs.get(name)) for name in _INDEXED_ATTRIBUTES),
+            fit_for_index(keys.email),
+            fit_for_index(keys.phone),
+            fit_for_index(keys.preferred),
             codec.dumps_pairs(user.attributes),
             codec.dumps_pairs(user.mfa_options) if user.mfa_options else None,
             user.password_hash,
@@ -388,7 +408,8 @@ class SQLTransaction:
         if by not in _LOOKUP_COLUMNS:
             raise ValueError(by)
         row = self._one(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE pool = ? AND {by} = ?", (pool.key, value)
+            f"SELECT {_USER_COLUMNS} FROM users WHERE pool = ? AND {by} = ?",
+            (pool.key, fit_for_index(value)),
         )
         return _user(row) if row else None
 
