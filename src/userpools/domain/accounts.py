@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import attributes, lockout, messages
-from userpools.domain.clients import check_secret_hash, require_client
+from userpools.domain.clients import (
+    check_secret_hash,
+    find_client_anywhere,
+    require_client,
+    require_client_anywhere,
+)
 from userpools.domain.errors import (
     CodeMismatch,
     DomainError,
@@ -29,7 +34,6 @@ from userpools.domain.errors import (
     LimitExceeded,
     NotAuthorized,
     PasswordResetRequired,
-    ResourceNotFound,
     Unauthorized,
     UnsupportedOperation,
     UnsupportedTokenType,
@@ -100,13 +104,6 @@ class AccountService:
 
     # shared ---------------------------------------------------------------------------------
 
-    def _client(self, tx: Transaction, client_id: str) -> tuple[UserPool, AppClient]:
-        owner = tx.find_client(client_id)
-        pool = tx.get_pool(owner) if owner is not None else None
-        if pool is None:
-            raise ResourceNotFound(messages.CLIENT_NOT_FOUND.format(client_id=client_id))
-        return pool, require_client(tx, pool, client_id)
-
     def _send_code(
         self, tx: Transaction, pool: UserPool, user: User, purpose: str, attribute: str
     ) -> CodeDelivery:
@@ -160,7 +157,7 @@ class AccountService:
         secret_hash: str | None,
     ) -> tuple[User, CodeDelivery | None]:
         with self._store.read() as tx:
-            pool, client = self._client(tx, client_id)
+            pool, client = require_client_anywhere(tx, client_id)
         if pool.settings.admin_create_only:
             raise NotAuthorized(messages.SIGN_UP_NOT_ALLOWED)
         check_secret_hash(client, secret_hash, username)
@@ -184,7 +181,7 @@ class AccountService:
         self, client_id: str, username: str, code: str, secret_hash: str | None, force_alias: bool
     ) -> None:
         with self._store.write() as tx:
-            pool, client = self._client(tx, client_id)
+            pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             user = self._user_or_error(tx, pool, client, username, CodeMismatch())
             if user.status is not UserStatus.UNCONFIRMED:
@@ -208,7 +205,7 @@ class AccountService:
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
         with self._store.write() as tx:
-            pool, client = self._client(tx, client_id)
+            pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             user = resolve(tx, pool, username)
             if user is None:
@@ -228,7 +225,7 @@ class AccountService:
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
         with self._store.write() as tx:
-            pool, client = self._client(tx, client_id)
+            pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             user = resolve(tx, pool, username)
             hide = client.settings.prevent_user_existence_errors
@@ -258,14 +255,14 @@ class AccountService:
         secret_hash: str | None,
     ) -> None:
         with self._store.read() as tx:
-            pool, client = self._client(tx, client_id)
+            pool, client = require_client_anywhere(tx, client_id)
             named = resolve(tx, pool, username)
         check_secret_hash(client, secret_hash, username)
         check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
         password_hash = self._hasher.hash(password)
         verifier = srp_verifier(pool, named.username, password) if named is not None else None
         with self._store.write() as tx:
-            pool, client = self._client(tx, client_id)
+            pool, client = require_client_anywhere(tx, client_id)
             user = self._user_or_error(tx, pool, client, username, CodeMismatch())
             if not user.enabled:
                 raise (
@@ -413,11 +410,10 @@ class AccountService:
     def revoke_token(self, client_id: str, token: str, client_secret: str | None) -> None:
         """Revoke a refresh token and every token of its sign-in (RFC 7009 semantics)."""
         with self._store.write() as tx:
-            owner = tx.find_client(client_id)
-            pool = tx.get_pool(owner) if owner is not None else None
-            client = tx.get_client(pool, client_id) if pool is not None else None
-            if pool is None or client is None or not _secret_matches(client, client_secret):
+            found = find_client_anywhere(tx, client_id)
+            if found is None or not _secret_matches(found[1], client_secret):
                 raise Unauthorized(messages.INVALID_CLIENT)
+            pool, client = found
             if not client.settings.enable_token_revocation:
                 raise UnsupportedOperation(messages.TOKEN_REVOCATION_DISABLED)
             if token.count(".") == 2:  # an ID or access token

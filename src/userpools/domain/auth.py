@@ -30,7 +30,12 @@ from userpools.crypto import srp
 from userpools.crypto.passwords import PasswordHasher
 from userpools.crypto.sealing import new_key
 from userpools.domain import attributes, lockout, messages
-from userpools.domain.clients import check_flow, check_secret_hash, require_client
+from userpools.domain.clients import (
+    check_flow,
+    check_secret_hash,
+    require_client,
+    require_client_anywhere,
+)
 from userpools.domain.errors import (
     DomainError,
     InvalidParameter,
@@ -172,17 +177,11 @@ class AuthService:
 
     def _client(self, tx: Transaction, caller: Caller) -> tuple[UserPool, AppClient]:
         """The client's pool (locked for writing) and the client."""
-        owner = tx.find_client(caller.client_id)
-        not_found = ResourceNotFound(messages.CLIENT_NOT_FOUND.format(client_id=caller.client_id))
-        if caller.pool_id is not None:
-            pool = require_pool(tx, caller.pool_id, caller.region or "")
-            if owner != pool.id:
-                raise not_found
-        else:
-            found = tx.get_pool(owner) if owner is not None else None
-            if found is None:
-                raise not_found
-            pool = found
+        if caller.pool_id is None:
+            return require_client_anywhere(tx, caller.client_id)
+        pool = require_pool(tx, caller.pool_id, caller.region or "")
+        if tx.find_client(caller.client_id) != pool.id:
+            raise ResourceNotFound(messages.CLIENT_NOT_FOUND.format(client_id=caller.client_id))
         return pool, require_client(tx, pool, caller.client_id)
 
     def _unknown_user(self, client: AppClient) -> DomainError:

@@ -106,6 +106,24 @@ def require_client(tx: Transaction, pool: UserPool, client_id: str) -> AppClient
     return client
 
 
+def find_client_anywhere(tx: Transaction, client_id: str) -> tuple[UserPool, AppClient] | None:
+    """A client by its id alone (ids are unique everywhere), with its pool, locked for
+    writing in write transactions; for the public operations, which name no pool."""
+    owner = tx.find_client(client_id)
+    pool = tx.get_pool(owner) if owner is not None else None
+    client = tx.get_client(pool, client_id) if pool is not None else None
+    if pool is None or client is None:
+        return None
+    return pool, client
+
+
+def require_client_anywhere(tx: Transaction, client_id: str) -> tuple[UserPool, AppClient]:
+    found = find_client_anywhere(tx, client_id)
+    if found is None:
+        raise ResourceNotFound(messages.CLIENT_NOT_FOUND.format(client_id=client_id))
+    return found
+
+
 class ClientService:
     def __init__(
         self, store: Store, cursors: Cursors, ids: Ids, clock: Callable[[], float]
