@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
+from userpools.crypto.keys import KeySource, generate_signing_key
 from userpools.crypto.passwords import PasswordHasher
 from userpools.crypto.sealing import Sealer, new_key
 from userpools.domain.accounts import AccountService
@@ -24,10 +26,12 @@ from userpools.domain.pools import PoolService
 from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
 from userpools.domain.users import UserService
+from userpools.http.middleware import AccessLog, BodyCap, RequestId
 from userpools.http.routes import routes
 from userpools.http.well_known import well_known_routes
 from userpools.operations import Services, handlers
 from userpools.protocol.access import Gate, load_keys
+from userpools.protocol.codec import encode_error
 from userpools.protocol.dispatch import Dispatcher
 from userpools.protocol.ratelimit import RateLimiter, parse_limits
 from userpools.settings import LOG_FORMAT, Settings
@@ -51,8 +55,13 @@ class Server:
         self.store.close()
 
 
-def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
-    """Wire one server; ``clock`` is replaceable so tests can move time."""
+def build(
+    settings: Settings,
+    clock: Callable[[], float] = time.time,
+    key_source: KeySource = generate_signing_key,
+) -> Server:
+    """Wire one server; ``clock`` is replaceable so tests can move time, and ``key_source``
+    (where pools' signing keys come from) so tests need not wait for RSA key generation."""
     store = open_store(
         database_url=settings.database_url,
         db_path=settings.database_path,
@@ -72,7 +81,7 @@ def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
 
     tokens = TokenIssuer(issuer)
     services = Services(
-        pools=PoolService(store, cursors, ids, clock),
+        pools=PoolService(store, cursors, ids, clock, key_source),
         clients=ClientService(store, cursors, ids, clock),
         users=users,
         groups=GroupService(store, cursors, clock),
@@ -82,9 +91,19 @@ def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None
     dispatcher = Dispatcher(handlers(services), Gate(keys), RateLimiter(limits) if limits else None)
-    signing_keys = KeyService(store, clock)
+    signing_keys = KeyService(store, clock, key_source)
+    # Outermost first. Limits on every connection (counts, header sizes) would go in
+    # Starlette's own middleware list, outside every route.
+    api_middleware = [
+        Middleware(RequestId),
+        *([Middleware(AccessLog)] if settings.access_log else []),
+        Middleware(BodyCap, limit=settings.max_body_bytes, errors=encode_error),
+    ]
     app = Starlette(
-        routes=[*routes(dispatcher, settings), *well_known_routes(settings, signing_keys.jwks)]
+        routes=[
+            *routes(dispatcher, api_middleware),
+            *well_known_routes(settings, signing_keys.jwks),
+        ]
     )
     return Server(settings, store, services, app)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -46,6 +46,11 @@ def _uint(value: int) -> str:
     return b64url(value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big"))
 
 
+#: Where a server's new keys come from (``app.build``'s ``key_source``): given the time, a key never
+#: handed out before. Production generates each one; test suites may use a faster supply.
+KeySource = Callable[[float], SigningKey]
+
+
 def generate_signing_key(now: float) -> SigningKey:
     """A fresh RSA 2048 key, created at ``now``."""
     private = rsa.generate_private_key(public_exponent=PUBLIC_EXPONENT, key_size=KEY_BITS)
@@ -68,8 +73,15 @@ def load_signing_key(private_pem: bytes, created_at: float) -> SigningKey:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def private_key(private_pem: bytes) -> rsa.RSAPrivateKey:
-    """The parsed private key of a PEM (cached); ``ValueError`` if it is not an RSA key."""
-    loaded = serialization.load_pem_private_key(private_pem, password=None)
+    """The parsed private key of a PEM (cached); ``ValueError`` if it is not an RSA key.
+
+    Only keys this server made and stored are parsed, never one a client sent, so OpenSSL's
+    RSA key check is skipped: it re-tests both primes and costs 60-300 ms per key, paid by
+    the first token a pool signs in each process (pyca/cryptography added the switch for this).
+    """
+    loaded = serialization.load_pem_private_key(
+        private_pem, password=None, unsafe_skip_rsa_key_validation=True
+    )
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError("signing keys must be RSA")
     return loaded

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from userpools.crypto.keys import SigningKey, jwks
+from userpools.crypto.keys import KeySource, SigningKey, generate_signing_key, jwks
 from userpools.domain.models import PoolKey, UserPool
 from userpools.domain.pools import new_pool_keys, require_pool
 from userpools.domain.store import Store, Transaction
@@ -33,9 +33,15 @@ def current(keys: list[PoolKey], purpose: str) -> SigningKey:
 
 
 class KeyService:
-    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], float],
+        key_source: KeySource = generate_signing_key,
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._key_source = key_source
 
     def jwks(self, pool_id: str) -> dict[str, Any] | None:
         """The pool's JWKS document, or ``None`` if there is no such pool."""
@@ -52,7 +58,7 @@ class KeyService:
 
     def rotate(self, region: str | None, pool_id: str) -> list[str]:
         """Retire the pool's keys and make new ones; the new key ids."""
-        fresh = new_pool_keys(self._clock())
+        fresh = new_pool_keys(self._clock(), self._key_source)
         with self._store.write() as tx:
             pool = _pool(tx, pool_id, region)
             tx.retire_pool_keys(pool, self._clock())

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from userpools.crypto.keys import generate_signing_key
+from userpools.crypto.keys import KeySource, generate_signing_key
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter, ResourceNotFound
 from userpools.domain.ids import Ids
@@ -21,9 +21,9 @@ OPERATION = "ListUserPools"
 KEY_PURPOSES = ("id", "access")
 
 
-def new_pool_keys(now: float) -> list[PoolKey]:
+def new_pool_keys(now: float, key_source: KeySource = generate_signing_key) -> list[PoolKey]:
     """A fresh pair; made outside any transaction (RSA key generation is slow)."""
-    return [PoolKey(purpose, generate_signing_key(now)) for purpose in KEY_PURPOSES]
+    return [PoolKey(purpose, key_source(now)) for purpose in KEY_PURPOSES]
 
 
 def require_pool(tx: Transaction, pool_id: str, region: str) -> UserPool:
@@ -35,11 +35,19 @@ def require_pool(tx: Transaction, pool_id: str, region: str) -> UserPool:
 
 
 class PoolService:
-    def __init__(self, store: Store, cursors: Cursors, ids: Ids, clock: Callable[[], float]):
+    def __init__(
+        self,
+        store: Store,
+        cursors: Cursors,
+        ids: Ids,
+        clock: Callable[[], float],
+        key_source: KeySource = generate_signing_key,
+    ):
         self._store = store
         self._cursors = cursors
         self._ids = ids
         self._clock = clock
+        self._key_source = key_source
 
     def create(
         self, region: str, name: str, settings: PoolSettings, document: Mapping[str, Any]
@@ -47,7 +55,7 @@ class PoolService:
         if settings.username_attributes and settings.alias_attributes:
             raise InvalidParameter(messages.USERNAME_AND_ALIAS)
         now = self._clock()
-        keys = new_pool_keys(now)
+        keys = new_pool_keys(now, self._key_source)
         with self._store.write() as tx:
             pool = tx.insert_pool(self._ids.pool_id(region), region, name, settings, document, now)
             for key in keys:
