@@ -29,8 +29,11 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+## pytest: the suite on PYTEST_WORKERS processes (pytest-xdist; each has its own servers and
+## PostgreSQL database), a test file's tests kept together so its module fixtures run once
+PYTEST_WORKERS ?= auto
 pytest: setup postgres js-deps
-	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## js-deps: amazon-cognito-identity-js for tests/api/test_js_client.py (needs Node 20+ and npm)
 js-deps: $(JS)/node_modules/.installed

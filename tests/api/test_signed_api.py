@@ -202,19 +202,22 @@ ON_OWN_POOL = {
 # clients and outcomes -----------------------------------------------------------------------
 
 
-def idp(endpoint: str, cred: Cred | None = None, *, region: str = REGION, **config: Any) -> Any:
-    """A boto3 client signing with ``cred``, or an unsigned one for ``None``."""
+def idp(
+    server: RunningServer, cred: Cred | None = None, *, region: str = REGION, **config: Any
+) -> Any:
+    """A boto3 client of ``server`` signing with ``cred``, or an unsigned one for ``None``."""
     if cred is None:
         config["signature_version"] = UNSIGNED
     cred = cred or Cred("AKIAUSERPOOLSUNUSED0", "unused-secret-0123456789")
-    return boto3.client(
+    client = boto3.client(
         "cognito-idp",
-        endpoint_url=endpoint,
+        endpoint_url=server.endpoint_url,
         region_name=region,
         aws_access_key_id=cred.key_id,
         aws_secret_access_key=cred.secret,
         config=Config(retries={"total_max_attempts": 1}, **config),
     )
+    return server.bind(client)
 
 
 def with_header(client: Any, value: str) -> Any:
@@ -383,7 +386,7 @@ def world(
         )
         running = next(first)
         try:
-            admin = idp(running.endpoint_url, ADMIN)
+            admin = idp(running, ADMIN)
             others = [admin.create_user_pool(PoolName="other-1")["UserPool"]["Id"]]
             a = seed(admin, "a")
             others.append(admin.create_user_pool(PoolName="other-2")["UserPool"]["Id"])
@@ -398,8 +401,7 @@ def world(
         second = start_server(db_path, database_url=database_url, credentials_file=credentials)
         running = next(second)
         try:
-            endpoint = running.endpoint_url
-            unsigned = idp(endpoint)
+            unsigned = idp(running)
             for tenant in (a, a2, b):
                 tokens = sign_in(unsigned, tenant)["AuthenticationResult"]
                 tenant.access_token = tokens["AccessToken"]
@@ -412,10 +414,10 @@ def world(
                 others=tuple(others),
                 key_a=key_a,
                 key_b=key_b,
-                admin=idp(endpoint, ADMIN),
-                reader=idp(endpoint, READER),
-                client_a=idp(endpoint, key_a),
-                client_b=idp(endpoint, key_b),
+                admin=idp(running, ADMIN),
+                reader=idp(running, READER),
+                client_a=idp(running, key_a),
+                client_b=idp(running, key_b),
                 unsigned=unsigned,
             )
         finally:
@@ -498,13 +500,13 @@ def test_admin_key_works(world: World) -> None:
 
 
 def test_wrong_secret_is_an_invalid_signature(world: World) -> None:
-    outcome = call(idp(world.endpoint, WRONG_SECRET), "ListUserPools", {"MaxResults": 10})
+    outcome = call(idp(world.server, WRONG_SECRET), "ListUserPools", {"MaxResults": 10})
     assert answer(outcome) == MISMATCH
     assert 400 <= outcome.status < 500
 
 
 def test_unknown_key_is_unrecognized(world: World) -> None:
-    outcome = call(idp(world.endpoint, UNKNOWN_KEY), "ListUserPools", {"MaxResults": 10})
+    outcome = call(idp(world.server, UNKNOWN_KEY), "ListUserPools", {"MaxResults": 10})
     assert answer(outcome) == UNKNOWN
     assert 400 <= outcome.status < 500
 
@@ -520,7 +522,7 @@ def test_unsigned_signed_operation_is_missing_a_token(world: World, operation: s
 
 
 def test_garbage_authorization_on_a_signed_operation(world: World) -> None:
-    client = with_header(idp(world.endpoint), "garbage")
+    client = with_header(idp(world.server), "garbage")
     outcome = call(client, "ListUserPools", {"MaxResults": 10})
     assert outcome.code == "IncompleteSignatureException"
     assert outcome.message.startswith("Authorization header is not a valid AWS Signature")
@@ -644,7 +646,7 @@ def test_list_user_pools_shows_a_scoped_key_only_its_pools(world: World) -> None
 
 def test_a_scoped_key_is_denied_before_validation(world: World) -> None:
     """Malformed parameters on another pool: still AccessDenied, not a validation error."""
-    client = idp(world.endpoint, world.key_a, parameter_validation=False)
+    client = idp(world.server, world.key_a, parameter_validation=False)
     for params in (
         {"UserPoolId": world.b.pool_id},
         {"UserPoolId": world.b.pool_id, "Username": ""},
@@ -708,14 +710,14 @@ AUTH_STYLES = ["unsigned", "garbage header", "unknown key", "wrong secret", "oth
 
 def public_client(w: World, style: str) -> Any:
     if style == "unsigned":
-        return idp(w.endpoint)
+        return idp(w.server)
     if style == "garbage header":
-        return with_header(idp(w.endpoint), "AWS4-HMAC-SHA256 garbage")
+        return with_header(idp(w.server), "AWS4-HMAC-SHA256 garbage")
     if style == "unknown key":
-        return idp(w.endpoint, UNKNOWN_KEY)
+        return idp(w.server, UNKNOWN_KEY)
     if style == "wrong secret":
-        return idp(w.endpoint, WRONG_SECRET)
-    return idp(w.endpoint, w.key_b)  # a valid key, scoped to another pool
+        return idp(w.server, WRONG_SECRET)
+    return idp(w.server, w.key_b)  # a valid key, scoped to another pool
 
 
 @pytest.mark.parametrize("style", AUTH_STYLES)
@@ -1145,9 +1147,9 @@ def test_development_mode_accepts_any_signature_or_none(
         assert send(endpoint, sign(delete, WRONG_SECRET)).status == 200
         return
     client = {
-        "unsigned": lambda: idp(endpoint),
-        "garbage header": lambda: with_header(idp(endpoint), "garbage"),
-        "any key": lambda: idp(endpoint, UNKNOWN_KEY),
+        "unsigned": lambda: idp(userpools_server),
+        "garbage header": lambda: with_header(idp(userpools_server), "garbage"),
+        "any key": lambda: idp(userpools_server, UNKNOWN_KEY),
     }[style]()
     pool_id = client.create_user_pool(PoolName="dev")["UserPool"]["Id"]
     client.admin_create_user(UserPoolId=pool_id, Username="dev", MessageAction="SUPPRESS")

@@ -1,4 +1,5 @@
-"""Races between API calls, on both stores: real threads against the real HTTP server.
+"""Races between API calls, on both stores: real threads against the real application (its
+boto3 clients call it in-process, as most suites do; the multi-node suites race over HTTP).
 
 Each test repeats one race a few hundred times. A barrier releases the racing calls
 together, so they really overlap in the server. What must hold whatever the interleaving:
@@ -43,9 +44,8 @@ _numbers = itertools.count()
 
 @pytest.fixture
 def api(userpools_server: RunningServer) -> Any:
-    """A client that never retries (a 500 must reach the test), with enough HTTP
-    connections for every racing thread."""
-    return client(userpools_server.endpoint_url, attempts=1, max_pool_connections=4 * PAIRS)
+    """A client that never retries (a 500 must reach the test)."""
+    return userpools_server.bind(client(userpools_server.endpoint_url, attempts=1))
 
 
 @pytest.fixture

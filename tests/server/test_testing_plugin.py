@@ -1,21 +1,28 @@
-"""The pytest plugin's client (``RunningServer.client``) must show every error to a test.
+"""The pytest plugin (``userpools.testing``): its clients, its in-process transport, its keys.
 
-A client that quietly retries hides a 500 whenever the second attempt succeeds, and the
-suites that assert "no client ever sees a 500" rely on seeing the first one.
+``RunningServer.client`` must show every error to a test: a client that quietly retries
+hides a 500 whenever the second attempt succeeds, and the suites that assert "no client
+ever sees a 500" rely on seeing the first one.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from userpools.testing import RunningServer
+from userpools.crypto.keys import load_signing_key
+from userpools.testing import RunningServer, start_server
+from userpools.testing.keys import TestKeys, load_primes
 
 
 class AlwaysFails(BaseHTTPRequestHandler):
@@ -55,3 +62,119 @@ def test_running_server_client_does_not_retry_a_500(failing_endpoint: str, tmp_p
         running.client().list_user_pools(MaxResults=1)
     assert failed.value.response["Error"]["Code"] == "InternalErrorException"
     assert AlwaysFails.calls == 1
+
+
+# the in-process transport ---------------------------------------------------------------------
+
+
+def _metadata(call: Any) -> tuple[int, str, dict[str, str]]:
+    try:
+        response = call()
+    except ClientError as exc:
+        response = exc.response
+    meta = response["ResponseMetadata"]
+    headers = {k: v for k, v in meta["HTTPHeaders"].items() if k not in VARYING}
+    return meta["HTTPStatusCode"], response.get("Error", {}).get("Code", ""), headers
+
+
+#: Headers that differ between any two answers, or that only uvicorn adds.
+VARYING = {"x-amzn-requestid", "date", "server"}
+
+
+def test_in_process_client_gets_the_answers_of_the_socket(
+    userpools_server: RunningServer,
+) -> None:
+    """The same calls, in-process and over HTTP, give the same status, error and headers."""
+    import boto3
+
+    assert userpools_server.transport is not None
+    in_process = userpools_server.client()
+    over_socket = boto3.client(
+        "cognito-idp",
+        endpoint_url=userpools_server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="AKIAUSERPOOLSTEST",
+        aws_secret_access_key="userpools-test-secret",
+    )
+    calls = [
+        lambda c: c.list_user_pools(MaxResults=1),
+        lambda c: c.describe_user_pool(UserPoolId="us-east-1_missing"),
+        lambda c: c.get_user_pool_mfa_config(UserPoolId="us-east-1_missing"),
+    ]
+    for call in calls:
+        assert _metadata(partial(call, in_process)) == _metadata(partial(call, over_socket))
+    with pytest.raises(ClientError) as missing:
+        in_process.describe_user_pool(UserPoolId="us-east-1_missing")
+    assert missing.value.response["ResponseMetadata"]["RequestId"]
+
+
+def test_in_process_client_is_signed_and_checked(tmp_path: Path) -> None:
+    """With credentials, the in-process request carries the headers botocore signed (the
+    Host included): the right secret passes, a wrong one is refused."""
+    keys = tmp_path / "keys.toml"
+    keys.write_text(
+        '[[keys]]\naccess_key_id = "AKIAUSERPOOLSTEST"\n'
+        'secret_access_key = "userpools-test-secret"\n',
+        encoding="utf-8",
+    )
+    servers = start_server(tmp_path / "signed.db", credentials_file=str(keys))
+    running = next(servers)
+    try:
+        assert running.client().list_user_pools(MaxResults=1)["UserPools"] == []
+        import boto3
+
+        wrong = boto3.client(
+            "cognito-idp",
+            endpoint_url=running.endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id="AKIAUSERPOOLSTEST",
+            aws_secret_access_key="not-the-secret",
+        )
+        with pytest.raises(ClientError) as refused:
+            running.bind(wrong).list_user_pools(MaxResults=1)
+        assert refused.value.response["Error"]["Code"] == "InvalidSignatureException"
+    finally:
+        servers.close()
+
+
+def test_in_process_client_calls_from_many_threads_at_once(
+    userpools_server: RunningServer, user_pool_id: str
+) -> None:
+    idp = userpools_server.client()
+    names = [f"g{i}" for i in range(32)]
+    with ThreadPoolExecutor(max_workers=len(names)) as executor:
+        list(executor.map(lambda n: idp.create_group(UserPoolId=user_pool_id, GroupName=n), names))
+    listed = idp.list_groups(UserPoolId=user_pool_id, Limit=60)["Groups"]
+    assert sorted(g["GroupName"] for g in listed) == sorted(names)
+
+
+# the key supply ---------------------------------------------------------------------------------
+
+
+def test_test_keys_are_distinct_valid_rsa_2048_keys() -> None:
+    """OpenSSL's full check (which the supply skips) passes; every kid is new."""
+    primes = load_primes()
+    supply = TestKeys(primes[:6])
+    keys = [supply(float(i)) for i in range(15)]
+    assert len({k.kid for k in keys}) == 15
+    for key in keys[:3]:
+        loaded = serialization.load_pem_private_key(key.private_pem, password=None)
+        assert isinstance(loaded, rsa.RSAPrivateKey)
+        assert loaded.key_size == 2048
+        assert load_signing_key(key.private_pem, key.created_at) == key
+
+
+def test_test_keys_generate_real_keys_once_the_pairs_run_out() -> None:
+    supply = TestKeys(load_primes()[:2])
+    first, second = supply(1.0), supply(2.0)
+    assert first.kid != second.kid
+    assert supply.handed_out == 2
+
+
+def test_test_keys_are_enough_for_the_primes_file() -> None:
+    """P primes make P·(P-1)/2 keys: far more than a test session's pools use."""
+    primes = load_primes()
+    assert len(set(primes)) == len(primes) >= 64
+    assert all(p.bit_length() == 1024 for p in primes)
+    smallest, next_smallest = sorted(primes)[:2]
+    assert (smallest * next_smallest).bit_length() == 2048  # so every product is 2048 bits

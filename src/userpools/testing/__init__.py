@@ -59,6 +59,11 @@ class RunningServer:
             aws_secret_access_key="userpools-test-secret",
             config=Config(**{"retries": {"total_max_attempts": 1}, **config}),
         )
+        return self.bind(client)
+
+    def bind(self, client: Any) -> Any:
+        """``client`` (a botocore client for :attr:`endpoint_url`), sending its requests to the
+        application in-process unless this server was started with ``in_process=False``."""
         return self.transport.attach(client) if self.transport is not None else client
 
     def outbox(self, pool_id: str | None = None) -> list[Message]:

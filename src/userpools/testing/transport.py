@@ -67,8 +67,9 @@ class InProcess:
         self.app = app
 
     def attach(self, client: Any) -> Any:
-        """``client``, its requests now answered by the application."""
-        client.meta.events.register("before-send", self)
+        """``client``, its requests now answered by the application. The handler runs after
+        any other ``before-send`` handler, so the application sees their changes."""
+        client.meta.events.register_last("before-send", self)
         return client
 
     def __call__(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse:
