@@ -3,7 +3,7 @@
 ``app.build`` gives each API route its stack, outermost first:
 
 - :class:`RequestId` makes the request's id;
-- :class:`AccessLog` writes one line per request (left out with ``--no-access-log``);
+- :class:`AccessLog` writes one line per request (left out when ``Settings.access_log`` is off);
 - :class:`BodyCap` reads the body under a size cap, and refuses a larger one in the route's
   error style (:data:`ErrorStyle`: AWS JSON 1.1 for ``POST /``; OAuth endpoints would bring
   RFC 6749's ``{"error", "error_description"}``).
