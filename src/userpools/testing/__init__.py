@@ -26,11 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from userpools.crypto.keys import KeySource
-from userpools.testing.keys import TEST_KEYS
-
 if TYPE_CHECKING:
     from userpools.app import Server
+    from userpools.crypto.keys import KeySource
     from userpools.domain.models import Message
     from userpools.testing.transport import InProcess
 
@@ -80,7 +78,7 @@ def start_server(
     aws_issuer: bool = False,
     credentials_file: str | None = None,
     rate_limits: tuple[str, ...] = (),
-    key_source: KeySource = TEST_KEYS,
+    key_source: KeySource | None = None,
     in_process: bool = True,
 ) -> Iterator[RunningServer]:
     """Run a server in a background thread until the generator is closed.
@@ -88,7 +86,7 @@ def start_server(
     It uses PostgreSQL at ``database_url`` when given, else SQLite at ``db_path``. ``clock``
     replaces the server's ``time.time`` (to test expiry and lock-out without waiting).
     Without ``credentials_file`` the server is in development mode (any signature or none).
-    ``key_source`` makes pools' signing keys (production's: ``generate_signing_key``), and
+    ``key_source`` makes pools' signing keys (default: the test-only ``TEST_KEYS``), and
     ``in_process=False`` sends the boto3 clients of :meth:`RunningServer.client` over the socket.
     """
     import uvicorn
@@ -96,6 +94,7 @@ def start_server(
     from userpools.app import build
     from userpools.http.listen import listening_socket
     from userpools.settings import Settings
+    from userpools.testing.keys import TEST_KEYS
     from userpools.testing.transport import InProcess
 
     sock = listening_socket("127.0.0.1", 0)
@@ -113,7 +112,7 @@ def start_server(
                 rate_limits=rate_limits,
             ),
             **({"clock": clock} if clock is not None else {}),
-            key_source=key_source,
+            key_source=key_source or TEST_KEYS,
         )
     except BaseException:
         sock.close()
