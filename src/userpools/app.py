@@ -58,8 +58,7 @@ def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
         db_path=settings.database_path,
         sqlite_synchronous=settings.sqlite_synchronous,
     )
-    with store.write() as tx:
-        key = tx.secret(PAGINATION_SECRET, new_key, time.time())
+    key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))
     hasher = (
         PasswordHasher.fast_for_tests() if settings.password_hashing == "fast" else PasswordHasher()

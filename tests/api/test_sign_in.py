@@ -1250,7 +1250,8 @@ wrong_passwords = st.one_of(
             TEMPORARY,
         ]
     ),
-    st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
+    # No U+0000: the decoder refuses it in any request, before sign-in looks at it.
+    st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=40),
 ).filter(lambda p: p != PASSWORD)
 
 

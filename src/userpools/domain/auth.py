@@ -224,7 +224,8 @@ class AuthService:
         username = _required(parameters, "USERNAME")
         password = _required(parameters, "PASSWORD")
         now = self._clock()
-        with self._store.write() as tx:
+
+        def count(tx: Transaction) -> tuple[AppClient, User | None]:
             pool, client = self._client(tx, caller)
             check_flow(client, _FLOW_ALIASES.get(flow, flow), flow)
             check_secret_hash(client, parameters.get("SECRET_HASH"), username)
@@ -233,6 +234,9 @@ class AuthService:
                 _gate(user, now)
                 # Counted as failed before the check; undone below when the password is right.
                 tx.update_user(pool, lockout.failed(user, now), sign_in_keys(pool, user.attributes))
+            return client, user
+
+        client, user = self._store.write(count)
         if user is None:
             self._hasher.dummy_verify(password)
             raise self._unknown_user(client)
@@ -242,15 +246,18 @@ class AuthService:
         if not self._hasher.verify(user.password_hash, password):
             raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
         now = self._clock()
-        with self._store.write() as tx:
+        known = user
+
+        def clear(tx: Transaction) -> _Step:
             pool, client = self._client(tx, caller)
-            current = tx.get_user(pool, user.key)
-            if current is None or current.password_hash != user.password_hash:
+            current = tx.get_user(pool, known.key)
+            if current is None or current.password_hash != known.password_hash:
                 raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
             current = lockout.succeeded(current)
             tx.update_user(pool, current, sign_in_keys(pool, current.attributes))
-            step = self._signed_in(tx, pool, client, current, now)
-        return step.finish()
+            return self._signed_in(tx, pool, client, current, now)
+
+        return self._store.write(clear).finish()
 
     # USER_SRP_AUTH → PASSWORD_VERIFIER ----------------------------------------------------
 
@@ -258,7 +265,8 @@ class AuthService:
         username = _required(parameters, "USERNAME")
         srp_a = _required(parameters, "SRP_A")
         now = self._clock()
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> Outcome:
             pool, client = self._client(tx, caller)
             check_flow(client, "USER_SRP_AUTH", flow)
             check_secret_hash(client, parameters.get("SECRET_HASH"), username)
@@ -294,6 +302,8 @@ class AuthService:
                 parameters=exchange.challenge_parameters(user.username),
             )
 
+        return self._store.write(run)
+
     def _password_verifier(
         self, caller: Caller, responses: Mapping[str, str], session: str | None
     ) -> Outcome:
@@ -301,9 +311,8 @@ class AuthService:
             _required(responses, name)
         _required(responses, "TIMESTAMP")
         now = self._clock()
-        with self._store.write() as tx:
-            step = self._check_proof(tx, caller, responses, now)
-        return step.finish()
+
+        return self._store.write(lambda tx: self._check_proof(tx, caller, responses, now)).finish()
 
     def _check_proof(
         self, tx: Transaction, caller: Caller, responses: Mapping[str, str], now: float
@@ -363,7 +372,8 @@ class AuthService:
         now = self._clock()
         # First look, without using the session up: a password the policy refuses may be
         # corrected within the same session.
-        with self._store.read() as tx:
+
+        def look(tx: Transaction) -> tuple[UserPool, User]:
             pool, client = self._client(tx, caller)
             check_secret_hash(client, responses.get("SECRET_HASH"), username)
             stored = tx.get_auth_session(pool, handle_hash)
@@ -383,10 +393,14 @@ class AuthService:
                     raise InvalidParameter(messages.REQUIRED_ATTRIBUTE_SET.format(name=name))
             check_form(password)
             check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
+            return pool, named
+
+        pool, named = self._store.read(look)
         password_hash = self._hasher.hash(password)
         verifier = srp_verifier(pool, named.username, password)
         now = self._clock()
-        with self._store.write() as tx:
+
+        def change(tx: Transaction) -> _Step:
             pool, client = self._client(tx, caller)
             stored = tx.take_auth_session(pool, handle_hash)
             user = tx.get_user(pool, stored.user_key) if stored is not None else None
@@ -411,15 +425,17 @@ class AuthService:
                 updated_at=now,
             )
             tx.update_user(pool, user, sign_in_keys(pool, merged))
-            step = self._signed_in(tx, pool, client, user, now)
-        return step.finish()
+            return self._signed_in(tx, pool, client, user, now)
+
+        return self._store.write(change).finish()
 
     # REFRESH_TOKEN_AUTH ---------------------------------------------------------------------
 
     def _refresh(self, caller: Caller, flow: str, parameters: Mapping[str, str]) -> Outcome:
         token = _required(parameters, "REFRESH_TOKEN")
         now = self._clock()
-        with self._store.read() as tx:
+
+        def run(tx: Transaction) -> Grant:
             pool, client = self._client(tx, caller)
             check_flow(client, "REFRESH_TOKEN_AUTH", flow)
             family = tx.find_token_family(pool, "token_hash", digest(token))
@@ -440,8 +456,9 @@ class AuthService:
                 raise NotAuthorized(messages.REFRESH_TOKEN_REVOKED)
             if now >= family.expires_at:
                 raise NotAuthorized(messages.REFRESH_TOKEN_EXPIRED)
-            grant = self._tokens.grant(tx, pool, client, user, now=now, family=family)
-        return Outcome(tokens=grant.sign())
+            return self._tokens.grant(tx, pool, client, user, now=now, family=family)
+
+        return Outcome(tokens=self._store.read(run).sign())
 
 
 def _stored_verifier(user: User) -> srp.Verifier | None:
