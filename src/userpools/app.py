@@ -13,7 +13,6 @@ from starlette.applications import Starlette
 from userpools.crypto.passwords import PasswordHasher
 from userpools.crypto.sealing import Sealer, new_key
 from userpools.domain.accounts import AccountService
-from userpools.domain.auth import AuthService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
@@ -21,6 +20,7 @@ from userpools.domain.keys import KeyService
 from userpools.domain.models import UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
+from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
 from userpools.domain.users import UserService

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from userpools.domain.auth import Caller, Outcome
+from userpools.domain.signin.strategy import Caller, Outcome
 from userpools.operations.services import Services
 from userpools.protocol.dispatch import RequestContext
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from userpools.domain.accounts import AccountService
-from userpools.domain.auth import AuthService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.pools import PoolService
+from userpools.domain.signin.service import AuthService
 from userpools.domain.users import UserService
 
 
