@@ -9,8 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_generator() -> object:
-    spec = importlib.util.spec_from_file_location("gen", ROOT / "tools" / "gen_operations_doc.py")
+def load_generator(name: str = "gen_operations_doc") -> object:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -21,6 +21,12 @@ def test_operations_doc_is_fresh() -> None:
     generator = load_generator()
     current = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     assert current == generator.render(), "run: python tools/gen_operations_doc.py"  # type: ignore[attr-defined]
+
+
+def test_shapes_module_is_fresh() -> None:
+    generator = load_generator("gen_shapes")
+    current = (ROOT / "src" / "userpools" / "protocol" / "shapes.py").read_text(encoding="utf-8")
+    assert current == generator.render(), "run: python tools/gen_shapes.py"  # type: ignore[attr-defined]
 
 
 def test_readme_commands_are_make_targets() -> None:
