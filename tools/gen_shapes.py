@@ -32,15 +32,15 @@ HEADER = '''\
 
 Generated, do not edit; regenerate with python tools/gen_shapes.py.
 
-One TypedDict per input, output and nested structure, named as in the model. Members the
+One TypedDict per input, output and nested structure, named as in the model, each after the
+structures it refers to (annotations are evaluated, so that ``__required_keys__`` is right
+at run time). Members the
 model requires are required; the others may be left out, and are never ``None``. Enums are
 ``Literal`` aliases, timestamps ``datetime`` (the codec writes epoch seconds), blobs base64
 text. :data:`PAGINATORS` holds the model's paginator definitions.
 
 This module is generated and long by nature; the 500-line guideline does not apply to it.
 """
-
-from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -82,6 +82,7 @@ class _Writer:
     def __init__(self) -> None:
         self.enums: dict[str, list[str]] = {}
         self.structures: dict[str, Shape] = {}
+        self.written: set[str] = set()
 
     def visit(self, shape: Shape) -> None:
         """Collect every enum and structure reachable from ``shape``."""
@@ -99,6 +100,24 @@ class _Writer:
         elif shape.type_name == "string" and (values := _enum(shape)):
             self.enums[shape.name] = values
 
+    def ordered(self) -> list[Shape]:
+        """The structures, each after those it refers to (a cycle is cut by a quoted name)."""
+        done: dict[str, Shape] = {}
+        visiting: set[str] = set()
+
+        def place(shape: Shape) -> None:
+            if shape.name in done or shape.name in visiting:
+                return
+            visiting.add(shape.name)
+            for name in sorted(_referenced(shape)):
+                place(self.structures[name])
+            visiting.discard(shape.name)
+            done[shape.name] = shape
+
+        for name in sorted(self.structures):
+            place(self.structures[name])
+        return list(done.values())
+
     def annotation(self, shape: Shape, shadowed: set[str]) -> str:
         """The type of ``shape``; enum aliases named like a member are spelt out."""
         if shape.metadata.get("document"):
@@ -106,6 +125,8 @@ class _Writer:
         if shape.type_name == "structure":
             if shape.name in shadowed:
                 raise ValueError(f"member named like its structure type: {shape.name}")
+            if shape.name not in self.written:
+                return f'"{shape.name}"'
             return shape.name
         if shape.type_name == "list":
             return f"list[{self.annotation(shape.member, shadowed)}]"
@@ -137,7 +158,25 @@ class _Writer:
             lines.append(line)
         if len(lines) == 1:
             lines.append("    pass")
+        self.written.add(shape.name)
         return "\n".join(lines)
+
+
+def _referenced(shape: Shape) -> set[str]:
+    """The structures that ``shape``'s members name, through lists and maps."""
+    found: set[str] = set()
+    stack = list(shape.members.values())
+    while stack:
+        item = stack.pop()
+        if item.metadata.get("document"):
+            continue
+        if item.type_name == "structure":
+            found.add(item.name)
+        elif item.type_name == "list":
+            stack.append(item.member)
+        elif item.type_name == "map":
+            stack.extend((item.key, item.value))
+    return found
 
 
 def _literal(values: list[str]) -> str:
@@ -176,8 +215,8 @@ def render() -> str:
                 writer.visit(shape)
     parts = [HEADER]
     parts.append("\n".join(writer.render_enum(name) for name in sorted(writer.enums)) + "\n")
-    for name in sorted(writer.structures):
-        parts.append("\n\n" + writer.render_structure(writer.structures[name]) + "\n")
+    for shape in writer.ordered():
+        parts.append("\n\n" + writer.render_structure(shape) + "\n")
     parts.append(PAGINATOR_CLASS)
     rows = []
     for name, spec in sorted(_paginators().items()):

@@ -2,15 +2,15 @@
 
 Generated, do not edit; regenerate with python tools/gen_shapes.py.
 
-One TypedDict per input, output and nested structure, named as in the model. Members the
+One TypedDict per input, output and nested structure, named as in the model, each after the
+structures it refers to (annotations are evaluated, so that ``__required_keys__`` is right
+at run time). Members the
 model requires are required; the others may be left out, and are never ``None``. Enums are
 ``Literal`` aliases, timestamps ``datetime`` (the codec writes epoch seconds), blobs base64
 text. :data:`PAGINATORS` holds the model's paginator definitions.
 
 This module is generated and long by nature; the 500-line guideline does not apply to it.
 """
-
-from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -147,6 +147,11 @@ VerifySoftwareTokenResponseType = Literal["SUCCESS", "ERROR"]
 WebAuthnFactorConfigurationType = Literal["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"]
 
 
+class RecoveryOptionType(TypedDict):
+    Priority: int
+    Name: RecoveryOptionNameType
+
+
 class AccountRecoverySettingType(TypedDict):
     RecoveryMechanisms: NotRequired[list[RecoveryOptionType]]
 
@@ -162,9 +167,44 @@ class AccountTakeoverActionsType(TypedDict):
     HighAction: NotRequired[AccountTakeoverActionType]
 
 
+class NotifyEmailType(TypedDict):
+    Subject: str
+    HtmlBody: NotRequired[str]
+    TextBody: NotRequired[str]
+
+
+class NotifyConfigurationType(TypedDict):
+    From: NotRequired[str]
+    ReplyTo: NotRequired[str]
+    SourceArn: str
+    BlockEmail: NotRequired[NotifyEmailType]
+    NoActionEmail: NotRequired[NotifyEmailType]
+    MfaEmail: NotRequired[NotifyEmailType]
+
+
 class AccountTakeoverRiskConfigurationType(TypedDict):
     NotifyConfiguration: NotRequired[NotifyConfigurationType]
     Actions: AccountTakeoverActionsType
+
+
+class NumberAttributeConstraintsType(TypedDict):
+    MinValue: NotRequired[str]
+    MaxValue: NotRequired[str]
+
+
+class StringAttributeConstraintsType(TypedDict):
+    MinLength: NotRequired[str]
+    MaxLength: NotRequired[str]
+
+
+class SchemaAttributeType(TypedDict):
+    Name: NotRequired[str]
+    AttributeDataType: NotRequired[Literal["String", "Number", "DateTime", "Boolean"]]
+    DeveloperOnlyAttribute: NotRequired[bool]
+    Mutable: NotRequired[bool]
+    Required: NotRequired[bool]
+    NumberAttributeConstraints: NotRequired[NumberAttributeConstraintsType]
+    StringAttributeConstraints: NotRequired[StringAttributeConstraintsType]
 
 
 class AddCustomAttributesRequest(TypedDict):
@@ -180,6 +220,12 @@ class AddUserPoolClientSecretRequest(TypedDict):
     UserPoolId: str
     ClientId: str
     ClientSecret: NotRequired[str]
+
+
+class ClientSecretDescriptorType(TypedDict):
+    ClientSecretId: NotRequired[str]
+    ClientSecretValue: NotRequired[str]
+    ClientSecretCreateDate: NotRequired[datetime]
 
 
 class AddUserPoolClientSecretResponse(TypedDict):
@@ -202,10 +248,21 @@ class AdminConfirmSignUpResponse(TypedDict):
     pass
 
 
+class MessageTemplateType(TypedDict):
+    SMSMessage: NotRequired[str]
+    EmailMessage: NotRequired[str]
+    EmailSubject: NotRequired[str]
+
+
 class AdminCreateUserConfigType(TypedDict):
     AllowAdminCreateUserOnly: NotRequired[bool]
     UnusedAccountValidityDays: NotRequired[int]
     InviteMessageTemplate: NotRequired[MessageTemplateType]
+
+
+class AttributeType(TypedDict):
+    Name: str
+    Value: NotRequired[str]
 
 
 class AdminCreateUserRequest(TypedDict):
@@ -218,6 +275,21 @@ class AdminCreateUserRequest(TypedDict):
     MessageAction: NotRequired[MessageActionType]
     DesiredDeliveryMediums: NotRequired[list[DeliveryMediumType]]
     ClientMetadata: NotRequired[dict[str, str]]
+
+
+class MFAOptionType(TypedDict):
+    DeliveryMedium: NotRequired[DeliveryMediumType]
+    AttributeName: NotRequired[str]
+
+
+class UserType(TypedDict):
+    Username: NotRequired[str]
+    Attributes: NotRequired[list[AttributeType]]
+    UserCreateDate: NotRequired[datetime]
+    UserLastModifiedDate: NotRequired[datetime]
+    Enabled: NotRequired[bool]
+    UserStatus: NotRequired[UserStatusType]
+    MFAOptions: NotRequired[list[MFAOptionType]]
 
 
 class AdminCreateUserResponse(TypedDict):
@@ -237,6 +309,12 @@ class AdminDeleteUserAttributesResponse(TypedDict):
 class AdminDeleteUserRequest(TypedDict):
     UserPoolId: str
     Username: str
+
+
+class ProviderUserIdentifierType(TypedDict):
+    ProviderName: NotRequired[str]
+    ProviderAttributeName: NotRequired[str]
+    ProviderAttributeValue: NotRequired[str]
 
 
 class AdminDisableProviderForUserRequest(TypedDict):
@@ -278,6 +356,14 @@ class AdminGetDeviceRequest(TypedDict):
     Username: str
 
 
+class DeviceType(TypedDict):
+    DeviceKey: NotRequired[str]
+    DeviceAttributes: NotRequired[list[AttributeType]]
+    DeviceCreateDate: NotRequired[datetime]
+    DeviceLastModifiedDate: NotRequired[datetime]
+    DeviceLastAuthenticatedDate: NotRequired[datetime]
+
+
 class AdminGetDeviceResponse(TypedDict):
     Device: DeviceType
 
@@ -299,6 +385,23 @@ class AdminGetUserResponse(TypedDict):
     UserMFASettingList: NotRequired[list[str]]
 
 
+class AnalyticsMetadataType(TypedDict):
+    AnalyticsEndpointId: NotRequired[str]
+
+
+class HttpHeader(TypedDict):
+    headerName: NotRequired[str]
+    headerValue: NotRequired[str]
+
+
+class ContextDataType(TypedDict):
+    IpAddress: str
+    ServerName: str
+    ServerPath: str
+    HttpHeaders: list[HttpHeader]
+    EncodedData: NotRequired[str]
+
+
 class AdminInitiateAuthRequest(TypedDict):
     UserPoolId: str
     ClientId: str
@@ -308,6 +411,20 @@ class AdminInitiateAuthRequest(TypedDict):
     AnalyticsMetadata: NotRequired[AnalyticsMetadataType]
     ContextData: NotRequired[ContextDataType]
     Session: NotRequired[str]
+
+
+class NewDeviceMetadataType(TypedDict):
+    DeviceKey: NotRequired[str]
+    DeviceGroupKey: NotRequired[str]
+
+
+class AuthenticationResultType(TypedDict):
+    AccessToken: NotRequired[str]
+    ExpiresIn: NotRequired[int]
+    TokenType: NotRequired[str]
+    RefreshToken: NotRequired[str]
+    IdToken: NotRequired[str]
+    NewDeviceMetadata: NotRequired[NewDeviceMetadataType]
 
 
 class AdminInitiateAuthResponse(TypedDict):
@@ -347,6 +464,16 @@ class AdminListGroupsForUserRequest(TypedDict):
     NextToken: NotRequired[str]
 
 
+class GroupType(TypedDict):
+    GroupName: NotRequired[str]
+    UserPoolId: NotRequired[str]
+    Description: NotRequired[str]
+    RoleArn: NotRequired[str]
+    Precedence: NotRequired[int]
+    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[datetime]
+
+
 class AdminListGroupsForUserResponse(TypedDict):
     Groups: NotRequired[list[GroupType]]
     NextToken: NotRequired[str]
@@ -357,6 +484,44 @@ class AdminListUserAuthEventsRequest(TypedDict):
     Username: str
     MaxResults: NotRequired[int]
     NextToken: NotRequired[str]
+
+
+class ChallengeResponseType(TypedDict):
+    ChallengeName: NotRequired[Literal["Password", "Mfa"]]
+    ChallengeResponse: NotRequired[Literal["Success", "Failure"]]
+
+
+class EventContextDataType(TypedDict):
+    IpAddress: NotRequired[str]
+    DeviceName: NotRequired[str]
+    Timezone: NotRequired[str]
+    City: NotRequired[str]
+    Country: NotRequired[str]
+
+
+class EventFeedbackType(TypedDict):
+    FeedbackValue: FeedbackValueType
+    Provider: str
+    FeedbackDate: NotRequired[datetime]
+
+
+class EventRiskType(TypedDict):
+    RiskDecision: NotRequired[RiskDecisionType]
+    RiskLevel: NotRequired[RiskLevelType]
+    CompromisedCredentialsDetected: NotRequired[bool]
+
+
+class AuthEventType(TypedDict):
+    EventId: NotRequired[str]
+    EventType: NotRequired[
+        Literal["SignIn", "SignUp", "ForgotPassword", "PasswordChange", "ResendCode"]
+    ]
+    CreationDate: NotRequired[datetime]
+    EventResponse: NotRequired[EventResponseType]
+    EventRisk: NotRequired[EventRiskType]
+    ChallengeResponses: NotRequired[list[ChallengeResponseType]]
+    EventContextData: NotRequired[EventContextDataType]
+    EventFeedback: NotRequired[EventFeedbackType]
 
 
 class AdminListUserAuthEventsResponse(TypedDict):
@@ -396,6 +561,25 @@ class AdminRespondToAuthChallengeResponse(TypedDict):
     Session: NotRequired[str]
     ChallengeParameters: NotRequired[dict[str, str]]
     AuthenticationResult: NotRequired[AuthenticationResultType]
+
+
+class EmailMfaSettingsType(TypedDict):
+    Enabled: NotRequired[bool]
+    PreferredMfa: NotRequired[bool]
+
+
+class SMSMfaSettingsType(TypedDict):
+    Enabled: NotRequired[bool]
+    PreferredMfa: NotRequired[bool]
+
+
+class SoftwareTokenMfaSettingsType(TypedDict):
+    Enabled: NotRequired[bool]
+    PreferredMfa: NotRequired[bool]
+
+
+class WebAuthnMfaSettingsType(TypedDict):
+    Enabled: NotRequired[bool]
 
 
 class AdminSetUserMFAPreferenceRequest(TypedDict):
@@ -486,10 +670,6 @@ class AnalyticsConfigurationType(TypedDict):
     UserDataShared: NotRequired[bool]
 
 
-class AnalyticsMetadataType(TypedDict):
-    AnalyticsEndpointId: NotRequired[str]
-
-
 class AssetType(TypedDict):
     Category: AssetCategoryType
     ColorMode: ColorSchemeModeType
@@ -508,38 +688,6 @@ class AssociateSoftwareTokenResponse(TypedDict):
     Session: NotRequired[str]
 
 
-class AttributeType(TypedDict):
-    Name: str
-    Value: NotRequired[str]
-
-
-class AuthEventType(TypedDict):
-    EventId: NotRequired[str]
-    EventType: NotRequired[
-        Literal["SignIn", "SignUp", "ForgotPassword", "PasswordChange", "ResendCode"]
-    ]
-    CreationDate: NotRequired[datetime]
-    EventResponse: NotRequired[EventResponseType]
-    EventRisk: NotRequired[EventRiskType]
-    ChallengeResponses: NotRequired[list[ChallengeResponseType]]
-    EventContextData: NotRequired[EventContextDataType]
-    EventFeedback: NotRequired[EventFeedbackType]
-
-
-class AuthenticationResultType(TypedDict):
-    AccessToken: NotRequired[str]
-    ExpiresIn: NotRequired[int]
-    TokenType: NotRequired[str]
-    RefreshToken: NotRequired[str]
-    IdToken: NotRequired[str]
-    NewDeviceMetadata: NotRequired[NewDeviceMetadataType]
-
-
-class ChallengeResponseType(TypedDict):
-    ChallengeName: NotRequired[Literal["Password", "Mfa"]]
-    ChallengeResponse: NotRequired[Literal["Success", "Failure"]]
-
-
 class ChangePasswordRequest(TypedDict):
     PreviousPassword: NotRequired[str]
     ProposedPassword: str
@@ -548,12 +696,6 @@ class ChangePasswordRequest(TypedDict):
 
 class ChangePasswordResponse(TypedDict):
     pass
-
-
-class ClientSecretDescriptorType(TypedDict):
-    ClientSecretId: NotRequired[str]
-    ClientSecretValue: NotRequired[str]
-    ClientSecretCreateDate: NotRequired[datetime]
 
 
 class CloudWatchLogsConfigurationType(TypedDict):
@@ -584,6 +726,11 @@ class CompromisedCredentialsRiskConfigurationType(TypedDict):
     Actions: CompromisedCredentialsActionsType
 
 
+class DeviceSecretVerifierConfigType(TypedDict):
+    PasswordVerifier: NotRequired[str]
+    Salt: NotRequired[str]
+
+
 class ConfirmDeviceRequest(TypedDict):
     AccessToken: str
     DeviceKey: str
@@ -593,6 +740,11 @@ class ConfirmDeviceRequest(TypedDict):
 
 class ConfirmDeviceResponse(TypedDict):
     UserConfirmationNecessary: NotRequired[bool]
+
+
+class UserContextDataType(TypedDict):
+    IpAddress: NotRequired[str]
+    EncodedData: NotRequired[str]
 
 
 class ConfirmForgotPasswordRequest(TypedDict):
@@ -626,14 +778,6 @@ class ConfirmSignUpResponse(TypedDict):
     Session: NotRequired[str]
 
 
-class ContextDataType(TypedDict):
-    IpAddress: str
-    ServerName: str
-    ServerPath: str
-    HttpHeaders: list[HttpHeader]
-    EncodedData: NotRequired[str]
-
-
 class CreateGroupRequest(TypedDict):
     GroupName: str
     UserPoolId: str
@@ -655,6 +799,17 @@ class CreateIdentityProviderRequest(TypedDict):
     IdpIdentifiers: NotRequired[list[str]]
 
 
+class IdentityProviderType(TypedDict):
+    UserPoolId: NotRequired[str]
+    ProviderName: NotRequired[str]
+    ProviderType: NotRequired[IdentityProviderTypeType]
+    ProviderDetails: NotRequired[dict[str, str]]
+    AttributeMapping: NotRequired[dict[str, str]]
+    IdpIdentifiers: NotRequired[list[str]]
+    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[datetime]
+
+
 class CreateIdentityProviderResponse(TypedDict):
     IdentityProvider: IdentityProviderType
 
@@ -667,14 +822,36 @@ class CreateManagedLoginBrandingRequest(TypedDict):
     Assets: NotRequired[list[AssetType]]
 
 
+class ManagedLoginBrandingType(TypedDict):
+    ManagedLoginBrandingId: NotRequired[str]
+    UserPoolId: NotRequired[str]
+    UseCognitoProvidedValues: NotRequired[bool]
+    Settings: NotRequired[object]
+    Assets: NotRequired[list[AssetType]]
+    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[datetime]
+
+
 class CreateManagedLoginBrandingResponse(TypedDict):
     ManagedLoginBranding: NotRequired[ManagedLoginBrandingType]
+
+
+class ResourceServerScopeType(TypedDict):
+    ScopeName: str
+    ScopeDescription: str
 
 
 class CreateResourceServerRequest(TypedDict):
     UserPoolId: str
     Identifier: str
     Name: str
+    Scopes: NotRequired[list[ResourceServerScopeType]]
+
+
+class ResourceServerType(TypedDict):
+    UserPoolId: NotRequired[str]
+    Identifier: NotRequired[str]
+    Name: NotRequired[str]
     Scopes: NotRequired[list[ResourceServerScopeType]]
 
 
@@ -691,6 +868,18 @@ class CreateTermsRequest(TypedDict):
     Links: NotRequired[dict[str, str]]
 
 
+class TermsType(TypedDict):
+    TermsId: str
+    UserPoolId: str
+    ClientId: str
+    TermsName: str
+    TermsSource: TermsSourceType
+    Enforcement: TermsEnforcementType
+    Links: dict[str, str]
+    CreationDate: datetime
+    LastModifiedDate: datetime
+
+
 class CreateTermsResponse(TypedDict):
     Terms: NotRequired[TermsType]
 
@@ -701,8 +890,35 @@ class CreateUserImportJobRequest(TypedDict):
     CloudWatchLogsRoleArn: str
 
 
+class UserImportJobType(TypedDict):
+    JobName: NotRequired[str]
+    JobId: NotRequired[str]
+    UserPoolId: NotRequired[str]
+    PreSignedUrl: NotRequired[str]
+    CreationDate: NotRequired[datetime]
+    StartDate: NotRequired[datetime]
+    CompletionDate: NotRequired[datetime]
+    Status: NotRequired[UserImportJobStatusType]
+    CloudWatchLogsRoleArn: NotRequired[str]
+    ImportedUsers: NotRequired[int]
+    SkippedUsers: NotRequired[int]
+    FailedUsers: NotRequired[int]
+    CompletionMessage: NotRequired[str]
+
+
 class CreateUserImportJobResponse(TypedDict):
     UserImportJob: NotRequired[UserImportJobType]
+
+
+class RefreshTokenRotationType(TypedDict):
+    Feature: FeatureType
+    RetryGracePeriodSeconds: NotRequired[int]
+
+
+class TokenValidityUnitsType(TypedDict):
+    AccessToken: NotRequired[TimeUnitsType]
+    IdToken: NotRequired[TimeUnitsType]
+    RefreshToken: NotRequired[TimeUnitsType]
 
 
 class CreateUserPoolClientRequest(TypedDict):
@@ -732,8 +948,41 @@ class CreateUserPoolClientRequest(TypedDict):
     RefreshTokenRotation: NotRequired[RefreshTokenRotationType]
 
 
+class UserPoolClientType(TypedDict):
+    UserPoolId: NotRequired[str]
+    ClientName: NotRequired[str]
+    ClientId: NotRequired[str]
+    ClientSecret: NotRequired[str]
+    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[datetime]
+    RefreshTokenValidity: NotRequired[int]
+    AccessTokenValidity: NotRequired[int]
+    IdTokenValidity: NotRequired[int]
+    TokenValidityUnits: NotRequired[TokenValidityUnitsType]
+    ReadAttributes: NotRequired[list[str]]
+    WriteAttributes: NotRequired[list[str]]
+    ExplicitAuthFlows: NotRequired[list[ExplicitAuthFlowsType]]
+    SupportedIdentityProviders: NotRequired[list[str]]
+    CallbackURLs: NotRequired[list[str]]
+    LogoutURLs: NotRequired[list[str]]
+    DefaultRedirectURI: NotRequired[str]
+    AllowedOAuthFlows: NotRequired[list[OAuthFlowType]]
+    AllowedOAuthScopes: NotRequired[list[str]]
+    AllowedOAuthFlowsUserPoolClient: NotRequired[bool]
+    AnalyticsConfiguration: NotRequired[AnalyticsConfigurationType]
+    PreventUserExistenceErrors: NotRequired[PreventUserExistenceErrorTypes]
+    EnableTokenRevocation: NotRequired[bool]
+    EnablePropagateAdditionalUserContextData: NotRequired[bool]
+    AuthSessionValidity: NotRequired[int]
+    RefreshTokenRotation: NotRequired[RefreshTokenRotationType]
+
+
 class CreateUserPoolClientResponse(TypedDict):
     UserPoolClient: NotRequired[UserPoolClientType]
+
+
+class CustomDomainConfigType(TypedDict):
+    CertificateArn: str
 
 
 class CreateUserPoolDomainRequest(TypedDict):
@@ -746,6 +995,104 @@ class CreateUserPoolDomainRequest(TypedDict):
 class CreateUserPoolDomainResponse(TypedDict):
     ManagedLoginVersion: NotRequired[int]
     CloudFrontDomain: NotRequired[str]
+
+
+class DeviceConfigurationType(TypedDict):
+    ChallengeRequiredOnNewDevice: NotRequired[bool]
+    DeviceOnlyRememberedOnUserPrompt: NotRequired[bool]
+
+
+class EmailConfigurationType(TypedDict):
+    SourceArn: NotRequired[str]
+    ReplyToEmailAddress: NotRequired[str]
+    EmailSendingAccount: NotRequired[EmailSendingAccountType]
+    From: NotRequired[str]
+    ConfigurationSet: NotRequired[str]
+
+
+class CustomEmailLambdaVersionConfigType(TypedDict):
+    LambdaVersion: CustomEmailSenderLambdaVersionType
+    LambdaArn: str
+
+
+class CustomSMSLambdaVersionConfigType(TypedDict):
+    LambdaVersion: CustomSMSSenderLambdaVersionType
+    LambdaArn: str
+
+
+class InboundFederationLambdaType(TypedDict):
+    LambdaVersion: InboundFederationLambdaVersionType
+    LambdaArn: str
+
+
+class PreTokenGenerationVersionConfigType(TypedDict):
+    LambdaVersion: PreTokenGenerationLambdaVersionType
+    LambdaArn: str
+
+
+class LambdaConfigType(TypedDict):
+    PreSignUp: NotRequired[str]
+    CustomMessage: NotRequired[str]
+    PostConfirmation: NotRequired[str]
+    PreAuthentication: NotRequired[str]
+    PostAuthentication: NotRequired[str]
+    DefineAuthChallenge: NotRequired[str]
+    CreateAuthChallenge: NotRequired[str]
+    VerifyAuthChallengeResponse: NotRequired[str]
+    PreTokenGeneration: NotRequired[str]
+    UserMigration: NotRequired[str]
+    PreTokenGenerationConfig: NotRequired[PreTokenGenerationVersionConfigType]
+    CustomSMSSender: NotRequired[CustomSMSLambdaVersionConfigType]
+    CustomEmailSender: NotRequired[CustomEmailLambdaVersionConfigType]
+    KMSKeyID: NotRequired[str]
+    InboundFederation: NotRequired[InboundFederationLambdaType]
+
+
+class SmsConfigurationType(TypedDict):
+    SnsCallerArn: str
+    ExternalId: NotRequired[str]
+    SnsRegion: NotRequired[str]
+
+
+class UserAttributeUpdateSettingsType(TypedDict):
+    AttributesRequireVerificationBeforeUpdate: NotRequired[list[VerifiedAttributeType]]
+
+
+class UserPoolAddOnsType(TypedDict):
+    AdvancedSecurityMode: AdvancedSecurityModeType
+    AdvancedSecurityAdditionalFlows: NotRequired[AdvancedSecurityAdditionalFlowsType]
+
+
+class PasswordPolicyType(TypedDict):
+    MinimumLength: NotRequired[int]
+    RequireUppercase: NotRequired[bool]
+    RequireLowercase: NotRequired[bool]
+    RequireNumbers: NotRequired[bool]
+    RequireSymbols: NotRequired[bool]
+    PasswordHistorySize: NotRequired[int]
+    TemporaryPasswordValidityDays: NotRequired[int]
+
+
+class SignInPolicyType(TypedDict):
+    AllowedFirstAuthFactors: NotRequired[list[AuthFactorType]]
+
+
+class UserPoolPolicyType(TypedDict):
+    PasswordPolicy: NotRequired[PasswordPolicyType]
+    SignInPolicy: NotRequired[SignInPolicyType]
+
+
+class UsernameConfigurationType(TypedDict):
+    CaseSensitive: bool
+
+
+class VerificationMessageTemplateType(TypedDict):
+    SmsMessage: NotRequired[str]
+    EmailMessage: NotRequired[str]
+    EmailSubject: NotRequired[str]
+    EmailMessageByLink: NotRequired[str]
+    EmailSubjectByLink: NotRequired[str]
+    DefaultEmailOption: NotRequired[DefaultEmailOptionType]
 
 
 class CreateUserPoolRequest(TypedDict):
@@ -775,22 +1122,45 @@ class CreateUserPoolRequest(TypedDict):
     UserPoolTier: NotRequired[UserPoolTierType]
 
 
+class UserPoolType(TypedDict):
+    Id: NotRequired[str]
+    Name: NotRequired[str]
+    Policies: NotRequired[UserPoolPolicyType]
+    DeletionProtection: NotRequired[DeletionProtectionType]
+    LambdaConfig: NotRequired[LambdaConfigType]
+    Status: NotRequired[StatusType]
+    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[datetime]
+    SchemaAttributes: NotRequired[list[SchemaAttributeType]]
+    AutoVerifiedAttributes: NotRequired[list[VerifiedAttributeType]]
+    AliasAttributes: NotRequired[list[AliasAttributeType]]
+    UsernameAttributes: NotRequired[list[UsernameAttributeType]]
+    SmsVerificationMessage: NotRequired[str]
+    EmailVerificationMessage: NotRequired[str]
+    EmailVerificationSubject: NotRequired[str]
+    VerificationMessageTemplate: NotRequired[VerificationMessageTemplateType]
+    SmsAuthenticationMessage: NotRequired[str]
+    UserAttributeUpdateSettings: NotRequired[UserAttributeUpdateSettingsType]
+    MfaConfiguration: NotRequired[UserPoolMfaType]
+    DeviceConfiguration: NotRequired[DeviceConfigurationType]
+    EstimatedNumberOfUsers: NotRequired[int]
+    EmailConfiguration: NotRequired[EmailConfigurationType]
+    SmsConfiguration: NotRequired[SmsConfigurationType]
+    UserPoolTags: NotRequired[dict[str, str]]
+    SmsConfigurationFailure: NotRequired[str]
+    EmailConfigurationFailure: NotRequired[str]
+    Domain: NotRequired[str]
+    CustomDomain: NotRequired[str]
+    AdminCreateUserConfig: NotRequired[AdminCreateUserConfigType]
+    UserPoolAddOns: NotRequired[UserPoolAddOnsType]
+    UsernameConfiguration: NotRequired[UsernameConfigurationType]
+    Arn: NotRequired[str]
+    AccountRecoverySetting: NotRequired[AccountRecoverySettingType]
+    UserPoolTier: NotRequired[UserPoolTierType]
+
+
 class CreateUserPoolResponse(TypedDict):
     UserPool: NotRequired[UserPoolType]
-
-
-class CustomDomainConfigType(TypedDict):
-    CertificateArn: str
-
-
-class CustomEmailLambdaVersionConfigType(TypedDict):
-    LambdaVersion: CustomEmailSenderLambdaVersionType
-    LambdaArn: str
-
-
-class CustomSMSLambdaVersionConfigType(TypedDict):
-    LambdaVersion: CustomSMSSenderLambdaVersionType
-    LambdaArn: str
 
 
 class DeleteGroupRequest(TypedDict):
@@ -911,6 +1281,22 @@ class DescribeRiskConfigurationRequest(TypedDict):
     ClientId: NotRequired[str]
 
 
+class RiskExceptionConfigurationType(TypedDict):
+    BlockedIPRangeList: NotRequired[list[str]]
+    SkippedIPRangeList: NotRequired[list[str]]
+
+
+class RiskConfigurationType(TypedDict):
+    UserPoolId: NotRequired[str]
+    ClientId: NotRequired[str]
+    CompromisedCredentialsRiskConfiguration: NotRequired[
+        CompromisedCredentialsRiskConfigurationType
+    ]
+    AccountTakeoverRiskConfiguration: NotRequired[AccountTakeoverRiskConfigurationType]
+    RiskExceptionConfiguration: NotRequired[RiskExceptionConfigurationType]
+    LastModifiedDate: NotRequired[datetime]
+
+
 class DescribeRiskConfigurationResponse(TypedDict):
     RiskConfiguration: RiskConfigurationType
 
@@ -946,36 +1332,6 @@ class DescribeUserPoolDomainRequest(TypedDict):
     Domain: str
 
 
-class DescribeUserPoolDomainResponse(TypedDict):
-    DomainDescription: NotRequired[DomainDescriptionType]
-
-
-class DescribeUserPoolRequest(TypedDict):
-    UserPoolId: str
-
-
-class DescribeUserPoolResponse(TypedDict):
-    UserPool: NotRequired[UserPoolType]
-
-
-class DeviceConfigurationType(TypedDict):
-    ChallengeRequiredOnNewDevice: NotRequired[bool]
-    DeviceOnlyRememberedOnUserPrompt: NotRequired[bool]
-
-
-class DeviceSecretVerifierConfigType(TypedDict):
-    PasswordVerifier: NotRequired[str]
-    Salt: NotRequired[str]
-
-
-class DeviceType(TypedDict):
-    DeviceKey: NotRequired[str]
-    DeviceAttributes: NotRequired[list[AttributeType]]
-    DeviceCreateDate: NotRequired[datetime]
-    DeviceLastModifiedDate: NotRequired[datetime]
-    DeviceLastAuthenticatedDate: NotRequired[datetime]
-
-
 class DomainDescriptionType(TypedDict):
     UserPoolId: NotRequired[str]
     AWSAccountId: NotRequired[str]
@@ -988,42 +1344,21 @@ class DomainDescriptionType(TypedDict):
     ManagedLoginVersion: NotRequired[int]
 
 
-class EmailConfigurationType(TypedDict):
-    SourceArn: NotRequired[str]
-    ReplyToEmailAddress: NotRequired[str]
-    EmailSendingAccount: NotRequired[EmailSendingAccountType]
-    From: NotRequired[str]
-    ConfigurationSet: NotRequired[str]
+class DescribeUserPoolDomainResponse(TypedDict):
+    DomainDescription: NotRequired[DomainDescriptionType]
+
+
+class DescribeUserPoolRequest(TypedDict):
+    UserPoolId: str
+
+
+class DescribeUserPoolResponse(TypedDict):
+    UserPool: NotRequired[UserPoolType]
 
 
 class EmailMfaConfigType(TypedDict):
     Message: NotRequired[str]
     Subject: NotRequired[str]
-
-
-class EmailMfaSettingsType(TypedDict):
-    Enabled: NotRequired[bool]
-    PreferredMfa: NotRequired[bool]
-
-
-class EventContextDataType(TypedDict):
-    IpAddress: NotRequired[str]
-    DeviceName: NotRequired[str]
-    Timezone: NotRequired[str]
-    City: NotRequired[str]
-    Country: NotRequired[str]
-
-
-class EventFeedbackType(TypedDict):
-    FeedbackValue: FeedbackValueType
-    Provider: str
-    FeedbackDate: NotRequired[datetime]
-
-
-class EventRiskType(TypedDict):
-    RiskDecision: NotRequired[RiskDecisionType]
-    RiskLevel: NotRequired[RiskLevelType]
-    CompromisedCredentialsDetected: NotRequired[bool]
 
 
 class FirehoseConfigurationType(TypedDict):
@@ -1088,6 +1423,23 @@ class GetLogDeliveryConfigurationRequest(TypedDict):
     UserPoolId: str
 
 
+class S3ConfigurationType(TypedDict):
+    BucketArn: NotRequired[str]
+
+
+class LogConfigurationType(TypedDict):
+    LogLevel: Literal["ERROR", "INFO"]
+    EventSource: EventSourceName
+    CloudWatchLogsConfiguration: NotRequired[CloudWatchLogsConfigurationType]
+    S3Configuration: NotRequired[S3ConfigurationType]
+    FirehoseConfiguration: NotRequired[FirehoseConfigurationType]
+
+
+class LogDeliveryConfigurationType(TypedDict):
+    UserPoolId: str
+    LogConfigurations: list[LogConfigurationType]
+
+
 class GetLogDeliveryConfigurationResponse(TypedDict):
     LogDeliveryConfiguration: NotRequired[LogDeliveryConfigurationType]
 
@@ -1115,6 +1467,16 @@ class GetTokensFromRefreshTokenResponse(TypedDict):
 class GetUICustomizationRequest(TypedDict):
     UserPoolId: str
     ClientId: NotRequired[str]
+
+
+class UICustomizationType(TypedDict):
+    UserPoolId: NotRequired[str]
+    ClientId: NotRequired[str]
+    ImageUrl: NotRequired[str]
+    CSS: NotRequired[str]
+    CSSVersion: NotRequired[str]
+    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[datetime]
 
 
 class GetUICustomizationResponse(TypedDict):
@@ -1146,6 +1508,21 @@ class GetUserPoolMfaConfigRequest(TypedDict):
     UserPoolId: str
 
 
+class SmsMfaConfigType(TypedDict):
+    SmsAuthenticationMessage: NotRequired[str]
+    SmsConfiguration: NotRequired[SmsConfigurationType]
+
+
+class SoftwareTokenMfaConfigType(TypedDict):
+    Enabled: NotRequired[bool]
+
+
+class WebAuthnConfigurationType(TypedDict):
+    RelyingPartyId: NotRequired[str]
+    UserVerification: NotRequired[UserVerificationType]
+    FactorConfiguration: NotRequired[WebAuthnFactorConfigurationType]
+
+
 class GetUserPoolMfaConfigResponse(TypedDict):
     SmsMfaConfiguration: NotRequired[SmsMfaConfigType]
     SoftwareTokenMfaConfiguration: NotRequired[SoftwareTokenMfaConfigType]
@@ -1174,37 +1551,6 @@ class GlobalSignOutResponse(TypedDict):
     pass
 
 
-class GroupType(TypedDict):
-    GroupName: NotRequired[str]
-    UserPoolId: NotRequired[str]
-    Description: NotRequired[str]
-    RoleArn: NotRequired[str]
-    Precedence: NotRequired[int]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
-
-
-class HttpHeader(TypedDict):
-    headerName: NotRequired[str]
-    headerValue: NotRequired[str]
-
-
-class IdentityProviderType(TypedDict):
-    UserPoolId: NotRequired[str]
-    ProviderName: NotRequired[str]
-    ProviderType: NotRequired[IdentityProviderTypeType]
-    ProviderDetails: NotRequired[dict[str, str]]
-    AttributeMapping: NotRequired[dict[str, str]]
-    IdpIdentifiers: NotRequired[list[str]]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
-
-
-class InboundFederationLambdaType(TypedDict):
-    LambdaVersion: InboundFederationLambdaVersionType
-    LambdaArn: str
-
-
 class InitiateAuthRequest(TypedDict):
     AuthFlow: AuthFlowType
     AuthParameters: NotRequired[dict[str, str]]
@@ -1221,24 +1567,6 @@ class InitiateAuthResponse(TypedDict):
     ChallengeParameters: NotRequired[dict[str, str]]
     AuthenticationResult: NotRequired[AuthenticationResultType]
     AvailableChallenges: NotRequired[list[ChallengeNameType]]
-
-
-class LambdaConfigType(TypedDict):
-    PreSignUp: NotRequired[str]
-    CustomMessage: NotRequired[str]
-    PostConfirmation: NotRequired[str]
-    PreAuthentication: NotRequired[str]
-    PostAuthentication: NotRequired[str]
-    DefineAuthChallenge: NotRequired[str]
-    CreateAuthChallenge: NotRequired[str]
-    VerifyAuthChallengeResponse: NotRequired[str]
-    PreTokenGeneration: NotRequired[str]
-    UserMigration: NotRequired[str]
-    PreTokenGenerationConfig: NotRequired[PreTokenGenerationVersionConfigType]
-    CustomSMSSender: NotRequired[CustomSMSLambdaVersionConfigType]
-    CustomEmailSender: NotRequired[CustomEmailLambdaVersionConfigType]
-    KMSKeyID: NotRequired[str]
-    InboundFederation: NotRequired[InboundFederationLambdaType]
 
 
 class ListDevicesRequest(TypedDict):
@@ -1269,6 +1597,13 @@ class ListIdentityProvidersRequest(TypedDict):
     NextToken: NotRequired[str]
 
 
+class ProviderDescription(TypedDict):
+    ProviderName: NotRequired[str]
+    ProviderType: NotRequired[IdentityProviderTypeType]
+    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[datetime]
+
+
 class ListIdentityProvidersResponse(TypedDict):
     Providers: list[ProviderDescription]
     NextToken: NotRequired[str]
@@ -1297,6 +1632,14 @@ class ListTermsRequest(TypedDict):
     UserPoolId: str
     MaxResults: NotRequired[int]
     NextToken: NotRequired[str]
+
+
+class TermsDescriptionType(TypedDict):
+    TermsId: str
+    TermsName: str
+    Enforcement: TermsEnforcementType
+    CreationDate: datetime
+    LastModifiedDate: datetime
 
 
 class ListTermsResponse(TypedDict):
@@ -1332,6 +1675,12 @@ class ListUserPoolClientsRequest(TypedDict):
     NextToken: NotRequired[str]
 
 
+class UserPoolClientDescription(TypedDict):
+    ClientId: NotRequired[str]
+    UserPoolId: NotRequired[str]
+    ClientName: NotRequired[str]
+
+
 class ListUserPoolClientsResponse(TypedDict):
     UserPoolClients: NotRequired[list[UserPoolClientDescription]]
     NextToken: NotRequired[str]
@@ -1340,6 +1689,15 @@ class ListUserPoolClientsResponse(TypedDict):
 class ListUserPoolsRequest(TypedDict):
     NextToken: NotRequired[str]
     MaxResults: int
+
+
+class UserPoolDescriptionType(TypedDict):
+    Id: NotRequired[str]
+    Name: NotRequired[str]
+    LambdaConfig: NotRequired[LambdaConfigType]
+    Status: NotRequired[StatusType]
+    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[datetime]
 
 
 class ListUserPoolsResponse(TypedDict):
@@ -1378,106 +1736,18 @@ class ListWebAuthnCredentialsRequest(TypedDict):
     MaxResults: NotRequired[int]
 
 
+class WebAuthnCredentialDescription(TypedDict):
+    CredentialId: str
+    FriendlyCredentialName: str
+    RelyingPartyId: str
+    AuthenticatorAttachment: NotRequired[str]
+    AuthenticatorTransports: list[str]
+    CreatedAt: datetime
+
+
 class ListWebAuthnCredentialsResponse(TypedDict):
     Credentials: list[WebAuthnCredentialDescription]
     NextToken: NotRequired[str]
-
-
-class LogConfigurationType(TypedDict):
-    LogLevel: Literal["ERROR", "INFO"]
-    EventSource: EventSourceName
-    CloudWatchLogsConfiguration: NotRequired[CloudWatchLogsConfigurationType]
-    S3Configuration: NotRequired[S3ConfigurationType]
-    FirehoseConfiguration: NotRequired[FirehoseConfigurationType]
-
-
-class LogDeliveryConfigurationType(TypedDict):
-    UserPoolId: str
-    LogConfigurations: list[LogConfigurationType]
-
-
-class MFAOptionType(TypedDict):
-    DeliveryMedium: NotRequired[DeliveryMediumType]
-    AttributeName: NotRequired[str]
-
-
-class ManagedLoginBrandingType(TypedDict):
-    ManagedLoginBrandingId: NotRequired[str]
-    UserPoolId: NotRequired[str]
-    UseCognitoProvidedValues: NotRequired[bool]
-    Settings: NotRequired[object]
-    Assets: NotRequired[list[AssetType]]
-    CreationDate: NotRequired[datetime]
-    LastModifiedDate: NotRequired[datetime]
-
-
-class MessageTemplateType(TypedDict):
-    SMSMessage: NotRequired[str]
-    EmailMessage: NotRequired[str]
-    EmailSubject: NotRequired[str]
-
-
-class NewDeviceMetadataType(TypedDict):
-    DeviceKey: NotRequired[str]
-    DeviceGroupKey: NotRequired[str]
-
-
-class NotifyConfigurationType(TypedDict):
-    From: NotRequired[str]
-    ReplyTo: NotRequired[str]
-    SourceArn: str
-    BlockEmail: NotRequired[NotifyEmailType]
-    NoActionEmail: NotRequired[NotifyEmailType]
-    MfaEmail: NotRequired[NotifyEmailType]
-
-
-class NotifyEmailType(TypedDict):
-    Subject: str
-    HtmlBody: NotRequired[str]
-    TextBody: NotRequired[str]
-
-
-class NumberAttributeConstraintsType(TypedDict):
-    MinValue: NotRequired[str]
-    MaxValue: NotRequired[str]
-
-
-class PasswordPolicyType(TypedDict):
-    MinimumLength: NotRequired[int]
-    RequireUppercase: NotRequired[bool]
-    RequireLowercase: NotRequired[bool]
-    RequireNumbers: NotRequired[bool]
-    RequireSymbols: NotRequired[bool]
-    PasswordHistorySize: NotRequired[int]
-    TemporaryPasswordValidityDays: NotRequired[int]
-
-
-class PreTokenGenerationVersionConfigType(TypedDict):
-    LambdaVersion: PreTokenGenerationLambdaVersionType
-    LambdaArn: str
-
-
-class ProviderDescription(TypedDict):
-    ProviderName: NotRequired[str]
-    ProviderType: NotRequired[IdentityProviderTypeType]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
-
-
-class ProviderUserIdentifierType(TypedDict):
-    ProviderName: NotRequired[str]
-    ProviderAttributeName: NotRequired[str]
-    ProviderAttributeValue: NotRequired[str]
-
-
-class RecoveryOptionType(TypedDict):
-    Priority: int
-    Name: RecoveryOptionNameType
-
-
-class RefreshTokenRotationType(TypedDict):
-    Feature: FeatureType
-    RetryGracePeriodSeconds: NotRequired[int]
 
 
 class ResendConfirmationCodeRequest(TypedDict):
@@ -1491,18 +1761,6 @@ class ResendConfirmationCodeRequest(TypedDict):
 
 class ResendConfirmationCodeResponse(TypedDict):
     CodeDeliveryDetails: NotRequired[CodeDeliveryDetailsType]
-
-
-class ResourceServerScopeType(TypedDict):
-    ScopeName: str
-    ScopeDescription: str
-
-
-class ResourceServerType(TypedDict):
-    UserPoolId: NotRequired[str]
-    Identifier: NotRequired[str]
-    Name: NotRequired[str]
-    Scopes: NotRequired[list[ResourceServerScopeType]]
 
 
 class RespondToAuthChallengeRequest(TypedDict):
@@ -1530,41 +1788,6 @@ class RevokeTokenRequest(TypedDict):
 
 class RevokeTokenResponse(TypedDict):
     pass
-
-
-class RiskConfigurationType(TypedDict):
-    UserPoolId: NotRequired[str]
-    ClientId: NotRequired[str]
-    CompromisedCredentialsRiskConfiguration: NotRequired[
-        CompromisedCredentialsRiskConfigurationType
-    ]
-    AccountTakeoverRiskConfiguration: NotRequired[AccountTakeoverRiskConfigurationType]
-    RiskExceptionConfiguration: NotRequired[RiskExceptionConfigurationType]
-    LastModifiedDate: NotRequired[datetime]
-
-
-class RiskExceptionConfigurationType(TypedDict):
-    BlockedIPRangeList: NotRequired[list[str]]
-    SkippedIPRangeList: NotRequired[list[str]]
-
-
-class S3ConfigurationType(TypedDict):
-    BucketArn: NotRequired[str]
-
-
-class SMSMfaSettingsType(TypedDict):
-    Enabled: NotRequired[bool]
-    PreferredMfa: NotRequired[bool]
-
-
-class SchemaAttributeType(TypedDict):
-    Name: NotRequired[str]
-    AttributeDataType: NotRequired[Literal["String", "Number", "DateTime", "Boolean"]]
-    DeveloperOnlyAttribute: NotRequired[bool]
-    Mutable: NotRequired[bool]
-    Required: NotRequired[bool]
-    NumberAttributeConstraints: NotRequired[NumberAttributeConstraintsType]
-    StringAttributeConstraints: NotRequired[StringAttributeConstraintsType]
 
 
 class SetLogDeliveryConfigurationRequest(TypedDict):
@@ -1639,10 +1862,6 @@ class SetUserSettingsResponse(TypedDict):
     pass
 
 
-class SignInPolicyType(TypedDict):
-    AllowedFirstAuthFactors: NotRequired[list[AuthFactorType]]
-
-
 class SignUpRequest(TypedDict):
     ClientId: str
     SecretHash: NotRequired[str]
@@ -1660,26 +1879,6 @@ class SignUpResponse(TypedDict):
     CodeDeliveryDetails: NotRequired[CodeDeliveryDetailsType]
     UserSub: str
     Session: NotRequired[str]
-
-
-class SmsConfigurationType(TypedDict):
-    SnsCallerArn: str
-    ExternalId: NotRequired[str]
-    SnsRegion: NotRequired[str]
-
-
-class SmsMfaConfigType(TypedDict):
-    SmsAuthenticationMessage: NotRequired[str]
-    SmsConfiguration: NotRequired[SmsConfigurationType]
-
-
-class SoftwareTokenMfaConfigType(TypedDict):
-    Enabled: NotRequired[bool]
-
-
-class SoftwareTokenMfaSettingsType(TypedDict):
-    Enabled: NotRequired[bool]
-    PreferredMfa: NotRequired[bool]
 
 
 class StartUserImportJobRequest(TypedDict):
@@ -1708,11 +1907,6 @@ class StopUserImportJobResponse(TypedDict):
     UserImportJob: NotRequired[UserImportJobType]
 
 
-class StringAttributeConstraintsType(TypedDict):
-    MinLength: NotRequired[str]
-    MaxLength: NotRequired[str]
-
-
 class TagResourceRequest(TypedDict):
     ResourceArn: str
     Tags: dict[str, str]
@@ -1720,42 +1914,6 @@ class TagResourceRequest(TypedDict):
 
 class TagResourceResponse(TypedDict):
     pass
-
-
-class TermsDescriptionType(TypedDict):
-    TermsId: str
-    TermsName: str
-    Enforcement: TermsEnforcementType
-    CreationDate: datetime
-    LastModifiedDate: datetime
-
-
-class TermsType(TypedDict):
-    TermsId: str
-    UserPoolId: str
-    ClientId: str
-    TermsName: str
-    TermsSource: TermsSourceType
-    Enforcement: TermsEnforcementType
-    Links: dict[str, str]
-    CreationDate: datetime
-    LastModifiedDate: datetime
-
-
-class TokenValidityUnitsType(TypedDict):
-    AccessToken: NotRequired[TimeUnitsType]
-    IdToken: NotRequired[TimeUnitsType]
-    RefreshToken: NotRequired[TimeUnitsType]
-
-
-class UICustomizationType(TypedDict):
-    UserPoolId: NotRequired[str]
-    ClientId: NotRequired[str]
-    ImageUrl: NotRequired[str]
-    CSS: NotRequired[str]
-    CSSVersion: NotRequired[str]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
 
 
 class UntagResourceRequest(TypedDict):
@@ -1929,145 +2087,6 @@ class UpdateUserPoolResponse(TypedDict):
     pass
 
 
-class UserAttributeUpdateSettingsType(TypedDict):
-    AttributesRequireVerificationBeforeUpdate: NotRequired[list[VerifiedAttributeType]]
-
-
-class UserContextDataType(TypedDict):
-    IpAddress: NotRequired[str]
-    EncodedData: NotRequired[str]
-
-
-class UserImportJobType(TypedDict):
-    JobName: NotRequired[str]
-    JobId: NotRequired[str]
-    UserPoolId: NotRequired[str]
-    PreSignedUrl: NotRequired[str]
-    CreationDate: NotRequired[datetime]
-    StartDate: NotRequired[datetime]
-    CompletionDate: NotRequired[datetime]
-    Status: NotRequired[UserImportJobStatusType]
-    CloudWatchLogsRoleArn: NotRequired[str]
-    ImportedUsers: NotRequired[int]
-    SkippedUsers: NotRequired[int]
-    FailedUsers: NotRequired[int]
-    CompletionMessage: NotRequired[str]
-
-
-class UserPoolAddOnsType(TypedDict):
-    AdvancedSecurityMode: AdvancedSecurityModeType
-    AdvancedSecurityAdditionalFlows: NotRequired[AdvancedSecurityAdditionalFlowsType]
-
-
-class UserPoolClientDescription(TypedDict):
-    ClientId: NotRequired[str]
-    UserPoolId: NotRequired[str]
-    ClientName: NotRequired[str]
-
-
-class UserPoolClientType(TypedDict):
-    UserPoolId: NotRequired[str]
-    ClientName: NotRequired[str]
-    ClientId: NotRequired[str]
-    ClientSecret: NotRequired[str]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
-    RefreshTokenValidity: NotRequired[int]
-    AccessTokenValidity: NotRequired[int]
-    IdTokenValidity: NotRequired[int]
-    TokenValidityUnits: NotRequired[TokenValidityUnitsType]
-    ReadAttributes: NotRequired[list[str]]
-    WriteAttributes: NotRequired[list[str]]
-    ExplicitAuthFlows: NotRequired[list[ExplicitAuthFlowsType]]
-    SupportedIdentityProviders: NotRequired[list[str]]
-    CallbackURLs: NotRequired[list[str]]
-    LogoutURLs: NotRequired[list[str]]
-    DefaultRedirectURI: NotRequired[str]
-    AllowedOAuthFlows: NotRequired[list[OAuthFlowType]]
-    AllowedOAuthScopes: NotRequired[list[str]]
-    AllowedOAuthFlowsUserPoolClient: NotRequired[bool]
-    AnalyticsConfiguration: NotRequired[AnalyticsConfigurationType]
-    PreventUserExistenceErrors: NotRequired[PreventUserExistenceErrorTypes]
-    EnableTokenRevocation: NotRequired[bool]
-    EnablePropagateAdditionalUserContextData: NotRequired[bool]
-    AuthSessionValidity: NotRequired[int]
-    RefreshTokenRotation: NotRequired[RefreshTokenRotationType]
-
-
-class UserPoolDescriptionType(TypedDict):
-    Id: NotRequired[str]
-    Name: NotRequired[str]
-    LambdaConfig: NotRequired[LambdaConfigType]
-    Status: NotRequired[StatusType]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
-
-
-class UserPoolPolicyType(TypedDict):
-    PasswordPolicy: NotRequired[PasswordPolicyType]
-    SignInPolicy: NotRequired[SignInPolicyType]
-
-
-class UserPoolType(TypedDict):
-    Id: NotRequired[str]
-    Name: NotRequired[str]
-    Policies: NotRequired[UserPoolPolicyType]
-    DeletionProtection: NotRequired[DeletionProtectionType]
-    LambdaConfig: NotRequired[LambdaConfigType]
-    Status: NotRequired[StatusType]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
-    SchemaAttributes: NotRequired[list[SchemaAttributeType]]
-    AutoVerifiedAttributes: NotRequired[list[VerifiedAttributeType]]
-    AliasAttributes: NotRequired[list[AliasAttributeType]]
-    UsernameAttributes: NotRequired[list[UsernameAttributeType]]
-    SmsVerificationMessage: NotRequired[str]
-    EmailVerificationMessage: NotRequired[str]
-    EmailVerificationSubject: NotRequired[str]
-    VerificationMessageTemplate: NotRequired[VerificationMessageTemplateType]
-    SmsAuthenticationMessage: NotRequired[str]
-    UserAttributeUpdateSettings: NotRequired[UserAttributeUpdateSettingsType]
-    MfaConfiguration: NotRequired[UserPoolMfaType]
-    DeviceConfiguration: NotRequired[DeviceConfigurationType]
-    EstimatedNumberOfUsers: NotRequired[int]
-    EmailConfiguration: NotRequired[EmailConfigurationType]
-    SmsConfiguration: NotRequired[SmsConfigurationType]
-    UserPoolTags: NotRequired[dict[str, str]]
-    SmsConfigurationFailure: NotRequired[str]
-    EmailConfigurationFailure: NotRequired[str]
-    Domain: NotRequired[str]
-    CustomDomain: NotRequired[str]
-    AdminCreateUserConfig: NotRequired[AdminCreateUserConfigType]
-    UserPoolAddOns: NotRequired[UserPoolAddOnsType]
-    UsernameConfiguration: NotRequired[UsernameConfigurationType]
-    Arn: NotRequired[str]
-    AccountRecoverySetting: NotRequired[AccountRecoverySettingType]
-    UserPoolTier: NotRequired[UserPoolTierType]
-
-
-class UserType(TypedDict):
-    Username: NotRequired[str]
-    Attributes: NotRequired[list[AttributeType]]
-    UserCreateDate: NotRequired[datetime]
-    UserLastModifiedDate: NotRequired[datetime]
-    Enabled: NotRequired[bool]
-    UserStatus: NotRequired[UserStatusType]
-    MFAOptions: NotRequired[list[MFAOptionType]]
-
-
-class UsernameConfigurationType(TypedDict):
-    CaseSensitive: bool
-
-
-class VerificationMessageTemplateType(TypedDict):
-    SmsMessage: NotRequired[str]
-    EmailMessage: NotRequired[str]
-    EmailSubject: NotRequired[str]
-    EmailMessageByLink: NotRequired[str]
-    EmailSubjectByLink: NotRequired[str]
-    DefaultEmailOption: NotRequired[DefaultEmailOptionType]
-
-
 class VerifySoftwareTokenRequest(TypedDict):
     AccessToken: NotRequired[str]
     Session: NotRequired[str]
@@ -2088,25 +2107,6 @@ class VerifyUserAttributeRequest(TypedDict):
 
 class VerifyUserAttributeResponse(TypedDict):
     pass
-
-
-class WebAuthnConfigurationType(TypedDict):
-    RelyingPartyId: NotRequired[str]
-    UserVerification: NotRequired[UserVerificationType]
-    FactorConfiguration: NotRequired[WebAuthnFactorConfigurationType]
-
-
-class WebAuthnCredentialDescription(TypedDict):
-    CredentialId: str
-    FriendlyCredentialName: str
-    RelyingPartyId: str
-    AuthenticatorAttachment: NotRequired[str]
-    AuthenticatorTransports: list[str]
-    CreatedAt: datetime
-
-
-class WebAuthnMfaSettingsType(TypedDict):
-    Enabled: NotRequired[bool]
 
 
 class Paginator(NamedTuple):
