@@ -25,7 +25,7 @@ class Services:
     accounts: AccountService
 
 
-Operation = Callable[["Services", Any, RequestContext], Mapping[str, Any] | None]
+Operation = Callable[[Services, Any, RequestContext], Mapping[str, Any] | None]
 """A handler: its parameters are its operation's input TypedDict (``Any`` here, as the
 registry holds every operation; tests/protocol/test_shapes.py checks each annotation) and
 it returns its output TypedDict, or ``None`` when the operation has no output shape."""
