@@ -63,9 +63,7 @@ def test_paginated_operation_pages_through_its_paginator_definition(
     client, params, expected = _listing(operation, userpools_server)
     result_key = PAGINATORS[operation].result_key
     method = "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
-    pages = list(
-        client.get_paginator(method).paginate(**params, PaginationConfig={"PageSize": 1})
-    )
+    pages = list(client.get_paginator(method).paginate(**params, PaginationConfig={"PageSize": 1}))
     assert len(pages) >= COUNT
     listed = [item[_NAME_OF[result_key]] for page in pages for item in page[result_key]]
     assert sorted(listed) == sorted(expected)
