@@ -43,6 +43,12 @@ def test_auth_flows_diagram_follows_the_table() -> None:
     assert "NEW_PASSWORD_REQUIRED --> TOKENS" not in drawn
 
 
+def test_shapes_module_is_fresh() -> None:
+    generator = load_generator("gen_shapes")
+    current = (ROOT / "src" / "userpools" / "protocol" / "shapes.py").read_text(encoding="utf-8")
+    assert current == generator.render(), "run: python tools/gen_shapes.py"  # type: ignore[attr-defined]
+
+
 def test_readme_commands_are_make_targets() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")

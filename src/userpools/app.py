@@ -46,6 +46,7 @@ class Server:
     store: Store
     services: Services
     asgi: Starlette
+    dispatcher: Dispatcher
 
     def close(self) -> None:
         self.store.close()
@@ -80,12 +81,17 @@ def build(settings: Settings, clock: Callable[[], float] = time.time) -> Server:
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None
-    dispatcher = Dispatcher(handlers(services), Gate(keys), RateLimiter(limits) if limits else None)
+    dispatcher = Dispatcher(
+        handlers(services),
+        Gate(keys),
+        RateLimiter(limits) if limits else None,
+        check_output=settings.check_output,
+    )
     signing_keys = KeyService(store, clock)
     app = Starlette(
         routes=[*routes(dispatcher, settings), *well_known_routes(settings, signing_keys.jwks)]
     )
-    return Server(settings, store, services, app)
+    return Server(settings, store, services, app, dispatcher)
 
 
 def app_from_environment() -> Starlette:

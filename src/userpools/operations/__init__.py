@@ -7,14 +7,11 @@ This is the only layer that knows both wire names (``UserPoolId``) and domain na
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from userpools.operations import accounts, auth, clients, groups, user_pools, users
-from userpools.operations.services import Services
-from userpools.protocol.dispatch import Handler, RequestContext
-
-Operation = Callable[[Services, dict[str, Any], RequestContext], Mapping[str, Any] | None]
+from userpools.operations.services import Operation, Services
+from userpools.protocol.dispatch import Handler
 
 _FAMILIES: tuple[Mapping[str, Operation], ...] = (
     user_pools.OPERATIONS,
