@@ -269,7 +269,7 @@ def moto_command(port: int) -> list[str]:
 def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_POOL_ID) -> str:
     """Write the pool, N members of BIG_GROUP and one user in G groups through the store.
 
-    The same path for every store (``write()`` transactions of SEED_BATCH users each);
+    The same path for every store (write transactions of SEED_BATCH users each);
     the store is closed afterwards.
     """
     from userpools.domain.models import Group, PoolSettings, User, UserStatus
@@ -308,7 +308,7 @@ def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_P
         return Group(0, name, None, None, None, now, now)
 
     try:
-        with store.write() as tx:
+        with store.transaction(write=True) as tx:
             pool = tx.insert_pool(pool_id, REGION, "bench", settings, document, now)
             big = tx.insert_group(pool, group(BIG_GROUP))
             for name in (SEQ_GROUP, PAR_GROUP):
@@ -317,7 +317,7 @@ def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_P
             for g in range(groups):
                 tx.add_member(pool, tx.insert_group(pool, group(group_name(g))), multi)
         for start in range(0, n, SEED_BATCH):
-            with store.write() as tx:
+            with store.transaction(write=True) as tx:
                 for i in range(start, min(n, start + SEED_BATCH)):
                     member = tx.insert_user(pool, user(username(i), f"User {i}"), keys)
                     tx.add_member(pool, big, member)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_generator() -> object:
-    spec = importlib.util.spec_from_file_location("gen", ROOT / "tools" / "gen_operations_doc.py")
+def load_generator(name: str = "gen_operations_doc") -> object:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -21,6 +22,31 @@ def test_operations_doc_is_fresh() -> None:
     generator = load_generator()
     current = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     assert current == generator.render(), "run: python tools/gen_operations_doc.py"  # type: ignore[attr-defined]
+
+
+def test_auth_flows_diagram_is_fresh() -> None:
+    generator = load_generator("gen_auth_diagram")
+    current = (ROOT / "docs" / "auth-flows.md").read_text(encoding="utf-8")
+    assert current == generator.update(current), "run: python tools/gen_auth_diagram.py"  # type: ignore[attr-defined]
+
+
+def test_auth_flows_diagram_follows_the_table() -> None:
+    """A new row in the table shows in the drawing."""
+    import dataclasses
+
+    from userpools.domain.signin.machine import SIGN_IN
+
+    generator: Any = load_generator("gen_auth_diagram")
+    rows = {**SIGN_IN.transitions, "NEW_PASSWORD_REQUIRED": ("PASSWORD_VERIFIER",)}
+    drawn = generator.render(dataclasses.replace(SIGN_IN, transitions=rows))
+    assert "NEW_PASSWORD_REQUIRED --> PASSWORD_VERIFIER\n" in drawn
+    assert "NEW_PASSWORD_REQUIRED --> TOKENS" not in drawn
+
+
+def test_shapes_module_is_fresh() -> None:
+    generator = load_generator("gen_shapes")
+    current = (ROOT / "src" / "userpools" / "protocol" / "shapes.py").read_text(encoding="utf-8")
+    assert current == generator.render(), "run: python tools/gen_shapes.py"  # type: ignore[attr-defined]
 
 
 def test_readme_commands_are_make_targets() -> None:

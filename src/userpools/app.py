@@ -15,7 +15,6 @@ from userpools.crypto.keys import KeySource, generate_signing_key
 from userpools.crypto.passwords import PasswordHasher
 from userpools.crypto.sealing import Sealer, new_key
 from userpools.domain.accounts import AccountService
-from userpools.domain.auth import AuthService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
@@ -23,6 +22,7 @@ from userpools.domain.keys import KeyService
 from userpools.domain.models import UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
+from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
 from userpools.domain.users import UserService
@@ -50,6 +50,7 @@ class Server:
     store: Store
     services: Services
     asgi: Starlette
+    dispatcher: Dispatcher
 
     def close(self) -> None:
         self.store.close()
@@ -67,8 +68,7 @@ def build(
         db_path=settings.database_path,
         sqlite_synchronous=settings.sqlite_synchronous,
     )
-    with store.write() as tx:
-        key = tx.secret(PAGINATION_SECRET, new_key, time.time())
+    key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))
     hasher = (
         PasswordHasher.fast_for_tests() if settings.password_hashing == "fast" else PasswordHasher()
@@ -90,7 +90,12 @@ def build(
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None
-    dispatcher = Dispatcher(handlers(services), Gate(keys), RateLimiter(limits) if limits else None)
+    dispatcher = Dispatcher(
+        handlers(services),
+        Gate(keys),
+        RateLimiter(limits) if limits else None,
+        check_output=settings.check_output,
+    )
     signing_keys = KeyService(store, clock, key_source)
     # Outermost first. Limits on every connection (counts, header sizes) would go in
     # Starlette's own middleware list, outside every route.
@@ -105,7 +110,7 @@ def build(
             *well_known_routes(settings, signing_keys.jwks),
         ]
     )
-    return Server(settings, store, services, app)
+    return Server(settings, store, services, app, dispatcher)
 
 
 def app_from_environment() -> Starlette:

@@ -267,8 +267,7 @@ def outbox(db: Path | None, database_url: str | None, pool_id: str | None) -> No
 
     store = open_store(database_url=database_url, db_path=db or default_db_path())
     try:
-        with store.read() as tx:
-            messages = tx.list_messages(pool_id, 0, 1_000_000)
+        messages = store.read(lambda tx: tx.list_messages(pool_id, 0, 1_000_000))
         for m in messages:
             click.echo(
                 json.dumps(

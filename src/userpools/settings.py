@@ -50,6 +50,9 @@ class Settings:
     credentials_file: str | None = None
     #: Per-category request-rate limits ("Category=RPS" or "aws"); empty: none.
     rate_limits: tuple[str, ...] = ()
+    #: Check every result against its output shape and fail loudly on a mismatch (test
+    #: servers; see protocol/outputs.py). Off in production: it costs a walk per reply.
+    check_output: bool = False
 
     @property
     def base_url(self) -> str:

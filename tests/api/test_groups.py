@@ -263,7 +263,7 @@ def test_create_group_caps_groups_per_pool(
     from userpools.domain.models import Group
 
     store = userpools_server.server.store
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = tx.get_pool(user_pool_id)
         assert pool is not None
         for i in range(9_999):

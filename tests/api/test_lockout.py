@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
 
 from userpools.crypto.passwords import PasswordHasher
+from userpools.domain.store import Retryable
 from userpools.domain.users import resolve
 from userpools.testing import RunningServer, start_server
 
@@ -95,7 +97,7 @@ class Account:
 
     def counter(self) -> tuple[int, float | None]:
         """``failed_attempts`` and ``locked_until`` as stored."""
-        with self.app.server.server.store.read() as tx:
+        with self.app.server.server.store.transaction(write=False) as tx:
             pool = tx.get_pool(self.app.pool_id)
             assert pool is not None
             user = resolve(tx, pool, self.username)
@@ -330,3 +332,45 @@ def test_parallel_wrong_passwords_on_two_servers_do_not_beat_the_lockout(
     assert account.counter() == (5, frozen() + 1)
     for server in servers:
         assert account.attempt("admin-password", right=True, idp=server.client()) == LOCKED
+
+
+# --- transactions run again -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def lost_races(app: App, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every write transaction loses a race once: its function runs, then, instead of
+    committing, the transaction fails as a lost race would (``Retryable``) and is rolled back;
+    the store runs it again. The list records each write transaction's outcome (``False``: lost).
+    """
+    store = app.server.server.store
+    real = store.transaction
+    outcomes: list[bool] = []
+
+    @contextmanager
+    def losing_once(*, write: bool) -> Iterator[Any]:
+        with real(write=write) as tx:
+            yield tx
+            if write:
+                lose = not outcomes or outcomes[-1]
+                outcomes.append(not lose)
+                if lose:
+                    raise Retryable("forced by the test")
+
+    monkeypatch.setattr(store, "transaction", losing_once)
+    return outcomes
+
+
+@pytest.mark.parametrize("path", ["user-password", "admin-password", "srp", "change-password"])
+def test_a_failed_attempt_is_counted_once_when_its_transaction_runs_again(
+    account: Account, lost_races: list[bool], path: str
+) -> None:
+    """The store runs a transaction that lost a race again, never the whole call: a sign-in
+    whose counting transaction is retried still counts its failure exactly once."""
+    assert account.attempt(path, right=False) == WRONG
+    assert False in lost_races and True in lost_races  # the transaction did run twice
+    lost_races.clear()
+    assert account.counter() == (1, None)
+    assert account.attempt(path, right=True) == OK
+    assert lost_races.count(False) >= 1
+    assert account.counter() == (0, None)

@@ -491,7 +491,9 @@ def test_list_users_in_group_rejects_altered_tokens(cognito_idp: Any) -> None:
             kind=st.sampled_from(MUTATIONS),
             position=st.integers(0, 200),
             text=st.text(
-                st.sampled_from(B64_ALPHABET + "=") | st.characters(exclude_categories=["Cs"]),
+                # Not U+0000: the decoder refuses it in any request, before the token is read.
+                st.sampled_from(B64_ALPHABET + "=")
+                | st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
                 min_size=1,
                 max_size=3,
             ),

@@ -1250,7 +1250,7 @@ wrong_passwords = st.one_of(
             TEMPORARY,
         ]
     ),
-    # U+0000 never reaches the password check: the decoder refuses it (SerializationException).
+    # No U+0000: the decoder refuses it in any request, before sign-in looks at it.
     st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=40),
 ).filter(lambda p: p != PASSWORD)
 

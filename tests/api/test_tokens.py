@@ -149,7 +149,7 @@ def discovery(endpoint: str, pool_id: str) -> dict[str, Any]:
 
 def pool_key(server: RunningServer, pool_id: str, purpose: str) -> SigningKey:
     """The pool's current private key for ``purpose`` ("id" or "access"), from the store."""
-    with server.server.store.read() as tx:
+    with server.server.store.transaction(write=False) as tx:
         pool = tx.get_pool(pool_id)
         assert pool is not None
         return current(tx.pool_keys(pool), purpose)

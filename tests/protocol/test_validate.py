@@ -255,6 +255,23 @@ def test_admin_create_user_ignores_unknown_members() -> None:
     _passes("AdminCreateUser", {"UserPoolId": POOL, "Username": "a", "Surprise": {"x": [1]}})
 
 
+def test_validate_input_drops_unknown_members_at_every_depth() -> None:
+    """Handlers see only their input shape's members, so none can echo a stranger back (the
+    output check of the test servers found CreateUserPool echoing one)."""
+    params = {
+        "PoolName": "p",
+        "Surprise": 1,
+        "UserAttributeUpdateSettings": {"a.b": [], "AttributesRequireVerificationBeforeUpdate": []},
+        "Schema": [{"Name": "x", "Extra": True}],
+    }
+    validate_input(operation_for_target(TARGET_PREFIX + "CreateUserPool"), params)
+    assert params == {
+        "PoolName": "p",
+        "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": []},
+        "Schema": [{"Name": "x"}],
+    }
+
+
 def test_sign_up_password_patch_allows_inner_spaces() -> None:
     """AWS accepts inner spaces in passwords although the model says [\\S]+ (patches.json)."""
     base = {"ClientId": "abc", "Username": "alice"}

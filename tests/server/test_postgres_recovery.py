@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from userpools.operations import MAX_ATTEMPTS
+from userpools.store.transactions import MAX_ATTEMPTS
 
 from .nodes import Node, Nodes
 

@@ -66,7 +66,7 @@ def test_jwks_verifies_tokens_signed_with_the_pools_key(
     userpools_server: Any, user_pool_id: str
 ) -> None:
     """A standard library (joserfc), given only the served JWKS, accepts the pool's tokens."""
-    with userpools_server.server.store.read() as tx:
+    with userpools_server.server.store.transaction(write=False) as tx:
         pool = tx.get_pool(user_pool_id)
         assert pool is not None
         access_key = current(tx.pool_keys(pool), "access")
@@ -97,7 +97,7 @@ def test_keys_rotate_keeps_old_keys_during_the_grace(
     new = {k["kid"] for k in after["keys"]} - old
     assert old <= {k["kid"] for k in after["keys"]}
     assert len(new) == 2 and all(kid in result.output for kid in new)
-    with userpools_server.server.store.read() as tx:
+    with userpools_server.server.store.transaction(write=False) as tx:
         pool = tx.get_pool(user_pool_id)
         assert pool is not None
         assert current(tx.pool_keys(pool), "id").kid in new

@@ -1,14 +1,15 @@
 """The store contract: what every ``Store`` backend must do, checked through the protocol.
 
-Everything here goes through ``store.read()`` / ``store.write()`` and the ``Transaction``
-methods of ``userpools.domain.store``; nothing looks at tables, SQL or driver types. A new
-backend joins by adding its name to ``BACKENDS`` and a branch to ``_open``.
+Everything here goes through ``store.transaction(write=...)`` (one attempt, no retry), the
+retrying ``store.read(fn)`` / ``store.write(fn)``, and the ``Transaction`` methods of
+``userpools.domain.store``; nothing looks at tables, SQL or driver types. A new backend joins
+by adding its name to ``BACKENDS`` and a branch to ``_open``.
 
 Two things the suite asks of a backend beyond the protocol's text, because the domain
 relies on them:
 
-- ``write()`` transactions are serialisable: the domain checks, then acts (group limits,
-  alias claims), so a read-modify-write inside ``write()`` must never lose an update;
+- write transactions are serialisable: the domain checks, then acts (group limits, alias
+  claims), so a read-modify-write inside one must never lose an update;
 - each test gets a fresh, empty database, and every store opened by ``open_store`` within
   one test sees that same database.
 
@@ -40,6 +41,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from userpools.domain.errors import InternalError
 from userpools.domain.models import (
     AppClient,
     AuthSession,
@@ -59,11 +61,13 @@ from userpools.domain.store import (
     LookupField,
     Position,
     QueryField,
+    Retryable,
     SignInKeys,
     Store,
     Transaction,
     UserQuery,
 )
+from userpools.store import transactions
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -344,10 +348,10 @@ def test_insert_pool_get_round_trips_settings_and_document(store: Store) -> None
         "Escapes": 'quote " backslash \\ tab \t line separator \u2028 astral \U0010ffff',
         "": "empty key",
     }
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         inserted = tx.insert_pool(POOL_A, REGION, "Ünïcödé 池 🐍", pool_settings, document, NOW)
     assert (inserted.id, inserted.region, inserted.name) == (POOL_A, REGION, "Ünïcödé 池 🐍")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         got = tx.get_pool(POOL_A)
     assert got == inserted
     assert got.settings == pool_settings
@@ -356,22 +360,22 @@ def test_insert_pool_get_round_trips_settings_and_document(store: Store) -> None
 
 
 def test_get_pool_unknown_id_is_none(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         add_pool(tx, POOL_A)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_pool(POOL_B) is None
 
 
 def test_insert_pool_duplicate_id_conflicts(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         add_pool(tx, POOL_A)
-    with pytest.raises(Conflict) as caught, store.write() as tx:
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
         add_pool(tx, POOL_A, region=OTHER_REGION, name="again")
     assert caught.value.constraint == "pool_id"
 
 
 def test_update_pool_round_trips(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx, document={"PoolName": "pool"})
     updated = dataclasses.replace(
         pool,
@@ -380,9 +384,9 @@ def test_update_pool_round_trips(store: Store) -> None:
         document={"PoolName": "renamed ✓", "MfaConfiguration": "OPTIONAL"},
         updated_at=LATER,
     )
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.update_pool(updated)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         got = tx.get_pool(POOL_A)
     assert got == updated
     assert (got.key, got.created_at, got.region) == (pool.key, NOW, REGION)
@@ -390,11 +394,11 @@ def test_update_pool_round_trips(store: Store) -> None:
 
 def test_list_pools_filters_by_region_in_id_order(store: Store) -> None:
     here = ["us-east-1_b", "us-east-1_A", "us-east-1_a", "us-east-1_Z9"]
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         for i, pool_id in enumerate(here):
             add_pool(tx, pool_id)
             add_pool(tx, f"eu-west-1_{i}", region=OTHER_REGION)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = tx.list_pools(REGION, None, 100)
         elsewhere = tx.list_pools(OTHER_REGION, None, 100)
         nowhere = tx.list_pools("ap-south-1", None, 100)
@@ -407,10 +411,10 @@ def test_list_pools_filters_by_region_in_id_order(store: Store) -> None:
 @pytest.mark.parametrize("limit", [1, 2, 3, 7])
 def test_list_pools_pages_with_after_and_limit(store: Store, limit: int) -> None:
     ids = [f"us-east-1_P{i:02}" for i in range(7)]
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         for pool_id in reversed(ids):
             add_pool(tx, pool_id)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = collect_pages(
             lambda after: tx.list_pools(REGION, after, limit), lambda p: p.id, limit
         )
@@ -423,7 +427,7 @@ def test_list_pools_pages_with_after_and_limit(store: Store, limit: int) -> None
 
 
 def test_delete_pool_cascades_users_groups_and_memberships(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pools = [add_pool(tx, POOL_A), add_pool(tx, POOL_B)]
         for pool in pools:
             users = [add_user(tx, pool, name) for name in ("ann", "bob")]
@@ -432,13 +436,13 @@ def test_delete_pool_cascades_users_groups_and_memberships(store: Store) -> None
                 for user in users:
                     tx.add_member(pool, group, user)
     doomed, kept = pools
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         ann = tx.find_user(doomed, "username_key", "ann")
         admins = tx.get_group(doomed, "admins")
     assert ann is not None and admins is not None
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.delete_pool(doomed)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_pool(POOL_A) is None
         assert tx.count_users(doomed) == 0
         assert tx.count_groups(doomed) == 0
@@ -459,14 +463,14 @@ def test_delete_pool_cascades_users_groups_and_memberships(store: Store) -> None
 
 
 def test_count_users_counts_only_that_pool(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         assert tx.count_users(a) == 0
         users = [add_user(tx, a, f"u{i}") for i in range(3)]
         add_user(tx, b, "u0")
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.delete_user(a, users[0])
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert (tx.count_users(a), tx.count_users(b)) == (2, 1)
 
 
@@ -488,7 +492,7 @@ def test_find_user_by_each_lookup_field(store: Store, field: LookupField) -> Non
         phone=LOOKUP_VALUES["login_phone"],
         preferred=LOOKUP_VALUES["login_preferred"],
     )
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         add_user(tx, pool, "decoy", SignInKeys("decoy@example.com", "+1555", "decoy"))
         user = add_user(
@@ -501,7 +505,7 @@ def test_find_user_by_each_lookup_field(store: Store, field: LookupField) -> Non
             attributes=(("email", "ünï@exämple.com"), ("preferred_username", "straße-π")),
         )
     assert user.key != 0
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(pool, field, LOOKUP_VALUES[field]) == user
         assert tx.find_user(pool, field, "nobody") is None
         if (shouted := LOOKUP_VALUES[field].upper()) != LOOKUP_VALUES[field]:
@@ -515,10 +519,10 @@ def test_find_user_is_scoped_to_its_pool(store: Store, field: LookupField) -> No
         phone=LOOKUP_VALUES["login_phone"],
         preferred=LOOKUP_VALUES["login_preferred"],
     )
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         add_user(tx, a, "x", keys, username_key="straße", sub=LOOKUP_VALUES["sub"])
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(b, field, LOOKUP_VALUES[field]) is None
 
 
@@ -537,13 +541,13 @@ COLLISIONS: dict[str, tuple[dict[str, Any], SignInKeys]] = {
 @pytest.mark.parametrize("constraint", list(COLLISIONS))
 def test_insert_user_duplicate_conflicts(store: Store, constraint: str) -> None:
     overrides, keys = COLLISIONS[constraint]
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         first = add_user(tx, pool, "first", FIRST_KEYS)
-    with pytest.raises(Conflict) as caught, store.write() as tx:
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
         add_user(tx, pool, "FIRST" if constraint == "username" else "second", keys, **overrides)
     assert caught.value.constraint == constraint
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.count_users(pool) == 1
         assert tx.find_user(pool, "username_key", "first") == first
 
@@ -553,13 +557,13 @@ def test_insert_user_same_values_in_another_pool_do_not_conflict(
     store: Store, constraint: str
 ) -> None:
     overrides, keys = COLLISIONS[constraint]
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         a, b, c = (add_pool(tx, pool_id) for pool_id in (POOL_A, POOL_B, "us-east-1_PoolCCCC"))
         in_a = add_user(tx, a, "first", FIRST_KEYS)
         add_user(tx, b, "FIRST" if constraint == "username" else "second", keys, **overrides)
         in_c = add_user(tx, c, "first", FIRST_KEYS)  # an exact copy
     assert in_a.key != in_c.key
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(a, "login_email", "first@example.com") == in_a
         assert tx.find_user(c, "login_email", "first@example.com") == in_c
         assert (tx.count_users(a), tx.count_users(b), tx.count_users(c)) == (1, 1, 1)
@@ -567,20 +571,20 @@ def test_insert_user_same_values_in_another_pool_do_not_conflict(
 
 def test_insert_user_null_sign_in_keys_never_conflict(store: Store) -> None:
     shared = (("email", "same@example.com"), ("phone_number", "+15550000"))
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         add_user(tx, pool, "keyed", SignInKeys(email="same@example.com"), attributes=shared)
         for i in range(4):
             add_user(tx, pool, f"u{i}", SignInKeys(), attributes=shared)
         add_user(tx, pool, "phone-only", SignInKeys(phone="+15550000"), attributes=shared)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.count_users(pool) == 6
         found = tx.find_user(pool, "login_email", "same@example.com")
         assert found is not None and found.username == "keyed"
 
 
 def test_update_user_round_trips(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         user = add_user(
             tx,
@@ -611,9 +615,9 @@ def test_update_user_round_trips(store: Store) -> None:
         updated_at=LATER,
     )
     new_keys = SignInKeys(email="änn@exämple.com", phone="+15550100", preferred="annie")
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.update_user(pool, updated, new_keys)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         got = tx.find_user(pool, "username_key", "ann")
         assert got == updated
         assert got is not None and got.key == user.key and got.created_at == NOW
@@ -624,22 +628,22 @@ def test_update_user_round_trips(store: Store) -> None:
     cleared = dataclasses.replace(
         updated, mfa_options=(), password_hash=None, attributes=(), enabled=True
     )
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.update_user(pool, cleared, SignInKeys())
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(pool, "sub", user.sub) == cleared
         assert tx.find_user(pool, "login_preferred", "annie") is None
 
 
 def test_update_user_released_sign_in_keys_can_be_claimed(store: Store) -> None:
     keys = SignInKeys(email="x@example.com", phone="+15550001", preferred="x")
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         holder = add_user(tx, pool, "holder", keys)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.update_user(pool, holder, SignInKeys())
         claimer = add_user(tx, pool, "claimer", keys)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(pool, "login_email", "x@example.com") == claimer
 
 
@@ -648,40 +652,40 @@ UPDATE_COLLISIONS = {"login_email": "email", "login_phone": "phone", "login_pref
 
 @pytest.mark.parametrize("constraint", list(UPDATE_COLLISIONS))
 def test_update_user_onto_a_taken_sign_in_key_conflicts(store: Store, constraint: str) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         add_user(tx, pool, "first", FIRST_KEYS)
         second = add_user(tx, pool, "second", SECOND_KEYS)
     taken = getattr(FIRST_KEYS, UPDATE_COLLISIONS[constraint])
     keys = dataclasses.replace(SECOND_KEYS, **{UPDATE_COLLISIONS[constraint]: taken})
-    with pytest.raises(Conflict) as caught, store.write() as tx:
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
         tx.update_user(pool, dataclasses.replace(second, updated_at=LATER), keys)
     assert caught.value.constraint == constraint
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(pool, "login_email", "second@example.com") == second
 
 
 def test_update_user_onto_a_taken_sub_conflicts(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         first = add_user(tx, pool, "first")
         second = add_user(tx, pool, "second")
-    with pytest.raises(Conflict) as caught, store.write() as tx:
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
         tx.update_user(pool, dataclasses.replace(second, sub=first.sub), SignInKeys())
     assert caught.value.constraint == "sub"
 
 
 def test_delete_user_removes_its_memberships(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         doomed, kept = add_user(tx, pool, "doomed"), add_user(tx, pool, "kept")
         groups = [add_group(tx, pool, name) for name in ("g1", "g2")]
         for group in groups:
             tx.add_member(pool, group, doomed)
             tx.add_member(pool, group, kept)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.delete_user(pool, doomed)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(pool, "username_key", "doomed") is None
         assert tx.count_users(pool) == 1
         assert tx.count_groups_of(pool, doomed) == 0
@@ -691,9 +695,9 @@ def test_delete_user_removes_its_memberships(store: Store) -> None:
             assert not tx.is_member(pool, group, doomed)
         assert tx.count_groups_of(pool, kept) == 2
     # A user re-created under the old name starts with no groups.
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         again = add_user(tx, pool, "doomed")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert again.key != doomed.key
         assert tx.count_groups_of(pool, again) == 0
         assert tx.list_groups_of(pool, again, None, 10) == []
@@ -707,24 +711,24 @@ def test_delete_user_removes_its_memberships(store: Store) -> None:
 def test_list_users_pages_by_username_key_in_code_point_order(store: Store, limit: int) -> None:
     shuffled = list(UNICODE_KEYS)
     random.Random(7).shuffle(shuffled)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         for key in shuffled:
             add_user(tx, pool, key.upper(), username_key=key, sub=f"sub-{key}")
         add_user(tx, other, "intruder")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = all_users(tx, pool, None, limit)
     assert user_keys(listed) == sorted(UNICODE_KEYS)
 
 
 def test_list_users_never_exceeds_limit(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         for i in range(5):
             add_user(tx, pool, f"u{i}", attributes=(("email", "same@example.com"),))
     email = UserQuery("email", "same@example.com")
     prefix = UserQuery("email", "same", prefix=True)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         for limit in range(8):
             for query in (None, email, prefix):
                 assert len(tx.list_users(pool, query, None, limit)) == min(limit, 5)
@@ -781,12 +785,12 @@ EXACT_QUERIES: list[tuple[QueryField, str | int, list[str]]] = [
 def test_list_users_exact_query_on_each_field(
     store: Store, field: QueryField, value: str | int, expected: list[str]
 ) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         for user in _exact_query_users():
             tx.insert_user(pool, user, SignInKeys())
             tx.insert_user(other, user, SignInKeys())  # same values in another pool
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = tx.list_users(pool, UserQuery(field, value), None, 100)
     assert user_keys(listed) == expected
 
@@ -794,14 +798,14 @@ def test_list_users_exact_query_on_each_field(
 @pytest.mark.parametrize("limit", [1, 2, 4])
 def test_list_users_exact_query_pages_with_after(store: Store, limit: int) -> None:
     matching = ["😀", "b", "a", "\ue000", "Z", "\U00010000"]
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         for key in matching:
             add_user(tx, pool, key, attributes=(("email", "same@example.com"),))
         for key in ("aa", "c", "\uffff"):
             add_user(tx, pool, key, attributes=(("email", "other@example.com"),))
     query = UserQuery("email", "same@example.com")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = all_users(tx, pool, query, limit)
     assert user_keys(listed) == sorted(matching)
 
@@ -887,7 +891,7 @@ def _users_with_values(field: QueryField) -> list[User]:
 @pytest.mark.parametrize("field", TEXT_FIELDS)
 def test_list_users_prefix_query_pages_by_value_then_key(store: Store, field: QueryField) -> None:
     users = _users_with_values(field)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         for user in users:
             tx.insert_user(pool, user, SignInKeys())
@@ -900,7 +904,7 @@ def test_list_users_prefix_query_pages_by_value_then_key(store: Store, field: Qu
         )
         query = UserQuery(field, prefix, prefix=True)
         for limit in (1, 3, 100):
-            with store.read() as tx:
+            with store.transaction(write=False) as tx:
                 listed = all_users(tx, pool, query, limit)
             got = [(_value_of(u, field), u.username_key) for u in listed]
             assert got == expected, f"prefix {prefix!r}, limit {limit}"
@@ -908,7 +912,7 @@ def test_list_users_prefix_query_pages_by_value_then_key(store: Store, field: Qu
 
 def test_list_users_prefix_query_on_user_status(store: Store) -> None:
     statuses = list(UserStatus) * 2
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         users = [add_user(tx, pool, f"u{i:02}", status=s) for i, s in enumerate(statuses)]
     for prefix in ("", "C", "CONFIRMED", "R", "F", "unconfirmed", "X"):
@@ -916,26 +920,26 @@ def test_list_users_prefix_query_on_user_status(store: Store) -> None:
             (u.status.value, u.username_key) for u in users if u.status.value.startswith(prefix)
         )
         query = UserQuery("user_status", prefix, prefix=True)
-        with store.read() as tx:
+        with store.transaction(write=False) as tx:
             listed = all_users(tx, pool, query, 2)
         assert [(u.status.value, u.username_key) for u in listed] == expected, prefix
 
 
 def test_list_users_prefix_after_a_deleted_anchor_continues(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         users = {
             key: add_user(tx, pool, key, attributes=(("name", name),))
             for key, name in [("u1", "Ann"), ("u2", "Anna"), ("u3", "Anna"), ("u4", "Annabel")]
         }
     query = UserQuery("name", "Ann", prefix=True)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         first = tx.list_users(pool, query, None, 2)
     assert user_keys(first) == ["u1", "u2"]
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.delete_user(pool, users["u2"])
     position: Position = ("Anna", "u2")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert user_keys(tx.list_users(pool, query, position, 10)) == ["u3", "u4"]
 
 
@@ -943,7 +947,7 @@ def test_list_users_prefix_after_a_deleted_anchor_continues(store: Store) -> Non
 
 
 def test_insert_group_get_round_trips(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         group = add_group(
             tx,
@@ -955,7 +959,7 @@ def test_insert_group_get_round_trips(store: Store) -> None:
         )
         bare = add_group(tx, pool, "bare")
     assert group.key != 0 and bare.key != group.key
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_group(pool, "Админы 🛡") == group
         assert tx.get_group(pool, "bare") == bare
         assert tx.get_group(pool, "админы 🛡") is None
@@ -963,29 +967,29 @@ def test_insert_group_get_round_trips(store: Store) -> None:
 
 
 def test_insert_group_duplicate_name_conflicts(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         group = add_group(tx, pool, "admins", description="first")
-    with pytest.raises(Conflict) as caught, store.write() as tx:
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
         add_group(tx, pool, "admins", description="second")
     assert caught.value.constraint == "group_name"
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_group(pool, "admins") == group
         assert tx.count_groups(pool) == 1
 
 
 def test_insert_group_same_name_in_another_pool_is_allowed(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         in_a, in_b = add_group(tx, a, "admins"), add_group(tx, b, "admins")
     assert in_a.key != in_b.key
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_group(a, "admins") == in_a
         assert tx.get_group(b, "admins") == in_b
 
 
 def test_update_group_round_trips(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         group = add_group(tx, pool, "admins", description="old", precedence=5)
     updated = dataclasses.replace(
@@ -995,30 +999,30 @@ def test_update_group_round_trips(store: Store) -> None:
         precedence=2_000_000_000,
         updated_at=LATER,
     )
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.update_group(pool, updated)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_group(pool, "admins") == updated
     cleared = dataclasses.replace(updated, description=None, role_arn=None, precedence=None)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.update_group(pool, cleared)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         got = tx.get_group(pool, "admins")
     assert got == cleared
     assert got is not None and (got.key, got.created_at) == (group.key, NOW)
 
 
 def test_delete_group_cascades_memberships(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         users = [add_user(tx, pool, name) for name in ("ann", "bob")]
         doomed, kept = add_group(tx, pool, "doomed"), add_group(tx, pool, "kept")
         for user in users:
             tx.add_member(pool, doomed, user)
             tx.add_member(pool, kept, user)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.delete_group(pool, doomed)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_group(pool, "doomed") is None
         assert tx.list_members(pool, doomed, None, 10) == []
         for user in users:
@@ -1029,23 +1033,23 @@ def test_delete_group_cascades_memberships(store: Store) -> None:
 
 
 def test_delete_group_recreated_name_starts_empty(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         user = add_user(tx, pool, "ann")
         old = add_group(tx, pool, "admins")
         tx.add_member(pool, old, user)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.delete_group(pool, old)
         new = add_group(tx, pool, "admins")
     assert new.key != old.key
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.list_members(pool, new, None, 10) == []
         assert not tx.is_member(pool, new, user)
         assert tx.count_groups_of(pool, user) == 0
 
 
 def test_count_groups_counts_only_that_pool(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         a, b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         assert tx.count_groups(a) == 0
         groups = [add_group(tx, a, f"g{i}") for i in range(3)]
@@ -1058,12 +1062,12 @@ def test_count_groups_counts_only_that_pool(store: Store) -> None:
 def test_list_groups_pages_by_name(store: Store, limit: int) -> None:
     names = list(UNICODE_KEYS)
     random.Random(3).shuffle(names)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         for name in names:
             add_group(tx, pool, name)
         add_group(tx, other, "intruder")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = collect_pages(
             lambda after: tx.list_groups(pool, after, limit), lambda g: g.name, limit
         )
@@ -1076,58 +1080,58 @@ def test_list_groups_pages_by_name(store: Store, limit: int) -> None:
 
 
 def test_add_member_is_idempotent(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         user, group = add_user(tx, pool, "ann"), add_group(tx, pool, "admins")
         tx.add_member(pool, group, user)
         tx.add_member(pool, group, user)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.add_member(pool, group, user)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.list_members(pool, group, None, 10) == [user]
         assert tx.list_groups_of(pool, user, None, 10) == [group]
         assert tx.count_groups_of(pool, user) == 1
 
 
 def test_remove_member_of_a_non_member_is_a_no_op(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
         group, other = add_group(tx, pool, "admins"), add_group(tx, pool, "other")
         tx.add_member(pool, group, ann)
         tx.add_member(pool, other, bob)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.remove_member(pool, group, bob)
         tx.remove_member(pool, other, ann)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.list_members(pool, group, None, 10) == [ann]
         assert tx.list_members(pool, other, None, 10) == [bob]
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.remove_member(pool, group, ann)
         tx.remove_member(pool, group, ann)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.list_members(pool, group, None, 10) == []
         assert tx.list_members(pool, other, None, 10) == [bob]
 
 
 def test_is_member_reflects_add_and_remove(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
         group = add_group(tx, pool, "admins")
         assert not tx.is_member(pool, group, ann)
         tx.add_member(pool, group, ann)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.is_member(pool, group, ann)
         assert not tx.is_member(pool, group, bob)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.remove_member(pool, group, ann)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert not tx.is_member(pool, group, ann)
 
 
 def test_count_groups_of_counts_only_that_user(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
         groups = [add_group(tx, pool, f"g{i}") for i in range(4)]
@@ -1135,7 +1139,7 @@ def test_count_groups_of_counts_only_that_user(store: Store) -> None:
             tx.add_member(pool, group, ann)
         tx.add_member(pool, groups[0], bob)
         tx.remove_member(pool, groups[3], ann)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert (tx.count_groups_of(pool, ann), tx.count_groups_of(pool, bob)) == (3, 1)
 
 
@@ -1143,7 +1147,7 @@ def test_count_groups_of_counts_only_that_user(store: Store) -> None:
 def test_list_members_pages_by_user_key(store: Store, limit: int) -> None:
     keys = list(UNICODE_KEYS)
     random.Random(5).shuffle(keys)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         group, other = add_group(tx, pool, "group"), add_group(tx, pool, "other")
         users = {key: add_user(tx, pool, key) for key in keys}
@@ -1151,7 +1155,7 @@ def test_list_members_pages_by_user_key(store: Store, limit: int) -> None:
             tx.add_member(pool, group, users[key])
         outsider = add_user(tx, pool, "outsider")
         tx.add_member(pool, other, outsider)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = collect_pages(
             lambda after: tx.list_members(pool, group, after, limit),
             lambda u: u.username_key,
@@ -1161,16 +1165,16 @@ def test_list_members_pages_by_user_key(store: Store, limit: int) -> None:
 
 
 def test_list_members_after_a_removed_anchor_continues(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         group = add_group(tx, pool, "group")
         users = [add_user(tx, pool, key) for key in ("a", "b", "c", "d")]
         for user in users:
             tx.add_member(pool, group, user)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.remove_member(pool, group, users[1])
         tx.delete_user(pool, users[2])
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert user_keys(tx.list_members(pool, group, "b", 10)) == ["d"]
 
 
@@ -1178,14 +1182,14 @@ def test_list_members_after_a_removed_anchor_continues(store: Store) -> None:
 def test_list_groups_of_pages_by_group_name(store: Store, limit: int) -> None:
     names = list(UNICODE_KEYS)
     random.Random(9).shuffle(names)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
         groups = {name: add_group(tx, pool, name) for name in names}
         for name in names:
             tx.add_member(pool, groups[name], ann)
         tx.add_member(pool, add_group(tx, pool, "bob only"), bob)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         listed = collect_pages(
             lambda after: tx.list_groups_of(pool, ann, after, limit), lambda g: g.name, limit
         )
@@ -1201,13 +1205,13 @@ def test_add_member_across_pools_conflicts(
     store: Store, pool_of_call: str, pool_of_group: str, pool_of_user: str
 ) -> None:
     # The same names in both pools, so only surrogate ids tell them apart.
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pools = {"a": add_pool(tx, POOL_A), "b": add_pool(tx, POOL_B)}
         users = {p: add_user(tx, pool, "ann") for p, pool in pools.items()}
         groups = {p: add_group(tx, pool, "admins") for p, pool in pools.items()}
-    with pytest.raises(Conflict), store.write() as tx:
+    with pytest.raises(Conflict), store.transaction(write=True) as tx:
         tx.add_member(pools[pool_of_call], groups[pool_of_group], users[pool_of_user])
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         for p, pool in pools.items():
             assert tx.list_members(pool, groups[p], None, 10) == []
             assert tx.list_groups_of(pool, users[p], None, 10) == []
@@ -1263,19 +1267,19 @@ def test_surrogate_ids_are_never_reused_after_deleting_the_newest(
 ) -> None:
     create, drop = KINDS[kind]
     store = open_store()
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         base = add_pool(tx, "us-east-1_Base")
         create(tx, base, "first")
         newest = create(tx, base, "second")
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         drop(tx, base, "second")
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         again = create(tx, base, "second")
     assert again > newest
     # ... nor by another store instance on the same database, as after a restart.
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         drop(tx, base, "second")
-    with open_store().write() as tx:
+    with open_store().transaction(write=True) as tx:
         once_more = create(tx, base, "second")
     assert once_more > again
 
@@ -1287,13 +1291,68 @@ class Boom(Exception):
     pass
 
 
+def test_write_runs_the_function_and_commits_what_it_returns(store: Store) -> None:
+    pool = store.write(lambda tx: add_pool(tx, POOL_A))
+    assert store.read(lambda tx: tx.get_pool(POOL_A)) == pool
+
+
+def test_write_runs_again_after_a_lost_race_and_keeps_one_result(store: Store) -> None:
+    """``Retryable`` (a lost race) rolls the attempt back and runs the function again, in a
+    fresh transaction: what the lost attempt wrote is gone, what the last one wrote is kept."""
+    attempts: list[int] = []
+
+    def add_once(tx: Transaction) -> int:
+        pool = tx.get_pool(POOL_A) or add_pool(tx, POOL_A)
+        tx.add_message(make_message(POOL_A, "user", f"attempt {len(attempts)}"))
+        attempts.append(len(tx.list_messages(None, 0, 10)))
+        if len(attempts) < 3:
+            raise Retryable("lost a race")
+        return pool.key
+
+    store.write(add_once)
+    assert attempts == [1, 1, 1]  # each attempt started from nothing
+    messages = store.read(lambda tx: tx.list_messages(None, 0, 10))
+    assert [m.body for m in messages] == ["attempt 2"]
+
+
+def test_write_gives_up_after_the_last_attempt(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transactions, "BACKOFF_SECONDS", 0.0)
+    calls: list[None] = []
+
+    def always_lose(tx: Transaction) -> None:
+        add_pool(tx, POOL_A)
+        calls.append(None)
+        raise Retryable("lost a race")
+
+    with pytest.raises(InternalError):
+        store.write(always_lose)
+    assert len(calls) == transactions.MAX_ATTEMPTS
+    assert store.read(lambda tx: tx.get_pool(POOL_A)) is None
+
+
+def test_write_does_not_run_again_after_other_errors(store: Store) -> None:
+    calls: list[None] = []
+
+    def fails(tx: Transaction) -> None:
+        add_pool(tx, POOL_A)
+        calls.append(None)
+        raise Boom
+
+    with pytest.raises(Boom):
+        store.write(fails)
+    assert len(calls) == 1
+    assert store.read(lambda tx: tx.get_pool(POOL_A)) is None
+
+
 def test_write_exception_rolls_back_everything(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx, POOL_A)
         keep = add_user(tx, pool, "keep", SignInKeys(email="keep@example.com"))
         group, spare = add_group(tx, pool, "group"), add_group(tx, pool, "spare")
         tx.add_member(pool, spare, keep)
-    with pytest.raises(Boom), store.write() as tx:
+    with pytest.raises(Boom), store.transaction(write=True) as tx:
         add_pool(tx, POOL_B)
         add_user(tx, pool, "new", SignInKeys(email="new@example.com"))
         tx.add_member(pool, group, keep)
@@ -1304,7 +1363,7 @@ def test_write_exception_rolls_back_everything(store: Store) -> None:
         tx.delete_group(pool, spare)
         tx.add_message(make_message(POOL_A, "new", "hello"))
         raise Boom
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_pool(POOL_B) is None
         assert tx.get_pool(POOL_A) == pool
         assert tx.find_user(pool, "username_key", "new") is None
@@ -1313,45 +1372,45 @@ def test_write_exception_rolls_back_everything(store: Store) -> None:
         assert tx.get_group(pool, "spare") == spare
         assert group_names(tx.list_groups_of(pool, keep, None, 10)) == ["spare"]
         assert tx.list_messages(None, 0, 10) == []
-    with store.write() as tx:  # the store is still usable
+    with store.transaction(write=True) as tx:  # the store is still usable
         add_user(tx, pool, "after")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.count_users(pool) == 2
 
 
 def test_write_conflict_rolls_back_earlier_changes(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         add_user(tx, pool, "taken")
-    with pytest.raises(Conflict), store.write() as tx:
+    with pytest.raises(Conflict), store.transaction(write=True) as tx:
         add_user(tx, pool, "fresh")
         add_group(tx, pool, "fresh")
         add_user(tx, pool, "taken", sub="another-sub")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(pool, "username_key", "fresh") is None
         assert tx.get_group(pool, "fresh") is None
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         add_user(tx, pool, "fresh")
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.count_users(pool) == 2
 
 
 def test_read_sees_a_consistent_snapshot(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         group = add_group(tx, pool, "group")
         old = add_user(tx, pool, "old")
         tx.add_member(pool, group, old)
 
     def change() -> None:
-        with store.write() as tx:
+        with store.transaction(write=True) as tx:
             new = add_user(tx, pool, "new")
             tx.add_member(pool, group, new)
             tx.delete_user(pool, old)
             tx.update_pool(dataclasses.replace(pool, name="renamed", updated_at=LATER))
             add_group(tx, pool, "another")
 
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.count_users(pool) == 1
         run_in_thread(change)
         assert tx.count_users(pool) == 1
@@ -1360,7 +1419,7 @@ def test_read_sees_a_consistent_snapshot(store: Store) -> None:
         assert tx.list_members(pool, group, None, 10) == [old]
         assert tx.get_pool(POOL_A) == pool
         assert tx.count_groups(pool) == 1
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert user_keys(tx.list_members(pool, group, None, 10)) == ["new"]
         renamed = tx.get_pool(POOL_A)
         assert renamed is not None and renamed.name == "renamed"
@@ -1369,7 +1428,7 @@ def test_read_sees_a_consistent_snapshot(store: Store) -> None:
 
 def test_write_from_many_threads_all_land(store: Store) -> None:
     threads, per_thread = 8, 50
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
     start = threading.Barrier(threads)
     writing = threading.Event()
@@ -1377,13 +1436,13 @@ def test_write_from_many_threads_all_land(store: Store) -> None:
     def write(t: int) -> None:
         start.wait()
         for i in range(per_thread):
-            with store.write() as tx:
+            with store.transaction(write=True) as tx:
                 add_user(tx, pool, f"t{t}-{i:02}")
 
     def read() -> int:
         reads, last = 0, 0
         while writing.is_set() or reads == 0:
-            with store.read() as tx:
+            with store.transaction(write=False) as tx:
                 count = tx.count_users(pool)
             assert count >= last
             reads, last = reads + 1, count
@@ -1399,21 +1458,21 @@ def test_write_from_many_threads_all_land(store: Store) -> None:
         for reader in readers:
             assert reader.result(timeout=60) > 0
     expected = sorted(f"t{t}-{i:02}" for t in range(threads) for i in range(per_thread))
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.count_users(pool) == threads * per_thread
         assert user_keys(tx.list_users(pool, None, None, 1000)) == expected
 
 
 def test_write_read_modify_write_is_serialized(store: Store) -> None:
     threads, per_thread = 8, 25
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         add_pool(tx, document={"n": 0})
     start = threading.Barrier(threads)
 
     def increment() -> None:
         start.wait()
         for _ in range(per_thread):
-            with store.write() as tx:
+            with store.transaction(write=True) as tx:
                 pool = tx.get_pool(POOL_A)
                 assert pool is not None
                 document = {"n": pool.document["n"] + 1}
@@ -1422,7 +1481,7 @@ def test_write_read_modify_write_is_serialized(store: Store) -> None:
     with ThreadPoolExecutor(threads) as executor:
         for future in [executor.submit(increment) for _ in range(threads)]:
             future.result(timeout=60)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         pool = tx.get_pool(POOL_A)
     assert pool is not None and pool.document == {"n": threads * per_thread}
 
@@ -1441,16 +1500,16 @@ class Maker:
 
 def test_secret_is_created_once_then_returned(store: Store) -> None:
     first = Maker(b"\x00\xffsecret\x00" + bytes(range(256)))
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         assert tx.secret("pagination", first, NOW) == first.value
     second = Maker(b"another")
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         assert tx.secret("pagination", second, LATER) == first.value
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.secret("pagination", second, LATER) == first.value
     assert (first.calls, second.calls) == (1, 0)
     other = Maker(b"other")
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         assert tx.secret("other", other, NOW) == b"other"
         assert tx.secret("pagination", other, NOW) == first.value
     assert other.calls == 1
@@ -1458,12 +1517,12 @@ def test_secret_is_created_once_then_returned(store: Store) -> None:
 
 def test_secret_is_shared_between_store_instances(open_store: Callable[[], Store]) -> None:
     one, two = open_store(), open_store()
-    with one.write() as tx:
+    with one.transaction(write=True) as tx:
         made_by_one = tx.secret("a", Maker(b"from one"), NOW)
-    with two.write() as tx:
+    with two.transaction(write=True) as tx:
         assert tx.secret("a", Maker(b"from two"), NOW) == made_by_one
         made_by_two = tx.secret("b", Maker(b"from two"), NOW)
-    with one.write() as tx:
+    with one.transaction(write=True) as tx:
         assert tx.secret("b", Maker(b"from one"), NOW) == made_by_two == b"from two"
 
 
@@ -1473,7 +1532,7 @@ def test_secret_concurrent_first_calls_agree(open_store: Callable[[], Store]) ->
 
     def get(i: int) -> bytes:
         start.wait()
-        with stores[i % 2].write() as tx:
+        with stores[i % 2].transaction(write=True) as tx:
             return tx.secret("race", Maker(f"value {i}".encode()), NOW)
 
     with ThreadPoolExecutor(8) as executor:
@@ -1494,13 +1553,13 @@ MESSAGES = [
 
 def _add_messages(store: Store) -> None:
     for message in MESSAGES:
-        with store.write() as tx:
+        with store.transaction(write=True) as tx:
             tx.add_message(message)
 
 
 def test_list_messages_filters_by_pool_in_insertion_order(store: Store) -> None:
     _add_messages(store)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.list_messages(None, 0, 100) == MESSAGES
         assert tx.list_messages(POOL_A, 0, 100) == [m for m in MESSAGES if m.pool_id == POOL_A]
         assert tx.list_messages(POOL_B, 0, 100) == [m for m in MESSAGES if m.pool_id == POOL_B]
@@ -1510,7 +1569,7 @@ def test_list_messages_filters_by_pool_in_insertion_order(store: Store) -> None:
 def test_list_messages_after_skips_earlier_messages(store: Store) -> None:
     # Message records carry no position; in a fresh store the n-th message is position n.
     _add_messages(store)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         for after in range(len(MESSAGES) + 2):
             assert tx.list_messages(None, after, 100) == MESSAGES[after:]
             expected = [m for m in MESSAGES[after:] if m.pool_id == POOL_A]
@@ -1519,7 +1578,7 @@ def test_list_messages_after_skips_earlier_messages(store: Store) -> None:
 
 def test_list_messages_never_exceeds_limit(store: Store) -> None:
     _add_messages(store)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         for limit in range(len(MESSAGES) + 2):
             assert tx.list_messages(None, 0, limit) == MESSAGES[:limit]
             assert tx.list_messages(POOL_B, 1, limit) == [MESSAGES[1], MESSAGES[4]][:limit]
@@ -1546,7 +1605,7 @@ def test_list_members_paging_yields_sorted_members_once(store: Store, data: st.D
     names = data.draw(st.lists(usernames, max_size=25, unique=True), label="usernames")
     chosen = data.draw(st.lists(st.booleans(), min_size=len(names), max_size=len(names)))
     members = [name for name, member in zip(names, chosen, strict=True) if member]
-    with store.write() as tx:  # each example gets its own pool
+    with store.transaction(write=True) as tx:  # each example gets its own pool
         pool = add_pool(tx, f"us-east-1_Prop{next(_pool_numbers)}")
         group, everyone = add_group(tx, pool, "group"), add_group(tx, pool, "everyone")
         for name in names:
@@ -1556,7 +1615,7 @@ def test_list_members_paging_yields_sorted_members_once(store: Store, data: st.D
                 tx.add_member(pool, group, user)
     seen: list[str] = []
     after: str | None = None
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         for _ in range(len(names) + 2):
             limit = data.draw(st.integers(1, 6), label="limit")
             page = tx.list_members(pool, group, after, limit)
@@ -1595,12 +1654,12 @@ def test_insert_client_get_round_trips(store: Store) -> None:
         read_attributes=("email", "name"),
         write_attributes=(),
     )
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         inserted = tx.insert_client(
             pool, make_client("abc", secret="s3cret", settings=settings, name="wëb")
         )
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         pool_again = tx.get_pool(POOL_A)
         assert pool_again is not None
         assert tx.get_client(pool_again, "abc") == inserted
@@ -1608,7 +1667,7 @@ def test_insert_client_get_round_trips(store: Store) -> None:
 
 
 def test_insert_client_duplicate_id_conflicts_across_pools(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool_a, pool_b = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         tx.insert_client(pool_a, make_client("same"))
         with pytest.raises(Conflict) as excinfo:
@@ -1617,7 +1676,7 @@ def test_insert_client_duplicate_id_conflicts_across_pools(store: Store) -> None
 
 
 def test_update_client_round_trips(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         client = tx.insert_client(pool, make_client("abc"))
         changed = dataclasses.replace(
@@ -1628,14 +1687,14 @@ def test_update_client_round_trips(store: Store) -> None:
             updated_at=NOW + 1,
         )
         tx.update_client(pool, changed)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         pool = tx.get_pool(POOL_A)
         assert pool is not None
         assert tx.get_client(pool, "abc") == changed
 
 
 def test_list_clients_pages_by_client_id_and_pool_delete_cascades(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         for client_id in ("c3", "c1", "c2"):
             tx.insert_client(pool, make_client(client_id))
@@ -1648,7 +1707,7 @@ def test_list_clients_pages_by_client_id_and_pool_delete_cascades(store: Store) 
         tx.delete_pool(pool)
         assert tx.count_clients(pool) == 0
         assert tx.get_client(other, "c0") is not None
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_pool(POOL_A) is None
 
 
@@ -1657,13 +1716,13 @@ def test_pool_keys_round_trip_and_retire(store: Store) -> None:
     from userpools.domain.models import PoolKey
 
     first, second = generate_signing_key(NOW), generate_signing_key(NOW + 1)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         tx.insert_pool_key(pool, PoolKey("id", first))
         tx.retire_pool_keys(pool, NOW + 5)
         tx.insert_pool_key(pool, PoolKey("id", second))
         assert tx.pool_keys(other) == []
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         pool = tx.get_pool(POOL_A)
         assert pool is not None
         assert tx.pool_keys(pool) == [PoolKey("id", first, NOW + 5), PoolKey("id", second)]
@@ -1702,11 +1761,11 @@ def test_find_client_and_find_pool_key_name_the_owning_pool(store: Store) -> Non
     from userpools.domain.models import PoolKey
 
     key = generate_signing_key(NOW)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
         tx.insert_client(other, make_client("theirs"))
         tx.insert_pool_key(pool, PoolKey("access", key))
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_client("theirs") == POOL_B
         assert tx.find_client("nobody") is None
         assert tx.find_pool_key(key.kid) == (POOL_A, PoolKey("access", key))
@@ -1714,7 +1773,7 @@ def test_find_client_and_find_pool_key_name_the_owning_pool(store: Store) -> Non
 
 
 def test_user_sign_in_fields_round_trip(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         user = add_user(
             tx,
@@ -1726,31 +1785,31 @@ def test_user_sign_in_fields_round_trip(store: Store) -> None:
             locked_until=NOW + 2,
             tokens_valid_after=NOW - 1,
         )
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_user(pool, user.key) == user
         assert tx.get_user(pool, user.key + 1000) is None
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         cleared = dataclasses.replace(user, failed_attempts=0, locked_until=None)
         tx.update_user(pool, cleared, SignInKeys())
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_user(pool, user.key) == cleared
 
 
 def test_auth_session_is_taken_once(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         user = add_user(tx, pool, "ann")
         tx.insert_auth_session(pool, _session("h1", user), NOW)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_auth_session(pool, "h1") == _session("h1", user)
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         assert tx.take_auth_session(pool, "h1") == _session("h1", user)
         assert tx.take_auth_session(pool, "h1") is None
         assert tx.get_auth_session(pool, "h1") is None
 
 
 def test_auth_session_insert_drops_expired_sessions_of_the_pool(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         user = add_user(tx, pool, "ann")
         tx.insert_auth_session(pool, _session("old", user, expires_at=NOW - 1), NOW - 10)
@@ -1763,7 +1822,7 @@ def test_auth_session_concurrent_takes_have_one_winner(
     open_store: Callable[[], Store],
 ) -> None:
     store = open_store()
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         user = add_user(tx, pool, "ann")
         tx.insert_auth_session(pool, _session("race", user), NOW)
@@ -1772,7 +1831,7 @@ def test_auth_session_concurrent_takes_have_one_winner(
 
     def take(s: Store) -> bool:
         barrier.wait()
-        with s.write() as tx:
+        with s.transaction(write=True) as tx:
             found = tx.get_pool(POOL_A)
             assert found is not None
             return tx.take_auth_session(found, "race") is not None
@@ -1783,7 +1842,7 @@ def test_auth_session_concurrent_takes_have_one_winner(
 
 
 def test_token_family_lookup_revoke_and_expiry_cleanup(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
         old = _family("t-old", "o-old", ann, expires_at=NOW + 10)
@@ -1798,16 +1857,16 @@ def test_token_family_lookup_revoke_and_expiry_cleanup(store: Store) -> None:
         assert tx.find_token_family(pool, "token_hash", "t-bob") is not None
         tx.revoke_token_family(pool, "o-new", NOW + 30)
         tx.revoke_token_family(pool, "o-new", NOW + 40)  # the first revocation stands
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_token_family(pool, "origin_jti", "o-new") == dataclasses.replace(
             fresh, revoked_at=NOW + 30
         )
-    with pytest.raises(ValueError), store.read() as tx:
+    with pytest.raises(ValueError), store.transaction(write=False) as tx:
         tx.find_token_family(pool, "user_id", "1")  # type: ignore[arg-type]
 
 
 def test_codes_replace_count_and_delete(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
         tx.put_code(pool, ann, UserCode("sign_up", "h1", "email", NOW + 10))
@@ -1828,7 +1887,7 @@ def test_codes_replace_count_and_delete(store: Store) -> None:
 
 
 def test_deleting_a_user_deletes_its_sign_in_state(store: Store) -> None:
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
         for user in (ann, bob):
@@ -1837,16 +1896,16 @@ def test_deleting_a_user_deletes_its_sign_in_state(store: Store) -> None:
             tx.insert_token_family(pool, _family(f"t-{name}", f"o-{name}", user))
             tx.put_code(pool, user, UserCode("reset", "h", None, NOW + 10))
         tx.delete_user(pool, ann)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.get_auth_session(pool, "s-ann") is None
         assert tx.find_token_family(pool, "origin_jti", "o-ann") is None
         assert tx.get_code(pool, ann, "reset") is None
         assert tx.get_auth_session(pool, "s-bob") is not None
         assert tx.find_token_family(pool, "origin_jti", "o-bob") is not None
         assert tx.get_code(pool, bob, "reset") is not None
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         tx.delete_pool(pool)
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_token_family(pool, "origin_jti", "o-bob") is None
 
 
@@ -1855,7 +1914,7 @@ def test_long_indexed_values_are_stored_found_and_ordered(store: Store) -> None:
     which must still find the user by alias, keep uniqueness and keep prefix order."""
     long_name = "名" * 2048
     long_email = "a" * 3000 + "@example.com"
-    with store.write() as tx:
+    with store.transaction(write=True) as tx:
         pool = add_pool(tx)
         ann = add_user(
             tx,
@@ -1865,9 +1924,9 @@ def test_long_indexed_values_are_stored_found_and_ordered(store: Store) -> None:
             attributes=(("name", long_name), ("email", long_email)),
         )
         add_user(tx, pool, "bob", attributes=(("name", "名" * 3),))
-    with pytest.raises(Conflict), store.write() as tx:
+    with pytest.raises(Conflict), store.transaction(write=True) as tx:
         add_user(tx, pool, "eve", SignInKeys(email=long_email))
-    with store.read() as tx:
+    with store.transaction(write=False) as tx:
         assert tx.find_user(pool, "login_email", long_email) == ann
         assert tx.find_user(pool, "login_email", long_email[:-1] + "n") is None
         found = tx.list_users(pool, UserQuery("name", "名名", prefix=True), None, 10)

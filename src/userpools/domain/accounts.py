@@ -156,8 +156,7 @@ class AccountService:
         given: Sequence[tuple[str, str]],
         secret_hash: str | None,
     ) -> tuple[User, CodeDelivery | None]:
-        with self._store.read() as tx:
-            pool, client = require_client_anywhere(tx, client_id)
+        pool, client = self._store.read(lambda tx: require_client_anywhere(tx, client_id))
         if pool.settings.admin_create_only:
             raise NotAuthorized(messages.SIGN_UP_NOT_ALLOWED)
         check_secret_hash(client, secret_hash, username)
@@ -168,8 +167,10 @@ class AccountService:
         def send_code(tx: Transaction, pool: UserPool, user: User) -> None:
             require_client(tx, pool, client_id)
             attribute = _sign_up_attribute(pool, user)
-            if attribute is not None:
-                delivered.append(self._send_code(tx, pool, user, SIGN_UP, attribute))
+            # Replaced, not appended: the transaction may run again.
+            delivered[:] = (
+                [] if attribute is None else [self._send_code(tx, pool, user, SIGN_UP, attribute)]
+            )
 
         new = NewUser(
             username=username, attributes=tuple(given), temporary_password=password, signed_up=True
@@ -180,7 +181,7 @@ class AccountService:
     def confirm_sign_up(
         self, client_id: str, username: str, code: str, secret_hash: str | None, force_alias: bool
     ) -> None:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> UserCode | DomainError:
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             user = self._user_or_error(tx, pool, client, username, CodeMismatch())
@@ -198,13 +199,16 @@ class AccountService:
                     updated_at=self._clock(),
                 )
                 self._users.save(tx, pool, confirmed, force_alias=force_alias)
+            return used
+
+        used = self._store.write(run)
         if isinstance(used, DomainError):
             raise used
 
     def resend_confirmation_code(
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> CodeDelivery:
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             user = resolve(tx, pool, username)
@@ -219,12 +223,14 @@ class AccountService:
                 raise InvalidParameter(messages.AUTO_VERIFY_OFF)
             return self._send_code(tx, pool, user, SIGN_UP, attribute)
 
+        return self._store.write(run)
+
     # password reset -------------------------------------------------------------------------
 
     def forgot_password(
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> CodeDelivery:
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             user = resolve(tx, pool, username)
@@ -246,6 +252,8 @@ class AccountService:
                 raise InvalidParameter(messages.NO_RECOVERY_CHANNEL)
             return self._send_code(tx, pool, user, RESET, attribute)
 
+        return self._store.write(run)
+
     def confirm_forgot_password(
         self,
         client_id: str,
@@ -254,14 +262,17 @@ class AccountService:
         password: str,
         secret_hash: str | None,
     ) -> None:
-        with self._store.read() as tx:
+        def look(tx: Transaction) -> tuple[UserPool, AppClient, User | None]:
             pool, client = require_client_anywhere(tx, client_id)
-            named = resolve(tx, pool, username)
+            return pool, client, resolve(tx, pool, username)
+
+        pool, client, named = self._store.read(look)
         check_secret_hash(client, secret_hash, username)
         check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
         password_hash = self._hasher.hash(password)
         verifier = srp_verifier(pool, named.username, password) if named is not None else None
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> UserCode | DomainError:
             pool, client = require_client_anywhere(tx, client_id)
             user = self._user_or_error(tx, pool, client, username, CodeMismatch())
             if not user.enabled:
@@ -283,12 +294,16 @@ class AccountService:
                     updated_at=self._clock(),
                 )
                 tx.update_user(pool, changed, sign_in_keys(pool, changed.attributes))
+            return used
+
+        used = self._store.write(run)
         if isinstance(used, DomainError):
             raise used
 
     def admin_reset_password(self, region: str, pool_id: str, username: str) -> None:
         """RESET_REQUIRED: the password stops working and a reset code is sent."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             user = require_user(tx, pool, username)
             if not user.enabled:
@@ -306,6 +321,8 @@ class AccountService:
             )
             tx.update_user(pool, reset, sign_in_keys(pool, reset.attributes))
             self._send_code(tx, pool, reset, RESET, attribute)
+
+        self._store.write(run)
 
     def _user_or_error(
         self,
@@ -328,15 +345,15 @@ class AccountService:
     def get_user(self, access_token: str) -> tuple[User, list[tuple[str, str]]]:
         """The caller and the attributes its app client may read; ``sub`` always, as it is
         the user's identifier (and always in the ID token), whatever ``ReadAttributes`` say."""
-        with self._store.read() as tx:
-            caller = self._caller(tx, access_token)
+
+        caller = self._store.read(lambda tx: self._caller(tx, access_token))
         shown = readable(caller.client, caller.user.attributes)
         if all(name != "sub" for name, _ in shown):
             shown.insert(0, ("sub", caller.user.sub))
         return caller.user, shown
 
     def update_user_attributes(self, access_token: str, changes: Sequence[tuple[str, str]]) -> None:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> None:
             caller = self._caller(tx, access_token)
             allowed = caller.client.settings.write_attributes
             names = [name for name, _ in changes]
@@ -350,14 +367,19 @@ class AccountService:
                 raise NotAuthorized(messages.ATTRIBUTE_NOT_WRITABLE)
             self._users.update_attributes_in(tx, caller.pool, caller.user, changes)
 
+        self._store.write(run)
+
     def delete_user(self, access_token: str) -> None:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> None:
             caller = self._caller(tx, access_token)
             tx.delete_user(caller.pool, caller.user)
 
+        self._store.write(run)
+
     def change_password(self, access_token: str, previous: str | None, proposed: str) -> None:
         now = self._clock()
-        with self._store.write() as tx:
+
+        def first(tx: Transaction) -> TokenCaller:
             caller = self._caller(tx, access_token)
             pool, user = caller.pool, caller.user
             if user.status is UserStatus.RESET_REQUIRED:
@@ -372,13 +394,18 @@ class AccountService:
                     raise NotAuthorized(lockout.ATTEMPTS_EXCEEDED)
                 # Counted as failed before the check, as in sign-in (domain/lockout.py).
                 tx.update_user(pool, lockout.failed(user, now), sign_in_keys(pool, user.attributes))
+            return caller
+
+        checked = self._store.write(first)
+        pool, user = checked.pool, checked.user
         if user.password_hash is not None and not self._hasher.verify(
             user.password_hash, previous or ""
         ):
             raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
         password_hash = self._hasher.hash(proposed)
         verifier = srp_verifier(pool, user.username, proposed)
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             caller = self._caller(tx, access_token)
             current = caller.user
             if current.password_hash != user.password_hash:
@@ -391,17 +418,23 @@ class AccountService:
             )
             tx.update_user(caller.pool, changed, sign_in_keys(caller.pool, changed.attributes))
 
+        self._store.write(run)
+
     # sign-out and revocation -----------------------------------------------------------------
 
     def global_sign_out(self, access_token: str) -> None:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> None:
             caller = self._caller(tx, access_token)
             self._sign_out(tx, caller.pool, caller.user)
 
+        self._store.write(run)
+
     def admin_global_sign_out(self, region: str, pool_id: str, username: str) -> None:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             self._sign_out(tx, pool, require_user(tx, pool, username))
+
+        self._store.write(run)
 
     def _sign_out(self, tx: Transaction, pool: UserPool, user: User) -> None:
         signed_out = dataclasses.replace(user, tokens_valid_after=self._clock())
@@ -409,7 +442,8 @@ class AccountService:
 
     def revoke_token(self, client_id: str, token: str, client_secret: str | None) -> None:
         """Revoke a refresh token and every token of its sign-in (RFC 7009 semantics)."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             found = find_client_anywhere(tx, client_id)
             if found is None or not _secret_matches(found[1], client_secret):
                 raise Unauthorized(messages.INVALID_CLIENT)
@@ -424,6 +458,8 @@ class AccountService:
             if family.client_id != client_id:
                 raise Unauthorized(messages.INVALID_CLIENT)
             tx.revoke_token_family(pool, family.origin_jti, self._clock())
+
+        self._store.write(run)
 
 
 def _secret_matches(client: AppClient, given: str | None) -> bool:

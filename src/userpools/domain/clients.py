@@ -145,21 +145,24 @@ class ClientService:
         secret: str | None,
     ) -> AppClient:
         now = self._clock()
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> AppClient:
             pool = require_pool(tx, pool_id, region)
             if generate_secret and secret is not None:
                 raise InvalidParameter(messages.CLIENT_SECRET_TWICE)
             check_settings(settings)
             if tx.count_clients(pool) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceeded(messages.CLIENT_LIMIT.format(limit=MAX_CLIENTS_PER_POOL))
-            if generate_secret:
-                secret = self._ids.client_secret()
-            client = AppClient(0, self._ids.client_id(), name, secret, settings, document, now, now)
+            given = self._ids.client_secret() if generate_secret else secret
+            client = AppClient(0, self._ids.client_id(), name, given, settings, document, now, now)
             return tx.insert_client(pool, client)
 
+        return self._store.write(run)
+
     def describe(self, region: str, pool_id: str, client_id: str) -> AppClient:
-        with self._store.read() as tx:
-            return require_client(tx, require_pool(tx, pool_id, region), client_id)
+        return self._store.read(
+            lambda tx: require_client(tx, require_pool(tx, pool_id, region), client_id)
+        )
 
     def update(
         self,
@@ -169,7 +172,8 @@ class ClientService:
         change: Callable[[AppClient], tuple[str, ClientSettings, Mapping[str, Any]]],
     ) -> AppClient:
         """Replace the client's configuration with what ``change`` derives from it."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> AppClient:
             pool = require_pool(tx, pool_id, region)
             client = require_client(tx, pool, client_id)
             name, settings, document = change(client)
@@ -180,17 +184,25 @@ class ClientService:
             tx.update_client(pool, updated)
             return updated
 
+        return self._store.write(run)
+
     def delete(self, region: str, pool_id: str, client_id: str) -> None:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             tx.delete_client(pool, require_client(tx, pool, client_id))
+
+        self._store.write(run)
 
     def list_clients(
         self, region: str, pool_id: str, limit: int, token: str | None
     ) -> Page[AppClient]:
-        with self._store.read() as tx:
+        def run(tx: Transaction) -> Page[AppClient]:
             pool = require_pool(tx, pool_id, region)
             scope = (pool.key,)
             after = self._cursors.decode(LIST_OPERATION, scope, token)
             clients = tx.list_clients(pool, after[0] if after else None, limit + 1)
-        return self._cursors.page(LIST_OPERATION, scope, clients, limit, lambda c: (c.client_id,))
+            return self._cursors.page(
+                LIST_OPERATION, scope, clients, limit, lambda c: (c.client_id,)
+            )
+
+        return self._store.read(run)

@@ -52,7 +52,8 @@ class GroupService:
     ) -> Group:
         now = self._clock()
         group = Group(0, name, description, role_arn, precedence, now, now)
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> Group:
             pool = require_pool(tx, pool_id, region)
             if tx.get_group(pool, name) is not None:
                 raise GroupExists(messages.GROUP_EXISTS.format(name=name))
@@ -63,12 +64,15 @@ class GroupService:
             except Conflict:
                 raise GroupExists(messages.GROUP_EXISTS.format(name=name)) from None
 
+        return self._store.write(run)
+
     def get(self, region: str, pool_id: str, name: str) -> Group:
-        with self._store.read() as tx:
-            return require_group(tx, require_pool(tx, pool_id, region), name)
+        return self._store.read(
+            lambda tx: require_group(tx, require_pool(tx, pool_id, region), name)
+        )
 
     def update(self, region: str, pool_id: str, name: str, change: GroupChange) -> Group:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> Group:
             pool = require_pool(tx, pool_id, region)
             group = require_group(tx, pool, name)
             updated = dataclasses.replace(
@@ -81,25 +85,34 @@ class GroupService:
             tx.update_group(pool, updated)
             return updated
 
+        return self._store.write(run)
+
     def delete(self, region: str, pool_id: str, name: str) -> None:
         """Delete the group and its memberships, in one transaction."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             tx.delete_group(pool, require_group(tx, pool, name))
+
+        self._store.write(run)
 
     def list_groups(self, region: str, pool_id: str, limit: int, token: str | None) -> Page[Group]:
         scope = (pool_id,)
         after = self._cursors.decode("ListGroups", scope, token)
-        with self._store.read() as tx:
+
+        def run(tx: Transaction) -> list[Group]:
             pool = require_pool(tx, pool_id, region)
-            groups = tx.list_groups(pool, after[0] if after else None, limit + 1)
+            return tx.list_groups(pool, after[0] if after else None, limit + 1)
+
+        groups = self._store.read(run)
         return self._cursors.page("ListGroups", scope, groups, limit, lambda g: (g.name,))
 
     # memberships ------------------------------------------------------------------------
 
     def add_user(self, region: str, pool_id: str, name: str, username: str) -> None:
         """Add a member; adding an existing member succeeds and changes nothing."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             group = require_group(tx, pool, name)
             user = require_user(tx, pool, username)
@@ -113,35 +126,44 @@ class GroupService:
                 # The user or group vanished under us (possible on multi-writer stores).
                 raise ResourceNotFound(messages.GROUP_NOT_FOUND) from None
 
+        self._store.write(run)
+
     def remove_user(self, region: str, pool_id: str, name: str, username: str) -> None:
         """Remove a member; removing a non-member succeeds and changes nothing."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             group = require_group(tx, pool, name)
             tx.remove_member(pool, group, require_user(tx, pool, username))
 
+        self._store.write(run)
+
     def list_users(
         self, region: str, pool_id: str, name: str, limit: int, token: str | None
     ) -> Page[User]:
-        with self._store.read() as tx:
+        def run(tx: Transaction) -> Page[User]:
             pool = require_pool(tx, pool_id, region)
             group = require_group(tx, pool, name)
             scope = (pool.key, group.key)
             after = self._cursors.decode("ListUsersInGroup", scope, token)
             users = tx.list_members(pool, group, after[0] if after else None, limit + 1)
-        return self._cursors.page(
-            "ListUsersInGroup", scope, users, limit, lambda u: (u.username_key,)
-        )
+            return self._cursors.page(
+                "ListUsersInGroup", scope, users, limit, lambda u: (u.username_key,)
+            )
+
+        return self._store.read(run)
 
     def list_groups_of(
         self, region: str, pool_id: str, username: str, limit: int, token: str | None
     ) -> Page[Group]:
-        with self._store.read() as tx:
+        def run(tx: Transaction) -> Page[Group]:
             pool = require_pool(tx, pool_id, region)
             user = require_user(tx, pool, username)
             scope = (pool.key, user.key)
             after = self._cursors.decode("AdminListGroupsForUser", scope, token)
             groups = tx.list_groups_of(pool, user, after[0] if after else None, limit + 1)
-        return self._cursors.page(
-            "AdminListGroupsForUser", scope, groups, limit, lambda g: (g.name,)
-        )
+            return self._cursors.page(
+                "AdminListGroupsForUser", scope, groups, limit, lambda g: (g.name,)
+            )
+
+        return self._store.read(run)

@@ -45,25 +45,28 @@ class KeyService:
 
     def jwks(self, pool_id: str) -> dict[str, Any] | None:
         """The pool's JWKS document, or ``None`` if there is no such pool."""
-        with self._store.read() as tx:
+
+        def run(tx: Transaction) -> list[PoolKey] | None:
             pool = tx.get_pool(pool_id)
-            if pool is None:
-                return None
-            keys = tx.pool_keys(pool)
-        return jwks(published(keys, self._clock()))
+            return None if pool is None else tx.pool_keys(pool)
+
+        keys = self._store.read(run)
+        return None if keys is None else jwks(published(keys, self._clock()))
 
     def exists(self, pool_id: str) -> bool:
-        with self._store.read() as tx:
-            return tx.get_pool(pool_id) is not None
+        return self._store.read(lambda tx: tx.get_pool(pool_id) is not None)
 
     def rotate(self, region: str | None, pool_id: str) -> list[str]:
         """Retire the pool's keys and make new ones; the new key ids."""
         fresh = new_pool_keys(self._clock(), self._key_source)
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = _pool(tx, pool_id, region)
             tx.retire_pool_keys(pool, self._clock())
             for key in fresh:
                 tx.insert_pool_key(pool, key)
+
+        self._store.write(run)
         return [k.key.kid for k in fresh]
 
 

@@ -56,17 +56,23 @@ class PoolService:
             raise InvalidParameter(messages.USERNAME_AND_ALIAS)
         now = self._clock()
         keys = new_pool_keys(now, self._key_source)
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> UserPool:
             pool = tx.insert_pool(self._ids.pool_id(region), region, name, settings, document, now)
             for key in keys:
                 tx.insert_pool_key(pool, key)
             return pool
 
+        return self._store.write(run)
+
     def describe(self, region: str, pool_id: str) -> tuple[UserPool, int]:
         """The pool and its number of users."""
-        with self._store.read() as tx:
+
+        def run(tx: Transaction) -> tuple[UserPool, int]:
             pool = require_pool(tx, pool_id, region)
             return pool, tx.count_users(pool)
+
+        return self._store.read(run)
 
     def update(
         self,
@@ -75,7 +81,8 @@ class PoolService:
         change: Callable[[UserPool], tuple[str, PoolSettings, Mapping[str, Any]]],
     ) -> None:
         """Replace the pool's mutable configuration with what ``change`` derives from it."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             name, settings, document = change(pool)
             tx.update_pool(
@@ -88,13 +95,18 @@ class PoolService:
                 )
             )
 
+        self._store.write(run)
+
     def delete(self, region: str, pool_id: str) -> None:
         """Delete the pool with its users, groups and memberships, in one transaction."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             if pool.settings.deletion_protection:
                 raise InvalidParameter(messages.DELETION_PROTECTED)
             tx.delete_pool(pool)
+
+        self._store.write(run)
 
     def list_pools(
         self, region: str, limit: int, token: str | None, only: frozenset[str] | None = None
@@ -102,6 +114,8 @@ class PoolService:
         """A page of the region's pools; ``only``: the pools the caller may see."""
         scope = (region,)
         position = self._cursors.decode(OPERATION, scope, token)
-        with self._store.read() as tx:
-            pools = tx.list_pools(region, position[0] if position else None, limit + 1, only)
+
+        pools = self._store.read(
+            lambda tx: tx.list_pools(region, position[0] if position else None, limit + 1, only)
+        )
         return self._cursors.page(OPERATION, scope, pools, limit, lambda p: (p.id,))

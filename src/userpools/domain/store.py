@@ -1,7 +1,8 @@
 """The storage contract the domain owns.
 
-A :class:`Store` hands out transactions: ``read()`` for a consistent snapshot and
-``write()`` for one atomic unit of change. Every API call runs in exactly one of them.
+A :class:`Store` runs a function of one :class:`Transaction`: ``read(fn)`` on a consistent
+snapshot, ``write(fn)`` as one atomic unit of change. When the transaction loses a race the
+store runs ``fn`` again in a fresh one, so ``fn`` must not act outside the transaction.
 Implementations live in ``userpools.store``; they translate driver errors into
 :class:`Conflict` (a uniqueness or reference rule refused the change) or
 :class:`Retryable` (the transaction lost a race and may be run again), and nothing else
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from userpools.domain.models import (
     AppClient,
@@ -46,9 +47,12 @@ QueryField = Literal[
 ]
 
 
+T = TypeVar("T")
+
+
 class Retryable(Exception):
     """The transaction lost a race (lock timeout, serialization failure, deadlock, a
-    dropped connection) and changed nothing; running the whole call again is safe."""
+    dropped connection) and changed nothing; running it again is safe."""
 
 
 class Conflict(Exception):
@@ -186,8 +190,18 @@ class Transaction(Protocol):
 
 
 class Store(Protocol):
-    def read(self) -> AbstractContextManager[Transaction]: ...
-    def write(self) -> AbstractContextManager[Transaction]: ...
+    def read(self, fn: Callable[[Transaction], T]) -> T:
+        """``fn`` on one consistent snapshot, run again if the snapshot lost a race."""
+        ...
+
+    def write(self, fn: Callable[[Transaction], T]) -> T:
+        """``fn`` in one write transaction, committed; run again if it lost a race."""
+        ...
+
+    def transaction(self, *, write: bool) -> AbstractContextManager[Transaction]:
+        """One attempt, no retry: for the contract suite and tools, not for services."""
+        ...
+
     def close(self) -> None: ...
 
 

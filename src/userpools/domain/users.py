@@ -151,7 +151,8 @@ class UserService:
             # change after creation, so the snapshot's answer holds inside the transaction.
             username, start = self._initial_identity(snapshot, new)
             identity = (username, start, srp_verifier(snapshot, username, password))
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> User:
             pool = require_pool(tx, pool_id, region)
             policy = self._policy_for(pool, password)
             if identity is None:
@@ -197,6 +198,8 @@ class UserService:
                 on_created(tx, pool, user)
             return user
 
+        return self._store.write(run)
+
     def _hashed_password(
         self, region: str, pool_id: str, given: str | None
     ) -> tuple[UserPool, str, str]:
@@ -205,8 +208,7 @@ class UserService:
         Argon2id is deliberately slow, so it runs before the write transaction, never
         while holding the store's write lock.
         """
-        with self._store.read() as tx:
-            pool = require_pool(tx, pool_id, region)
+        pool = self._store.read(lambda tx: require_pool(tx, pool_id, region))
         policy = PasswordPolicy.from_wire(pool.settings.password_policy)
         if given is None:
             password = generate_temporary_password(policy)
@@ -338,8 +340,9 @@ class UserService:
     # reads ------------------------------------------------------------------------------
 
     def get(self, region: str, pool_id: str, username: str) -> User:
-        with self._store.read() as tx:
-            return require_user(tx, require_pool(tx, pool_id, region), username)
+        return self._store.read(
+            lambda tx: require_user(tx, require_pool(tx, pool_id, region), username)
+        )
 
     def list_users(
         self,
@@ -353,16 +356,22 @@ class UserService:
         scope = (pool_id, filter_text or "")
         after = self._cursors.decode(LIST_OPERATION, scope, token)
         query = _query_for(user_filter)
-        with self._store.read() as tx:
+
+        def run(tx: Transaction) -> list[User] | None:
             pool = require_pool(tx, pool_id, region)
             if query is _NOTHING:
-                return Page([], None)
+                return None
             assert not isinstance(query, _Nothing)
-            users = tx.list_users(pool, query, after, limit + 1)
+            return tx.list_users(pool, query, after, limit + 1)
+
+        users = self._store.read(run)
+        if users is None or isinstance(query, _Nothing):
+            return Page([], None)
+        sorted_by = query
 
         def position(user: User) -> tuple[str, ...]:
-            if query is not None and query.prefix:
-                return (_sort_value(user, query), user.username_key)
+            if sorted_by is not None and sorted_by.prefix:
+                return (_sort_value(user, sorted_by), user.username_key)
             return (user.username_key,)
 
         return self._cursors.page(LIST_OPERATION, scope, users, limit, position)
@@ -372,10 +381,12 @@ class UserService:
     def _change(
         self, region: str, pool_id: str, username: str, change: Callable[[UserPool, User], User]
     ) -> None:
-        with self._store.write() as tx:
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             user = require_user(tx, pool, username)
             self.save(tx, pool, dataclasses.replace(change(pool, user), updated_at=self._clock()))
+
+        self._store.write(run)
 
     def save(
         self, tx: Transaction, pool: UserPool, user: User, *, force_alias: bool = False
@@ -439,8 +450,7 @@ class UserService:
         self, region: str, pool_id: str, username: str, password: str, permanent: bool
     ) -> None:
         snapshot, _, password_hash = self._hashed_password(region, pool_id, password)
-        with self._store.read() as tx:
-            named = require_user(tx, snapshot, username).username
+        named = self._store.read(lambda tx: require_user(tx, snapshot, username).username)
         verifier = srp_verifier(snapshot, named, password)
 
         def change(pool: UserPool, user: User) -> User:
@@ -470,13 +480,15 @@ class UserService:
 
     def delete(self, region: str, pool_id: str, username: str) -> None:
         """Delete the user and its memberships, in one transaction."""
-        with self._store.write() as tx:
+
+        def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             tx.delete_user(pool, require_user(tx, pool, username))
 
+        self._store.write(run)
+
     def outbox(self, pool_id: str | None, after: int = 0, limit: int = 1000) -> list[Message]:
-        with self._store.read() as tx:
-            return tx.list_messages(pool_id, after, limit)
+        return self._store.read(lambda tx: tx.list_messages(pool_id, after, limit))
 
 
 def _with_attributes(pool: UserPool, user: User, changes: Sequence[tuple[str, str]]) -> User:

@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from userpools.domain.accounts import CodeDelivery
 from userpools.operations import render
-from userpools.operations.services import Services
+from userpools.operations.services import Operation, Services
 from userpools.operations.users import pairs
 from userpools.protocol.dispatch import RequestContext
+from userpools.protocol.shapes import (
+    AdminResetUserPasswordRequest,
+    AdminResetUserPasswordResponse,
+    ChangePasswordRequest,
+    ChangePasswordResponse,
+    CodeDeliveryDetailsType,
+    ConfirmForgotPasswordRequest,
+    ConfirmForgotPasswordResponse,
+    ConfirmSignUpRequest,
+    ConfirmSignUpResponse,
+    DeleteUserRequest,
+    DeliveryMediumType,
+    ForgotPasswordRequest,
+    ForgotPasswordResponse,
+    GetUserRequest,
+    GetUserResponse,
+    ResendConfirmationCodeRequest,
+    ResendConfirmationCodeResponse,
+    SignUpRequest,
+    SignUpResponse,
+    UpdateUserAttributesRequest,
+    UpdateUserAttributesResponse,
+)
 
 
-def _delivery(delivery: CodeDelivery) -> dict[str, str]:
+def _delivery(delivery: CodeDelivery) -> CodeDeliveryDetailsType:
     return {
         "Destination": delivery.destination,
-        "DeliveryMedium": delivery.medium,
+        # The domain names media as the model does.
+        "DeliveryMedium": cast(DeliveryMediumType, delivery.medium),
         "AttributeName": delivery.attribute,
     }
 
 
-def sign_up(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpResponse:
     user, delivery = s.accounts.sign_up(
         p["ClientId"],
         p["Username"],
@@ -27,14 +51,15 @@ def sign_up(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, An
         pairs(p.get("UserAttributes")),
         p.get("SecretHash"),
     )
-    return {
-        "UserConfirmed": False,
-        "UserSub": user.sub,
-        "CodeDeliveryDetails": _delivery(delivery) if delivery else None,
-    }
+    result: SignUpResponse = {"UserConfirmed": False, "UserSub": user.sub}
+    if delivery:
+        result["CodeDeliveryDetails"] = _delivery(delivery)
+    return result
 
 
-def confirm_sign_up(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def confirm_sign_up(
+    s: Services, p: ConfirmSignUpRequest, ctx: RequestContext
+) -> ConfirmSignUpResponse:
     s.accounts.confirm_sign_up(
         p["ClientId"],
         p["Username"],
@@ -42,53 +67,71 @@ def confirm_sign_up(s: Services, p: dict[str, Any], ctx: RequestContext) -> None
         p.get("SecretHash"),
         bool(p.get("ForceAliasCreation", False)),
     )
+    return {}
 
 
-def resend_confirmation_code(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def resend_confirmation_code(
+    s: Services, p: ResendConfirmationCodeRequest, ctx: RequestContext
+) -> ResendConfirmationCodeResponse:
     delivery = s.accounts.resend_confirmation_code(
         p["ClientId"], p["Username"], p.get("SecretHash")
     )
     return {"CodeDeliveryDetails": _delivery(delivery)}
 
 
-def forgot_password(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def forgot_password(
+    s: Services, p: ForgotPasswordRequest, ctx: RequestContext
+) -> ForgotPasswordResponse:
     delivery = s.accounts.forgot_password(p["ClientId"], p["Username"], p.get("SecretHash"))
     return {"CodeDeliveryDetails": _delivery(delivery)}
 
 
-def confirm_forgot_password(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def confirm_forgot_password(
+    s: Services, p: ConfirmForgotPasswordRequest, ctx: RequestContext
+) -> ConfirmForgotPasswordResponse:
     s.accounts.confirm_forgot_password(
         p["ClientId"], p["Username"], p["ConfirmationCode"], p["Password"], p.get("SecretHash")
     )
+    return {}
 
 
-def admin_reset_user_password(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_reset_user_password(
+    s: Services, p: AdminResetUserPasswordRequest, ctx: RequestContext
+) -> AdminResetUserPasswordResponse:
     s.accounts.admin_reset_password(ctx.region, p["UserPoolId"], p["Username"])
+    return {}
 
 
-def get_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def get_user(s: Services, p: GetUserRequest, ctx: RequestContext) -> GetUserResponse:
     user, shown = s.accounts.get_user(p["AccessToken"])
-    return {
+    result: GetUserResponse = {
         "Username": user.username,
         "UserAttributes": render.attributes(shown),
-        "MFAOptions": render.mfa_options(user),
     }
+    if user.mfa_options:
+        result["MFAOptions"] = render.mfa_options(user)
+    return result
 
 
-def update_user_attributes(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def update_user_attributes(
+    s: Services, p: UpdateUserAttributesRequest, ctx: RequestContext
+) -> UpdateUserAttributesResponse:
     s.accounts.update_user_attributes(p["AccessToken"], pairs(p["UserAttributes"]))
     return {}
 
 
-def delete_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def delete_user(s: Services, p: DeleteUserRequest, ctx: RequestContext) -> None:
     s.accounts.delete_user(p["AccessToken"])
 
 
-def change_password(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def change_password(
+    s: Services, p: ChangePasswordRequest, ctx: RequestContext
+) -> ChangePasswordResponse:
     s.accounts.change_password(p["AccessToken"], p.get("PreviousPassword"), p["ProposedPassword"])
+    return {}
 
 
-OPERATIONS = {
+OPERATIONS: dict[str, Operation] = {
     "SignUp": sign_up,
     "ConfirmSignUp": confirm_sign_up,
     "ResendConfirmationCode": resend_confirmation_code,

@@ -2,44 +2,70 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
-from userpools.domain.auth import Caller, Outcome
-from userpools.operations.services import Services
+from userpools.domain.signin.strategy import Caller, Outcome
+from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
+from userpools.protocol.shapes import (
+    AdminInitiateAuthRequest,
+    AdminInitiateAuthResponse,
+    AdminRespondToAuthChallengeRequest,
+    AdminRespondToAuthChallengeResponse,
+    AdminUserGlobalSignOutRequest,
+    AdminUserGlobalSignOutResponse,
+    AuthenticationResultType,
+    ChallengeNameType,
+    GlobalSignOutRequest,
+    GlobalSignOutResponse,
+    InitiateAuthRequest,
+    InitiateAuthResponse,
+    RespondToAuthChallengeRequest,
+    RespondToAuthChallengeResponse,
+    RevokeTokenRequest,
+    RevokeTokenResponse,
+)
 
 
-def _reply(outcome: Outcome) -> dict[str, Any]:
+def _reply(outcome: Outcome) -> InitiateAuthResponse:
+    """The reply of every sign-in step. ``InitiateAuthResponse`` has every member of the
+    other three operations' replies, so mypy accepts it as each of them."""
     if outcome.tokens is not None:
         t = outcome.tokens
-        result = {
+        result: AuthenticationResultType = {
             "AccessToken": t.access_token,
             "ExpiresIn": t.expires_in,
             "TokenType": "Bearer",
-            "RefreshToken": t.refresh_token,
-            "IdToken": t.id_token,
         }
+        if t.refresh_token is not None:
+            result["RefreshToken"] = t.refresh_token
+        result["IdToken"] = t.id_token
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
-    return {
-        "ChallengeName": outcome.challenge,
-        "Session": outcome.session,
-        "ChallengeParameters": dict(outcome.parameters),
-    }
+    reply: InitiateAuthResponse = {}
+    if outcome.challenge is not None:
+        # The domain names challenges as the model does.
+        reply["ChallengeName"] = cast(ChallengeNameType, outcome.challenge)
+    if outcome.session is not None:
+        reply["Session"] = outcome.session
+    reply["ChallengeParameters"] = dict(outcome.parameters)
+    return reply
 
 
-def initiate_auth(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def initiate_auth(s: Services, p: InitiateAuthRequest, ctx: RequestContext) -> InitiateAuthResponse:
     caller = Caller(p["ClientId"])
     return _reply(s.auth.initiate(caller, p["AuthFlow"], p.get("AuthParameters") or {}))
 
 
-def admin_initiate_auth(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def admin_initiate_auth(
+    s: Services, p: AdminInitiateAuthRequest, ctx: RequestContext
+) -> AdminInitiateAuthResponse:
     caller = Caller(p["ClientId"], p["UserPoolId"], ctx.region)
     return _reply(s.auth.initiate(caller, p["AuthFlow"], p.get("AuthParameters") or {}))
 
 
 def respond_to_auth_challenge(
-    s: Services, p: dict[str, Any], ctx: RequestContext
-) -> dict[str, Any]:
+    s: Services, p: RespondToAuthChallengeRequest, ctx: RequestContext
+) -> RespondToAuthChallengeResponse:
     caller = Caller(p["ClientId"])
     outcome = s.auth.respond(
         caller, p["ChallengeName"], p.get("ChallengeResponses") or {}, p.get("Session")
@@ -48,8 +74,8 @@ def respond_to_auth_challenge(
 
 
 def admin_respond_to_auth_challenge(
-    s: Services, p: dict[str, Any], ctx: RequestContext
-) -> dict[str, Any]:
+    s: Services, p: AdminRespondToAuthChallengeRequest, ctx: RequestContext
+) -> AdminRespondToAuthChallengeResponse:
     caller = Caller(p["ClientId"], p["UserPoolId"], ctx.region)
     outcome = s.auth.respond(
         caller, p["ChallengeName"], p.get("ChallengeResponses") or {}, p.get("Session")
@@ -57,19 +83,26 @@ def admin_respond_to_auth_challenge(
     return _reply(outcome)
 
 
-def global_sign_out(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def global_sign_out(
+    s: Services, p: GlobalSignOutRequest, ctx: RequestContext
+) -> GlobalSignOutResponse:
     s.accounts.global_sign_out(p["AccessToken"])
+    return {}
 
 
-def admin_user_global_sign_out(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_user_global_sign_out(
+    s: Services, p: AdminUserGlobalSignOutRequest, ctx: RequestContext
+) -> AdminUserGlobalSignOutResponse:
     s.accounts.admin_global_sign_out(ctx.region, p["UserPoolId"], p["Username"])
+    return {}
 
 
-def revoke_token(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def revoke_token(s: Services, p: RevokeTokenRequest, ctx: RequestContext) -> RevokeTokenResponse:
     s.accounts.revoke_token(p["ClientId"], p["Token"], p.get("ClientSecret"))
+    return {}
 
 
-OPERATIONS = {
+OPERATIONS: dict[str, Operation] = {
     "InitiateAuth": initiate_auth,
     "AdminInitiateAuth": admin_initiate_auth,
     "RespondToAuthChallenge": respond_to_auth_challenge,

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from userpools.domain.clients import DEFAULT_AUTH_FLOWS
 from userpools.domain.models import AppClient, ClientSettings
 from userpools.operations import render
-from userpools.operations.services import Services
+from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
+from userpools.protocol.shapes import (
+    CreateUserPoolClientRequest,
+    CreateUserPoolClientResponse,
+    DeleteUserPoolClientRequest,
+    DescribeUserPoolClientRequest,
+    DescribeUserPoolClientResponse,
+    ListUserPoolClientsRequest,
+    ListUserPoolClientsResponse,
+    UpdateUserPoolClientRequest,
+    UpdateUserPoolClientResponse,
+    UserPoolClientType,
+)
 
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # (member, TokenValidityUnits key, default value, default unit) as AWS applies them; the
@@ -69,19 +81,25 @@ def _configuration(p: Mapping[str, Any]) -> tuple[ClientSettings, dict[str, Any]
     return settings, document
 
 
-def client_type(client: AppClient, pool_id: str) -> dict[str, Any]:
-    return {
-        **client.document,
+def client_type(client: AppClient, pool_id: str) -> UserPoolClientType:
+    # The stored document holds request members in wire form (validated when they came);
+    # the output check of the test servers confirms that they fit UserPoolClientType.
+    rendered: UserPoolClientType = {
+        **cast(UserPoolClientType, client.document),
         "UserPoolId": pool_id,
         "ClientName": client.name,
         "ClientId": client.client_id,
-        "ClientSecret": client.secret,
-        "LastModifiedDate": render.when(client.updated_at),
-        "CreationDate": render.when(client.created_at),
     }
+    if client.secret is not None:
+        rendered["ClientSecret"] = client.secret
+    rendered["LastModifiedDate"] = render.when(client.updated_at)
+    rendered["CreationDate"] = render.when(client.created_at)
+    return rendered
 
 
-def create_user_pool_client(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def create_user_pool_client(
+    s: Services, p: CreateUserPoolClientRequest, ctx: RequestContext
+) -> CreateUserPoolClientResponse:
     settings, document = _configuration(p)
     client = s.clients.create(
         ctx.region,
@@ -96,13 +114,15 @@ def create_user_pool_client(s: Services, p: dict[str, Any], ctx: RequestContext)
 
 
 def describe_user_pool_client(
-    s: Services, p: dict[str, Any], ctx: RequestContext
-) -> dict[str, Any]:
+    s: Services, p: DescribeUserPoolClientRequest, ctx: RequestContext
+) -> DescribeUserPoolClientResponse:
     client = s.clients.describe(ctx.region, p["UserPoolId"], p["ClientId"])
     return {"UserPoolClient": client_type(client, p["UserPoolId"])}
 
 
-def update_user_pool_client(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def update_user_pool_client(
+    s: Services, p: UpdateUserPoolClientRequest, ctx: RequestContext
+) -> UpdateUserPoolClientResponse:
     def change(client: AppClient) -> tuple[str, ClientSettings, Mapping[str, Any]]:
         settings, document = _configuration(p)
         return p.get("ClientName", client.name), settings, document
@@ -111,25 +131,31 @@ def update_user_pool_client(s: Services, p: dict[str, Any], ctx: RequestContext)
     return {"UserPoolClient": client_type(client, p["UserPoolId"])}
 
 
-def delete_user_pool_client(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def delete_user_pool_client(
+    s: Services, p: DeleteUserPoolClientRequest, ctx: RequestContext
+) -> None:
     s.clients.delete(ctx.region, p["UserPoolId"], p["ClientId"])
 
 
-def list_user_pool_clients(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def list_user_pool_clients(
+    s: Services, p: ListUserPoolClientsRequest, ctx: RequestContext
+) -> ListUserPoolClientsResponse:
     pool_id = p["UserPoolId"]
     page = s.clients.list_clients(
         ctx.region, pool_id, p.get("MaxResults") or 60, p.get("NextToken")
     )
-    return {
+    result: ListUserPoolClientsResponse = {
         "UserPoolClients": [
             {"ClientId": c.client_id, "UserPoolId": pool_id, "ClientName": c.name}
             for c in page.items
-        ],
-        "NextToken": page.next_token,
+        ]
     }
+    if page.next_token is not None:
+        result["NextToken"] = page.next_token
+    return result
 
 
-OPERATIONS = {
+OPERATIONS: dict[str, Operation] = {
     "CreateUserPoolClient": create_user_pool_client,
     "DescribeUserPoolClient": describe_user_pool_client,
     "UpdateUserPoolClient": update_user_pool_client,

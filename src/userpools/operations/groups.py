@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from userpools.domain.groups import GroupChange
 from userpools.domain.pagination import page_size
 from userpools.operations import render
-from userpools.operations.services import Services
+from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
+from userpools.protocol.shapes import (
+    AdminAddUserToGroupRequest,
+    AdminListGroupsForUserRequest,
+    AdminListGroupsForUserResponse,
+    AdminRemoveUserFromGroupRequest,
+    CreateGroupRequest,
+    CreateGroupResponse,
+    DeleteGroupRequest,
+    GetGroupRequest,
+    GetGroupResponse,
+    ListGroupsRequest,
+    ListGroupsResponse,
+    ListUsersInGroupRequest,
+    ListUsersInGroupResponse,
+    UpdateGroupRequest,
+    UpdateGroupResponse,
+)
 
 
-def create_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def create_group(s: Services, p: CreateGroupRequest, ctx: RequestContext) -> CreateGroupResponse:
     group = s.groups.create(
         ctx.region,
         p["UserPoolId"],
@@ -23,41 +38,47 @@ def create_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[st
     return {"Group": render.group(group, p["UserPoolId"])}
 
 
-def get_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def get_group(s: Services, p: GetGroupRequest, ctx: RequestContext) -> GetGroupResponse:
     group = s.groups.get(ctx.region, p["UserPoolId"], p["GroupName"])
     return {"Group": render.group(group, p["UserPoolId"])}
 
 
-def update_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def update_group(s: Services, p: UpdateGroupRequest, ctx: RequestContext) -> UpdateGroupResponse:
     change = GroupChange(p.get("Description"), p.get("RoleArn"), p.get("Precedence"))
     group = s.groups.update(ctx.region, p["UserPoolId"], p["GroupName"], change)
     return {"Group": render.group(group, p["UserPoolId"])}
 
 
-def delete_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def delete_group(s: Services, p: DeleteGroupRequest, ctx: RequestContext) -> None:
     s.groups.delete(ctx.region, p["UserPoolId"], p["GroupName"])
 
 
-def list_groups(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def list_groups(s: Services, p: ListGroupsRequest, ctx: RequestContext) -> ListGroupsResponse:
     pool_id = p["UserPoolId"]
     page = s.groups.list_groups(
         ctx.region, pool_id, page_size("ListGroups", p.get("Limit")), p.get("NextToken")
     )
-    return {
-        "Groups": [render.group(g, pool_id) for g in page.items],
-        "NextToken": page.next_token,
-    }
+    result: ListGroupsResponse = {"Groups": [render.group(g, pool_id) for g in page.items]}
+    if page.next_token is not None:
+        result["NextToken"] = page.next_token
+    return result
 
 
-def admin_add_user_to_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_add_user_to_group(
+    s: Services, p: AdminAddUserToGroupRequest, ctx: RequestContext
+) -> None:
     s.groups.add_user(ctx.region, p["UserPoolId"], p["GroupName"], p["Username"])
 
 
-def admin_remove_user_from_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_remove_user_from_group(
+    s: Services, p: AdminRemoveUserFromGroupRequest, ctx: RequestContext
+) -> None:
     s.groups.remove_user(ctx.region, p["UserPoolId"], p["GroupName"], p["Username"])
 
 
-def list_users_in_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def list_users_in_group(
+    s: Services, p: ListUsersInGroupRequest, ctx: RequestContext
+) -> ListUsersInGroupResponse:
     page = s.groups.list_users(
         ctx.region,
         p["UserPoolId"],
@@ -65,12 +86,15 @@ def list_users_in_group(s: Services, p: dict[str, Any], ctx: RequestContext) -> 
         page_size("ListUsersInGroup", p.get("Limit")),
         p.get("NextToken"),
     )
-    return {"Users": [render.user(u) for u in page.items], "NextToken": page.next_token}
+    result: ListUsersInGroupResponse = {"Users": [render.user(u) for u in page.items]}
+    if page.next_token is not None:
+        result["NextToken"] = page.next_token
+    return result
 
 
 def admin_list_groups_for_user(
-    s: Services, p: dict[str, Any], ctx: RequestContext
-) -> dict[str, Any]:
+    s: Services, p: AdminListGroupsForUserRequest, ctx: RequestContext
+) -> AdminListGroupsForUserResponse:
     pool_id = p["UserPoolId"]
     page = s.groups.list_groups_of(
         ctx.region,
@@ -79,13 +103,15 @@ def admin_list_groups_for_user(
         page_size("AdminListGroupsForUser", p.get("Limit")),
         p.get("NextToken"),
     )
-    return {
-        "Groups": [render.group(g, pool_id) for g in page.items],
-        "NextToken": page.next_token,
+    result: AdminListGroupsForUserResponse = {
+        "Groups": [render.group(g, pool_id) for g in page.items]
     }
+    if page.next_token is not None:
+        result["NextToken"] = page.next_token
+    return result
 
 
-OPERATIONS = {
+OPERATIONS: dict[str, Operation] = {
     "CreateGroup": create_group,
     "GetGroup": get_group,
     "UpdateGroup": update_group,

@@ -4,54 +4,76 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import cast
 
 from userpools.domain.models import Group, User, UserPool
+from userpools.protocol.shapes import (
+    AttributeType,
+    DeliveryMediumType,
+    GroupType,
+    MFAOptionType,
+    UserPoolDescriptionType,
+    UserStatusType,
+    UserType,
+)
 
 
 def when(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-def attributes(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+def attributes(pairs: Iterable[tuple[str, str]]) -> list[AttributeType]:
     return [{"Name": name, "Value": value} for name, value in pairs]
 
 
-def mfa_options(user: User) -> list[dict[str, str]] | None:
-    if not user.mfa_options:
-        return None
-    return [{"DeliveryMedium": m, "AttributeName": a} for m, a in user.mfa_options]
+def mfa_options(user: User) -> list[MFAOptionType]:
+    """The user's ``MFAOptions``; the domain keeps the wire's medium names."""
+    return [
+        {"DeliveryMedium": cast(DeliveryMediumType, m), "AttributeName": a}
+        for m, a in user.mfa_options
+    ]
 
 
-def user(record: User, only: frozenset[str] | None = None) -> dict[str, Any]:
+def user(record: User, only: frozenset[str] | None = None) -> UserType:
     """A ``UserType``; ``only`` restricts the attributes (ListUsers ``AttributesToGet``)."""
     pairs = record.attributes
     if only is not None:
         pairs = tuple(p for p in pairs if p[0] in only)
-    return {
+    rendered: UserType = {
         "Username": record.username,
         "Attributes": attributes(pairs),
         "UserCreateDate": when(record.created_at),
         "UserLastModifiedDate": when(record.updated_at),
         "Enabled": record.enabled,
-        "UserStatus": record.status.value,
-        "MFAOptions": mfa_options(record),
+        "UserStatus": user_status(record),
     }
+    if record.mfa_options:
+        rendered["MFAOptions"] = mfa_options(record)
+    return rendered
 
 
-def group(record: Group, pool_id: str) -> dict[str, Any]:
-    return {
+def user_status(record: User) -> UserStatusType:
+    """The domain's ``UserStatus`` values are some of the model's (mypy checks it)."""
+    return record.status.value
+
+
+def group(record: Group, pool_id: str) -> GroupType:
+    rendered: GroupType = {
         "GroupName": record.name,
         "UserPoolId": pool_id,
-        "Description": record.description,
-        "RoleArn": record.role_arn,
-        "Precedence": record.precedence,
         "LastModifiedDate": when(record.updated_at),
         "CreationDate": when(record.created_at),
     }
+    if record.description is not None:
+        rendered["Description"] = record.description
+    if record.role_arn is not None:
+        rendered["RoleArn"] = record.role_arn
+    if record.precedence is not None:
+        rendered["Precedence"] = record.precedence
+    return rendered
 
 
-def pool_description(pool: UserPool) -> dict[str, Any]:
+def pool_description(pool: UserPool) -> UserPoolDescriptionType:
     return {
         "Id": pool.id,
         "Name": pool.name,

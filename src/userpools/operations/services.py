@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from userpools.domain.accounts import AccountService
-from userpools.domain.auth import AuthService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.pools import PoolService
+from userpools.domain.signin.service import AuthService
 from userpools.domain.users import UserService
+from userpools.protocol.dispatch import RequestContext
 
 
 @dataclass(frozen=True)
@@ -20,3 +23,9 @@ class Services:
     groups: GroupService
     auth: AuthService
     accounts: AccountService
+
+
+Operation = Callable[[Services, Any, RequestContext], Mapping[str, Any] | None]
+"""A handler: its parameters are its operation's input TypedDict (``Any`` here, as the
+registry holds every operation; tests/protocol/test_shapes.py checks each annotation) and
+it returns its output TypedDict, or ``None`` when the operation has no output shape."""

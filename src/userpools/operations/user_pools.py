@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from userpools.domain import messages
 from userpools.domain.attributes import STANDARD_ATTRIBUTES
@@ -11,8 +11,20 @@ from userpools.domain.errors import InvalidParameter
 from userpools.domain.models import CustomAttribute, PoolSettings, UserPool
 from userpools.domain.password_policy import PasswordPolicy
 from userpools.operations import render
-from userpools.operations.services import Services
+from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
+from userpools.protocol.shapes import (
+    CreateUserPoolRequest,
+    CreateUserPoolResponse,
+    DeleteUserPoolRequest,
+    DescribeUserPoolRequest,
+    DescribeUserPoolResponse,
+    ListUserPoolsRequest,
+    ListUserPoolsResponse,
+    UpdateUserPoolRequest,
+    UpdateUserPoolResponse,
+    UserPoolType,
+)
 
 #: The account id in pool ARNs. A self-hosted server has no AWS account.
 ACCOUNT_ID = "000000000000"
@@ -63,7 +75,9 @@ def _standard_schema(required: set[str]) -> list[dict[str, Any]]:
     return schema
 
 
-def _schema(requested: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], PoolSettings]:
+def _schema(
+    requested: Sequence[Mapping[str, Any]],
+) -> tuple[list[dict[str, Any]], PoolSettings]:
     """The pool's SchemaAttributes, and the custom/required attributes it defines."""
     standard = {a.name for a in STANDARD_ATTRIBUTES}
     required: set[str] = set()
@@ -178,9 +192,11 @@ def _settings(document: Mapping[str, Any], base: PoolSettings) -> PoolSettings:
     )
 
 
-def pool_type(pool: UserPool, estimated_users: int) -> dict[str, Any]:
+def pool_type(pool: UserPool, estimated_users: int) -> UserPoolType:
+    # The stored document holds request members in wire form (validated when they came)
+    # and defaults; the output check of the test servers confirms it fits UserPoolType.
     return {
-        **pool.document,
+        **cast(UserPoolType, pool.document),
         "Id": pool.id,
         "Name": pool.name,
         "Arn": f"arn:aws:cognito-idp:{pool.region}:{ACCOUNT_ID}:userpool/{pool.id}",
@@ -190,41 +206,53 @@ def pool_type(pool: UserPool, estimated_users: int) -> dict[str, Any]:
     }
 
 
-def create_user_pool(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def create_user_pool(
+    s: Services, p: CreateUserPoolRequest, ctx: RequestContext
+) -> CreateUserPoolResponse:
     schema, schema_settings = _schema(p.get("Schema", []))
-    kept = {m: p[m] for m in _FIXED_AT_CREATION if m in p}
+    request: Mapping[str, Any] = p
+    kept = {m: request[m] for m in _FIXED_AT_CREATION if m in request}
     kept["SchemaAttributes"] = schema
     document = _configuration(p, kept)
     pool = s.pools.create(ctx.region, p["PoolName"], _settings(document, schema_settings), document)
     return {"UserPool": pool_type(pool, 0)}
 
 
-def describe_user_pool(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def describe_user_pool(
+    s: Services, p: DescribeUserPoolRequest, ctx: RequestContext
+) -> DescribeUserPoolResponse:
     pool, users = s.pools.describe(ctx.region, p["UserPoolId"])
     return {"UserPool": pool_type(pool, users)}
 
 
-def update_user_pool(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def update_user_pool(
+    s: Services, p: UpdateUserPoolRequest, ctx: RequestContext
+) -> UpdateUserPoolResponse:
     def change(pool: UserPool) -> tuple[str, PoolSettings, Mapping[str, Any]]:
         document = _configuration(p, pool.document)
         return p.get("PoolName", pool.name), _settings(document, pool.settings), document
 
     s.pools.update(ctx.region, p["UserPoolId"], change)
+    return {}
 
 
-def delete_user_pool(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def delete_user_pool(s: Services, p: DeleteUserPoolRequest, ctx: RequestContext) -> None:
     s.pools.delete(ctx.region, p["UserPoolId"])
 
 
-def list_user_pools(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def list_user_pools(
+    s: Services, p: ListUserPoolsRequest, ctx: RequestContext
+) -> ListUserPoolsResponse:
     page = s.pools.list_pools(ctx.region, p["MaxResults"], p.get("NextToken"), ctx.pools)
-    return {
-        "UserPools": [render.pool_description(pool) for pool in page.items],
-        "NextToken": page.next_token,
+    result: ListUserPoolsResponse = {
+        "UserPools": [render.pool_description(pool) for pool in page.items]
     }
+    if page.next_token is not None:
+        result["NextToken"] = page.next_token
+    return result
 
 
-OPERATIONS = {
+OPERATIONS: dict[str, Operation] = {
     "CreateUserPool": create_user_pool,
     "DescribeUserPool": describe_user_pool,
     "UpdateUserPool": update_user_pool,

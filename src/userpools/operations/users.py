@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from userpools.domain.attributes import STANDARD_ATTRIBUTES
 from userpools.domain.errors import InvalidParameter
 from userpools.domain.pagination import page_size
 from userpools.domain.users import NewUser
 from userpools.operations import render
-from userpools.operations.services import Services
+from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
+from userpools.protocol.shapes import (
+    AdminConfirmSignUpRequest,
+    AdminConfirmSignUpResponse,
+    AdminCreateUserRequest,
+    AdminCreateUserResponse,
+    AdminDeleteUserAttributesRequest,
+    AdminDeleteUserAttributesResponse,
+    AdminDeleteUserRequest,
+    AdminDisableUserRequest,
+    AdminDisableUserResponse,
+    AdminEnableUserRequest,
+    AdminEnableUserResponse,
+    AdminGetUserRequest,
+    AdminGetUserResponse,
+    AdminSetUserPasswordRequest,
+    AdminSetUserPasswordResponse,
+    AdminSetUserSettingsRequest,
+    AdminSetUserSettingsResponse,
+    AdminUpdateUserAttributesRequest,
+    AdminUpdateUserAttributesResponse,
+    AttributeType,
+    ListUsersRequest,
+    ListUsersResponse,
+)
 
 UNKNOWN_ATTRIBUTES_TO_GET = "One or more requested attributes do not exist."
 _STANDARD_NAMES = frozenset(a.name for a in STANDARD_ATTRIBUTES)
 
 
-def pairs(attrs: list[dict[str, Any]] | None) -> tuple[tuple[str, str], ...]:
+def pairs(attrs: list[AttributeType] | None) -> tuple[tuple[str, str], ...]:
     return tuple((a["Name"], a.get("Value", "")) for a in attrs or ())
 
 
-def admin_create_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def admin_create_user(
+    s: Services, p: AdminCreateUserRequest, ctx: RequestContext
+) -> AdminCreateUserResponse:
     action = p.get("MessageAction")
     new = NewUser(
         username=p["Username"],
@@ -34,63 +58,87 @@ def admin_create_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> di
     return {"User": render.user(s.users.create(ctx.region, p["UserPoolId"], new))}
 
 
-def admin_get_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def admin_get_user(
+    s: Services, p: AdminGetUserRequest, ctx: RequestContext
+) -> AdminGetUserResponse:
     user = s.users.get(ctx.region, p["UserPoolId"], p["Username"])
-    rendered = render.user(user)
-    return {
-        "Username": rendered["Username"],
-        "UserAttributes": rendered["Attributes"],
-        "UserCreateDate": rendered["UserCreateDate"],
-        "UserLastModifiedDate": rendered["UserLastModifiedDate"],
-        "Enabled": rendered["Enabled"],
-        "UserStatus": rendered["UserStatus"],
-        "MFAOptions": rendered["MFAOptions"],
+    result: AdminGetUserResponse = {
+        "Username": user.username,
+        "UserAttributes": render.attributes(user.attributes),
+        "UserCreateDate": render.when(user.created_at),
+        "UserLastModifiedDate": render.when(user.updated_at),
+        "Enabled": user.enabled,
+        "UserStatus": render.user_status(user),
     }
+    if user.mfa_options:
+        result["MFAOptions"] = render.mfa_options(user)
+    return result
 
 
-def admin_delete_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_delete_user(s: Services, p: AdminDeleteUserRequest, ctx: RequestContext) -> None:
     s.users.delete(ctx.region, p["UserPoolId"], p["Username"])
 
 
-def admin_update_user_attributes(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_update_user_attributes(
+    s: Services, p: AdminUpdateUserAttributesRequest, ctx: RequestContext
+) -> AdminUpdateUserAttributesResponse:
     s.users.update_attributes(
         ctx.region, p["UserPoolId"], p["Username"], pairs(p["UserAttributes"])
     )
+    return {}
 
 
-def admin_delete_user_attributes(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_delete_user_attributes(
+    s: Services, p: AdminDeleteUserAttributesRequest, ctx: RequestContext
+) -> AdminDeleteUserAttributesResponse:
     s.users.delete_attributes(
         ctx.region, p["UserPoolId"], p["Username"], list(p["UserAttributeNames"])
     )
+    return {}
 
 
-def admin_enable_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_enable_user(
+    s: Services, p: AdminEnableUserRequest, ctx: RequestContext
+) -> AdminEnableUserResponse:
     s.users.set_enabled(ctx.region, p["UserPoolId"], p["Username"], True)
+    return {}
 
 
-def admin_disable_user(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_disable_user(
+    s: Services, p: AdminDisableUserRequest, ctx: RequestContext
+) -> AdminDisableUserResponse:
     s.users.set_enabled(ctx.region, p["UserPoolId"], p["Username"], False)
+    return {}
 
 
-def admin_set_user_settings(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_set_user_settings(
+    s: Services, p: AdminSetUserSettingsRequest, ctx: RequestContext
+) -> AdminSetUserSettingsResponse:
     options = [
         (o.get("DeliveryMedium", "SMS"), o.get("AttributeName", "phone_number"))
         for o in p["MFAOptions"]
     ]
     s.users.set_mfa_options(ctx.region, p["UserPoolId"], p["Username"], options)
+    return {}
 
 
-def admin_set_user_password(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_set_user_password(
+    s: Services, p: AdminSetUserPasswordRequest, ctx: RequestContext
+) -> AdminSetUserPasswordResponse:
     s.users.set_password(
         ctx.region, p["UserPoolId"], p["Username"], p["Password"], bool(p.get("Permanent"))
     )
+    return {}
 
 
-def admin_confirm_sign_up(s: Services, p: dict[str, Any], ctx: RequestContext) -> None:
+def admin_confirm_sign_up(
+    s: Services, p: AdminConfirmSignUpRequest, ctx: RequestContext
+) -> AdminConfirmSignUpResponse:
     s.users.confirm_sign_up(ctx.region, p["UserPoolId"], p["Username"])
+    return {}
 
 
-def list_users(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def list_users(s: Services, p: ListUsersRequest, ctx: RequestContext) -> ListUsersResponse:
     wanted = p.get("AttributesToGet")
     only = None
     if wanted is not None:
@@ -105,13 +153,13 @@ def list_users(s: Services, p: dict[str, Any], ctx: RequestContext) -> dict[str,
         page_size("ListUsers", p.get("Limit")),
         p.get("PaginationToken"),
     )
-    return {
-        "Users": [render.user(u, only) for u in page.items],
-        "PaginationToken": page.next_token,
-    }
+    result: ListUsersResponse = {"Users": [render.user(u, only) for u in page.items]}
+    if page.next_token is not None:
+        result["PaginationToken"] = page.next_token
+    return result
 
 
-OPERATIONS = {
+OPERATIONS: dict[str, Operation] = {
     "AdminCreateUser": admin_create_user,
     "AdminGetUser": admin_get_user,
     "AdminDeleteUser": admin_delete_user,

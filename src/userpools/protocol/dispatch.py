@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.model import OperationModel
+
 from userpools.domain.errors import (
     DomainError,
     InternalError,
@@ -16,6 +18,7 @@ from userpools.domain.errors import (
 from userpools.protocol.access import Gate
 from userpools.protocol.codec import CONTENT_TYPE, decode_body, encode_error, encode_result
 from userpools.protocol.model import operation_for_target, service_model
+from userpools.protocol.outputs import OutputMismatch, check_output
 from userpools.protocol.ratelimit import RateLimiter
 from userpools.protocol.sigv4 import HttpRequest
 from userpools.protocol.validate import validate_input
@@ -56,6 +59,7 @@ class Dispatcher:
         handlers: Mapping[str, Handler],
         gate: Gate | None = None,
         limiter: RateLimiter | None = None,
+        check_output: bool = False,
     ) -> None:
         unknown = set(handlers) - set(service_model().operation_names)
         if unknown:
@@ -63,9 +67,12 @@ class Dispatcher:
         self._handlers = dict(handlers)
         self._gate = gate if gate is not None else Gate(None)
         self._limiter = limiter
+        self._check_output = check_output
+        self.output_mismatches: list[str] = []
+        """With ``check_output``: every result that did not fit its output shape."""
 
     def handle(self, request: HttpRequest, request_id: str) -> Reply:
-        """Answer one ``POST /``; never raises.
+        """Answer one ``POST /``; never raises, except :class:`OutputMismatch` in check mode.
 
         The order is: resolve the operation, authenticate (signature), rate limit, decode,
         authorise (the key's scope, before any look-up), validate, run.
@@ -84,9 +91,13 @@ class Dispatcher:
             self._gate.authorize(caller, name, params)
             validate_input(operation, params)
             result = handler(params, RequestContext(request_id, caller.region, caller.pools))
+            if self._check_output:
+                self._check(operation, result)
             payload = encode_result(operation.output_shape, result)
         except DomainError as error:
             return _error_reply(error, request_id, name)
+        except OutputMismatch:
+            raise  # a handler bug found in check mode: fail the test, not just the request
         # The only broad handler in the code base: anything unexpected is logged once
         # (never with the request's parameters) and answered as a plain 500.
         except Exception:
@@ -94,6 +105,13 @@ class Dispatcher:
             return _error_reply(InternalError(), request_id, name)
         headers = {"content-type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
         return Reply(200, headers, payload, name)
+
+    def _check(self, operation: OperationModel, result: Mapping[str, Any] | None) -> None:
+        try:
+            check_output(operation, result)
+        except OutputMismatch as mismatch:
+            self.output_mismatches.append(str(mismatch))
+            raise
 
 
 def _error_reply(error: DomainError, request_id: str, operation: str | None) -> Reply:

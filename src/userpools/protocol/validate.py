@@ -75,6 +75,7 @@ class _Rule:
     enum: frozenset[str] | None = None
     enum_text: str = ""
     members: tuple[tuple[str, str, _Rule], ...] = ()
+    names: frozenset[str] = frozenset()
     required: frozenset[str] = frozenset()
     member: _Rule | None = None
     key: _Rule | None = None
@@ -82,7 +83,12 @@ class _Rule:
 
 
 def validate_input(operation: OperationModel, params: Mapping[str, Any]) -> None:
-    """Check ``params`` against the input shape of ``operation``; unknown members pass."""
+    """Check ``params`` against the input shape of ``operation``.
+
+    Members the shape does not have are dropped from ``params`` (and from every structure
+    within), as AWS ignores them: a handler sees only the members of its input TypedDict,
+    and never echoes a stranger back.
+    """
     rule = _INPUT_RULES.get(operation.name)
     if rule is None:
         rule = _input_rule(operation)
@@ -157,6 +163,9 @@ def _check_structure(
 ) -> None:
     if value.__class__ is not dict and not isinstance(value, Mapping):
         _type_error(rule, value, path)
+    if value.__class__ is dict and not rule.names.issuperset(value):
+        for name in [name for name in value if name not in rule.names]:
+            del value[name]
     sensitive = sensitive or rule.sensitive
     prefix = f"{path}." if path else ""
     for name, segment, child in rule.members:
@@ -352,6 +361,7 @@ def _rule_for(shape: Shape) -> _Rule:
         rule.members = tuple(
             (name, _lower_camel(name), _rule_for(member)) for name, member in shape.members.items()
         )
+        rule.names = frozenset(shape.members)
         rule.required = frozenset(metadata.get("required", ()))
     elif kind == "list":
         rule.member = _rule_for(shape.member)

@@ -1,8 +1,8 @@
 """The PostgreSQL store: several nodes on one database.
 
 - A psycopg connection pool; each transaction borrows one connection. A connection that
-  broke (PostgreSQL restarted) is discarded by the pool, and the call is retried on a
-  fresh one, so nodes recover without a restart.
+  broke (PostgreSQL restarted) is discarded by the pool, and the transaction runs again on
+  a fresh one, so nodes recover without a restart.
 - Reads run at REPEATABLE READ, READ ONLY: one snapshot for every query of the call.
 - Writes run at READ COMMITTED. The first thing every write of a pool does is read the
   pool row ``FOR UPDATE``, so the writers of one pool take turns: a domain rule checked
@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import psycopg
@@ -24,6 +24,7 @@ from userpools.domain.store import Retryable
 from userpools.store.errors import translate_postgres_error
 from userpools.store.migrate import apply_postgres
 from userpools.store.sql import Dialect, SQLTransaction
+from userpools.store.transactions import RetryingStore
 
 DIALECT = Dialect(
     name="postgres",
@@ -47,7 +48,7 @@ class CommitOutcomeUnknown(Exception):
     """The connection broke during COMMIT; the change may or may not have been kept."""
 
 
-class PostgresStore:
+class PostgresStore(RetryingStore):
     """A store on one PostgreSQL database. Safe to share between threads and nodes."""
 
     def __init__(self, url: str, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX):
@@ -79,7 +80,7 @@ class PostgresStore:
                     conn.execute("COMMIT")
                 except psycopg.OperationalError as exc:
                     if writing:
-                        # The COMMIT may or may not have landed: never run the call again.
+                        # The COMMIT may or may not have landed: never run it again.
                         raise CommitOutcomeUnknown(type(exc).__name__) from exc
                     raise  # a read changed nothing: safe to run again
         except PoolTimeout as exc:
@@ -91,15 +92,10 @@ class PostgresStore:
             self._pool.check()
             raise Retryable("connection: " + type(exc).__name__) from exc
 
-    @contextmanager
-    def read(self) -> Iterator[SQLTransaction]:
-        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", False) as tx:
-            yield tx
-
-    @contextmanager
-    def write(self) -> Iterator[SQLTransaction]:
-        with self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED", True) as tx:
-            yield tx
+    def transaction(self, *, write: bool) -> AbstractContextManager[SQLTransaction]:
+        if write:
+            return self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED", True)
+        return self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", False)
 
     def close(self) -> None:
         self._pool.close()

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from userpools.store.errors import translate_sqlite_error
 from userpools.store.migrate import apply_sqlite
 from userpools.store.sql import Dialect, SQLTransaction
+from userpools.store.transactions import RetryingStore
 
 DIALECT = Dialect(
     name="sqlite",
@@ -26,7 +27,7 @@ DIALECT = Dialect(
 )
 
 
-class SQLiteStore:
+class SQLiteStore(RetryingStore):
     """A store on one SQLite file. Safe to share between threads and processes."""
 
     def __init__(self, path: str | Path, *, synchronous: str = "NORMAL") -> None:
@@ -62,8 +63,11 @@ class SQLiteStore:
                 self._connections.append(conn)
         return conn
 
+    def transaction(self, *, write: bool) -> AbstractContextManager[SQLTransaction]:
+        return self._write() if write else self._read()
+
     @contextmanager
-    def read(self) -> Iterator[SQLTransaction]:
+    def _read(self) -> Iterator[SQLTransaction]:
         conn = self._connection()
         conn.execute("BEGIN")
         try:
@@ -72,7 +76,7 @@ class SQLiteStore:
             conn.execute("ROLLBACK")  # a read changed nothing; end the snapshot
 
     @contextmanager
-    def write(self) -> Iterator[SQLTransaction]:
+    def _write(self) -> Iterator[SQLTransaction]:
         conn = self._connection()
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")

@@ -86,6 +86,8 @@ def start_server(
     It uses PostgreSQL at ``database_url`` when given, else SQLite at ``db_path``. ``clock``
     replaces the server's ``time.time`` (to test expiry and lock-out without waiting).
     Without ``credentials_file`` the server is in development mode (any signature or none).
+    Every response is checked against its output shape: a mismatch fails its request with a
+    500 and, when the server stops, raises :class:`OutputMismatch` listing them all.
     ``key_source`` makes pools' signing keys (default: the test-only ``TEST_KEYS``), and
     ``in_process=False`` sends the boto3 clients of :meth:`RunningServer.client` over the socket.
     """
@@ -110,6 +112,7 @@ def start_server(
                 aws_issuer=aws_issuer,
                 credentials_file=credentials_file,
                 rate_limits=rate_limits,
+                check_output=True,
             ),
             **({"clock": clock} if clock is not None else {}),
             key_source=key_source or TEST_KEYS,
@@ -137,6 +140,13 @@ def start_server(
         thread.join(timeout=10)
         sock.close()
         server.close()
+    mismatches = server.dispatcher.output_mismatches
+    if mismatches:
+        from userpools.protocol.outputs import OutputMismatch
+
+        raise OutputMismatch(
+            "responses that do not fit their output shape:\n" + "\n".join(mismatches)
+        )
 
 
 @pytest.fixture(scope="session")

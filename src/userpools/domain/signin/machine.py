@@ -1,0 +1,128 @@
+"""The sign-in state machine, declared: which strategies exist, and which step may follow which.
+
+``TRANSITIONS`` maps a flow or a challenge to what may come after it, in order. After a first
+factor (a password, an SRP proof) the steps are rules tried in that order: the first follow-up
+due for the user (``FollowUp.begin``) is the next challenge, and ``TOKENS`` ends the sign-in.
+A challenge entered along an edge the table lacks is a bug: :meth:`StateMachine.check` refuses
+it. ``docs/auth-flows.md`` draws this table (``tools/gen_auth_diagram.py``).
+
+Adding a challenge is one module with its strategy (and its session state), plus rows here:
+its registration, its own row, and its place in the rows it may follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from userpools.domain.signin import new_password, password, refresh, srp
+from userpools.domain.signin.strategy import Attempt, Challenge, Entry, Flow, FollowUp, Step
+from userpools.domain.store import Transaction
+
+#: The end of a sign-in: tokens.
+TOKENS = "TOKENS"
+
+#: What may follow a correct first factor, tried in this order.
+AFTER_FIRST_FACTOR = ("NEW_PASSWORD_REQUIRED", TOKENS)
+
+TRANSITIONS: Mapping[str, tuple[str, ...]] = {
+    "USER_PASSWORD_AUTH": AFTER_FIRST_FACTOR,
+    "ADMIN_USER_PASSWORD_AUTH": AFTER_FIRST_FACTOR,
+    "USER_SRP_AUTH": ("PASSWORD_VERIFIER",),
+    "PASSWORD_VERIFIER": AFTER_FIRST_FACTOR,
+    "NEW_PASSWORD_REQUIRED": (TOKENS,),
+    "REFRESH_TOKEN_AUTH": (TOKENS,),
+}
+
+#: Wire names that mean the same flow.
+ALIASES: Mapping[str, str] = {
+    "REFRESH_TOKEN": "REFRESH_TOKEN_AUTH",
+    "ADMIN_NO_SRP_AUTH": "ADMIN_USER_PASSWORD_AUTH",
+}
+
+
+#: The strategies, registered.
+FLOWS: tuple[Flow, ...] = (
+    password.USER_PASSWORD_AUTH,
+    password.ADMIN_USER_PASSWORD_AUTH,
+    srp.FLOW,
+    refresh.FLOW,
+)
+CHALLENGES: tuple[Challenge, ...] = (srp.CHALLENGE, new_password.CHALLENGE)
+FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE,)
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=_Named)
+
+
+def _by_name(strategies: tuple[N, ...]) -> dict[str, N]:
+    return {strategy.name: strategy for strategy in strategies}
+
+
+class UndeclaredStep(AssertionError):
+    """A strategy took a step the table does not declare: a bug, never a client's fault."""
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    flows: Mapping[str, Flow]
+    challenges: Mapping[str, Challenge]
+    follow_ups: Mapping[str, FollowUp]
+    transitions: Mapping[str, tuple[str, ...]]
+    aliases: Mapping[str, str]
+
+    def check(self, source: str, target: str) -> None:
+        if target not in self.transitions.get(source, ()):
+            raise UndeclaredStep(f"{source} -> {target} is not in the table")
+
+    def advance(
+        self, tx: Transaction, attempt: Attempt, source: str, entry: Entry, now: float
+    ) -> Step:
+        """After ``source`` passed: the first of its successors that applies."""
+        for target in self.transitions.get(source, ()):
+            if target == TOKENS:
+                grant = attempt.tokens.grant(tx, entry.pool, entry.client, entry.user, now=now)
+                return Step(grant=grant)
+            follow_up = self.follow_ups.get(target)
+            if follow_up is None:
+                raise UndeclaredStep(f"{target} is not a follow-up, yet follows {source}")
+            step = follow_up.begin(tx, attempt, source, entry, now)
+            if step is not None:
+                return step
+        raise UndeclaredStep(f"nothing ends the steps after {source}")
+
+    def problems(self) -> list[str]:
+        """What makes the table and the registries disagree (``[]`` when they agree)."""
+        found = []
+        states = {*self.flows, *self.challenges}
+        found += [f"{name} has no row" for name in sorted(states - set(self.transitions))]
+        found += [f"{name} is not registered" for name in sorted(set(self.transitions) - states)]
+        for source, targets in self.transitions.items():
+            if not targets:
+                found.append(f"{source} leads nowhere")
+            if TOKENS in targets[:-1]:
+                found.append(f"{source}: {TOKENS} hides what comes after it")
+            rules = len(targets) > 1 or TOKENS in targets
+            for target in targets:
+                if target != TOKENS and target not in self.challenges:
+                    found.append(f"{source} -> {target}: no such challenge")
+                elif rules and target != TOKENS and target not in self.follow_ups:
+                    found.append(f"{source} -> {target}: not a follow-up")
+        for name in set(self.aliases.values()) - set(self.flows):
+            found.append(f"alias of an unknown flow: {name}")
+        return found
+
+
+SIGN_IN = StateMachine(
+    flows=_by_name(FLOWS),
+    challenges=_by_name(CHALLENGES),
+    follow_ups=_by_name(FOLLOW_UPS),
+    transitions=TRANSITIONS,
+    aliases=ALIASES,
+)

@@ -1,0 +1,173 @@
+"""``USER_SRP_AUTH``, answered by ``PASSWORD_VERIFIER`` (SRP-6a, ``crypto/srp.py``).
+
+The flow sends the server's half of the exchange and keeps it as the session's state, found by
+the hash of the ``SECRET_BLOCK`` the client echoes back. The proof is cheap, so it is checked
+inside the write transaction that takes the session and counts the attempt; the session is used
+up whatever the outcome.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass, field
+from typing import ClassVar, Self
+
+from userpools.crypto import srp
+from userpools.crypto.sealing import new_key
+from userpools.domain import lockout, messages
+from userpools.domain.errors import DomainError, InvalidParameter, NotAuthorized
+from userpools.domain.models import User, UserPool
+from userpools.domain.signin import sessions
+from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, gate
+from userpools.domain.store import Transaction
+from userpools.domain.users import names_an_alias, sign_in_keys
+
+PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
+_SIMULATION_SECRET = "srp-simulation-v1"
+
+
+@dataclass(frozen=True)
+class VerifierState:
+    """The server's half of the exchange, between ``SRP_B`` and the proof."""
+
+    challenge: ClassVar[str] = PASSWORD_VERIFIER
+    exchange: srp.ServerSession = field(repr=False)
+
+    def encode(self) -> str:
+        return self.exchange.to_json()
+
+    @classmethod
+    def decode(cls, text: str) -> Self:
+        return cls(srp.ServerSession.from_json(text))
+
+
+@dataclass(frozen=True)
+class SrpFlow:
+    name: str = "USER_SRP_AUTH"
+    admin: bool | None = None
+
+    def start(self, attempt: Attempt) -> Outcome:
+        username = attempt.required("USERNAME")
+        srp_a = attempt.required("SRP_A")
+        now = attempt.clock()
+
+        def run(tx: Transaction) -> Outcome:
+            pool, client, user = attempt.admit(tx, username, now)
+            if user is None:
+                if not client.settings.prevent_user_existence_errors:
+                    raise attempt.unknown_user(client)
+                simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
+                return _simulated_challenge(simulated, pool, username, srp_a)
+            verifier = _stored_verifier(user)
+            if verifier is None:  # a password set before SRP verifiers were kept
+                simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
+                return _simulated_challenge(simulated, pool, user.username, srp_a)
+            exchange = _start(verifier, srp_a)
+            state = VerifierState(exchange)
+            attempt.enter(
+                tx, self.name, Entry(pool, client, user), state, exchange.secret_block_b64, now
+            )
+            return Outcome(
+                challenge=PASSWORD_VERIFIER,
+                parameters=exchange.challenge_parameters(user.username),
+            )
+
+        return attempt.store.write(run)
+
+
+@dataclass(frozen=True)
+class PasswordVerifier:
+    name: str = PASSWORD_VERIFIER
+
+    def answer(self, attempt: Attempt) -> Outcome:
+        for name in ("USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE"):
+            attempt.required(name)
+        attempt.required("TIMESTAMP")
+        now = attempt.clock()
+        return attempt.store.write(lambda tx: self._check_proof(tx, attempt, now)).finish()
+
+    def _check_proof(self, tx: Transaction, attempt: Attempt, now: float) -> Step:
+        """Take the session and check the proof; the session is used up whatever happens."""
+        responses = attempt.parameters
+        pool, client = attempt.client(tx)
+        attempt.check_secret_hash(client, responses["USERNAME"])
+        block = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+        pending = sessions.take(tx, pool, _canonical_block(block), VerifierState)
+        user = tx.get_user(pool, pending.user_key) if pending is not None else None
+        if pending is None or user is None or pending.client_id != client.client_id:
+            # Unknown users get a simulated challenge whose block was never stored.
+            return Step(error=NotAuthorized(messages.INCORRECT_CREDENTIALS))
+        if pending.expired(now):
+            return Step(error=NotAuthorized(messages.SESSION_EXPIRED))
+        try:
+            gate(user, now)
+        except DomainError as error:
+            return Step(error=error)
+        proven = srp.verify(
+            pending.state.exchange,
+            srp.pool_name_of(pool.id),
+            user.username,
+            block,
+            responses["TIMESTAMP"],
+            responses["PASSWORD_CLAIM_SIGNATURE"],
+            now=now,
+        )
+        if not proven:
+            failed = lockout.failed(user, now)
+            tx.update_user(pool, failed, sign_in_keys(pool, failed.attributes))
+            return Step(error=NotAuthorized(messages.INCORRECT_CREDENTIALS))
+        user = lockout.succeeded(user)
+        tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
+        return attempt.signed_in(tx, self.name, Entry(pool, client, user), now)
+
+
+def _start(verifier: srp.Verifier, srp_a: str) -> srp.ServerSession:
+    try:
+        return srp.start(verifier, srp_a)
+    except srp.SrpError:
+        raise InvalidParameter(messages.INVALID_SRP_A) from None
+
+
+def _stored_verifier(user: User) -> srp.Verifier | None:
+    if user.srp_verifier is None:
+        return None
+    return srp.Verifier.from_json(user.srp_verifier)
+
+
+def _canonical_block(block: str) -> str:
+    """The SECRET_BLOCK as the server sent it (standard base64), whatever padding came back."""
+    try:
+        raw = base64.b64decode(block + "=" * (-len(block) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return block
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _simulated_challenge(key: bytes, pool: UserPool, username: str, srp_a: str) -> Outcome:
+    """A PASSWORD_VERIFIER challenge for a name with no usable verifier (reliability.md §1.6).
+
+    The salt and the user id are keyed functions of (pool, name), so asking twice gives the
+    same answer, as for a real user; ``SRP_B`` and the block are random. The block is never
+    stored, so the answer fails with the same error as a wrong password.
+    """
+    seed = hmac.new(
+        key, f"{pool.id}\x00{username}".encode("utf-8", "surrogatepass"), hashlib.sha256
+    )
+    digest_bytes = seed.digest()
+    salt = digest_bytes[: srp.SALT_BYTES]
+    fake = srp.Verifier(salt=salt, verifier=pow(srp.G, int.from_bytes(digest_bytes, "big"), srp.N))
+    exchange = _start(fake, srp_a)
+    # What a real user would show: the username itself, or, when the name typed is an email
+    # or phone sign-in name, a username that is not that name (a UUID, as generated ones are).
+    user_id = username
+    if pool.settings.username_attributes or names_an_alias(pool, username):
+        user_id = str(uuid.UUID(bytes=digest_bytes[16:32], version=4))
+    return Outcome(challenge=PASSWORD_VERIFIER, parameters=exchange.challenge_parameters(user_id))
+
+
+FLOW = SrpFlow()
+CHALLENGE = PasswordVerifier()
