@@ -27,8 +27,8 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
 
 from userpools.crypto.passwords import PasswordHasher
+from userpools.domain.lookup import resolve
 from userpools.domain.store import Retryable
-from userpools.domain.users import resolve
 from userpools.testing import RunningServer, start_server
 
 PASSWORD = "Corr3ct-horse-battery!"

@@ -39,20 +39,14 @@ from userpools.domain.errors import (
     UnsupportedTokenType,
     UserNotFound,
 )
+from userpools.domain.lookup import require_user, resolve, sign_in_keys, srp_verifier
 from userpools.domain.models import AppClient, Message, User, UserCode, UserPool, UserStatus
 from userpools.domain.password_policy import PasswordPolicy, check
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller as TokenCaller
 from userpools.domain.tokens import TokenIssuer, digest, readable
-from userpools.domain.users import (
-    NewUser,
-    UserService,
-    require_user,
-    resolve,
-    sign_in_keys,
-    srp_verifier,
-)
+from userpools.domain.users import NewUser, UserService
 
 SIGN_UP = "sign_up"
 RESET = "reset"

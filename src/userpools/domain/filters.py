@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 
 from userpools.domain.errors import InvalidParameter
+from userpools.domain.models import User
+from userpools.domain.store import UserQuery
 
 PARSE_ERROR_MESSAGE = "Error while parsing filter."
 # No real AWS response for a well-formed filter on an unsearchable attribute was found (moto
@@ -88,3 +90,55 @@ def parse_filter(text: str | None) -> UserFilter | None:
 def quote_filter_value(value: str) -> str:
     """Quote ``value`` as a filter ``AttributeValue``, escaping backslashes and quotes."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Nothing:
+    """A filter that no user can match (for example ``status = "Sleeping"``)."""
+
+
+#: The translation of a filter that matches no user.
+NOTHING = Nothing()
+
+_FILTER_FIELDS = {
+    "username": "username",
+    "email": "email",
+    "phone_number": "phone_number",
+    "name": "name",
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "preferred_username": "preferred_username",
+    "cognito:user_status": "user_status",
+    "sub": "sub",
+}
+
+
+def to_query(f: UserFilter | None) -> UserQuery | Nothing | None:
+    """Translate a parsed filter into a storage query on one indexed column."""
+    if f is None:
+        return None
+    if f.attribute == "status":
+        matches = [
+            enabled
+            for label, enabled in (("Enabled", 1), ("Disabled", 0))
+            if (label.startswith(f.value) if f.prefix else label == f.value)
+        ]
+        if len(matches) == 2:
+            return None
+        if not matches:
+            return NOTHING
+        return UserQuery("enabled", matches[0])
+    if f.attribute == "cognito:user_status":
+        value = f.value.upper()  # this attribute matches case-insensitively
+        return UserQuery("user_status", value, f.prefix)
+    return UserQuery(_FILTER_FIELDS[f.attribute], f.value, f.prefix)  # type: ignore[arg-type]
+
+
+def sort_value(user: User, query: UserQuery) -> str:
+    """The value of ``user`` that a prefix query sorts by (its keyset position)."""
+    if query.field == "username":
+        return user.username
+    if query.field == "sub":
+        return user.sub
+    if query.field == "user_status":
+        return user.status.value
+    return user.attribute(query.field) or ""

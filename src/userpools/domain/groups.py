@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from userpools.domain import messages
 from userpools.domain.errors import GroupExists, LimitExceeded, ResourceNotFound
+from userpools.domain.lookup import require_user
 from userpools.domain.models import Group, Page, User, UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Conflict, Store, Transaction
-from userpools.domain.users import require_user
 
 #: Quotas from "Quotas in Amazon Cognito" (not adjustable).
 MAX_GROUPS_PER_POOL = 10_000

@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from userpools.crypto import srp
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import attributes, messages, usernames
 from userpools.domain.errors import (
@@ -15,10 +14,16 @@ from userpools.domain.errors import (
     NotAuthorized,
     UnsupportedUserState,
     UsernameExists,
-    UserNotFound,
 )
-from userpools.domain.filters import UserFilter, parse_filter
+from userpools.domain.filters import Nothing, parse_filter, sort_value, to_query
 from userpools.domain.ids import Ids
+from userpools.domain.lookup import (
+    EMAIL_LIKE,
+    looks_like_phone,
+    require_user,
+    sign_in_keys,
+    srp_verifier,
+)
 from userpools.domain.models import Message, Page, User, UserPool, UserStatus
 from userpools.domain.pagination import Cursors
 from userpools.domain.password_policy import (
@@ -27,11 +32,10 @@ from userpools.domain.password_policy import (
     generate_temporary_password,
 )
 from userpools.domain.pools import require_pool
-from userpools.domain.store import Conflict, SignInKeys, Store, Transaction, UserQuery
+from userpools.domain.store import Conflict, SignInKeys, Store, Transaction
 
 LIST_OPERATION = "ListUsers"
 _DAY = 86400.0
-_EMAIL_LIKE = "@"
 
 
 @dataclass(frozen=True)
@@ -46,74 +50,6 @@ class NewUser:
     #: Self-service sign-up: ``temporary_password`` is the user's own password, the user starts
     #: UNCONFIRMED, no invitation is sent and the pool's required attributes must be given.
     signed_up: bool = False
-
-
-def _looks_like_phone(value: str) -> bool:
-    return value.startswith("+") and value[1:].isdigit() and len(value) > 2
-
-
-def names_an_alias(pool: UserPool, name: str) -> bool:
-    """Whether ``name`` can only be an email or phone sign-in name in this pool, never the
-    username itself (which may not take that form there)."""
-    s = pool.settings
-    allowed = s.username_attributes or s.alias_attributes
-    if _EMAIL_LIKE in name:
-        return "email" in allowed
-    return _looks_like_phone(name) and "phone_number" in allowed
-
-
-def sign_in_keys(pool: UserPool, attrs: attributes.Attributes) -> SignInKeys:
-    """The alias values under which the pool lets this user be found."""
-    s = pool.settings
-    email = attributes.value_of(attrs, "email")
-    phone = attributes.value_of(attrs, "phone_number")
-    preferred = attributes.value_of(attrs, "preferred_username")
-    email_ok = attributes.value_of(attrs, "email_verified") == "true"
-    phone_ok = attributes.value_of(attrs, "phone_number_verified") == "true"
-    fold = s.case_sensitive
-
-    def key(v: str | None) -> str | None:
-        return usernames.key(v, fold) if v is not None else None
-
-    if s.username_attributes:
-        return SignInKeys(
-            email=key(email) if "email" in s.username_attributes else None,
-            phone=phone if "phone_number" in s.username_attributes else None,
-        )
-    return SignInKeys(
-        email=key(email) if "email" in s.alias_attributes and email_ok else None,
-        phone=phone if "phone_number" in s.alias_attributes and phone_ok else None,
-        preferred=key(preferred) if "preferred_username" in s.alias_attributes else None,
-    )
-
-
-def srp_verifier(pool: UserPool, username: str, password: str) -> str:
-    """The SRP verifier stored beside the Argon2id hash (``username`` is the real one)."""
-    return srp.make_verifier(srp.pool_name_of(pool.id), username, password).to_json()
-
-
-def resolve(tx: Transaction, pool: UserPool, username: str) -> User | None:
-    """Find a user by username, sub, or alias: each step is one indexed look-up."""
-    cs = pool.settings.case_sensitive
-    user = tx.find_user(pool, "username_key", usernames.key(username, cs))
-    if user is None:
-        user = tx.find_user(pool, "sub", username)
-    s = pool.settings
-    if user is None and (s.username_attributes or s.alias_attributes):
-        if _EMAIL_LIKE in username:
-            user = tx.find_user(pool, "login_email", usernames.key(username, cs))
-        elif _looks_like_phone(username):
-            user = tx.find_user(pool, "login_phone", username)
-        if user is None and "preferred_username" in s.alias_attributes:
-            user = tx.find_user(pool, "login_preferred", usernames.key(username, cs))
-    return user
-
-
-def require_user(tx: Transaction, pool: UserPool, username: str) -> User:
-    user = resolve(tx, pool, username)
-    if user is None:
-        raise UserNotFound()
-    return user
 
 
 class UserService:
@@ -230,15 +166,15 @@ class UserService:
         s = pool.settings
         start: list[tuple[str, str]] = [("sub", sub)]
         if not s.username_attributes:
-            if "email" in s.alias_attributes and _EMAIL_LIKE in new.username:
+            if "email" in s.alias_attributes and EMAIL_LIKE in new.username:
                 raise InvalidParameter(messages.USERNAME_IS_EMAIL)
-            if "phone_number" in s.alias_attributes and _looks_like_phone(new.username):
+            if "phone_number" in s.alias_attributes and looks_like_phone(new.username):
                 raise InvalidParameter(messages.USERNAME_IS_PHONE)
             return new.username, tuple(start)
         # The sign-in name is an email or phone number; the real username is the sub.
-        if "email" in s.username_attributes and _EMAIL_LIKE in new.username:
+        if "email" in s.username_attributes and EMAIL_LIKE in new.username:
             start.append(("email", new.username))
-        elif "phone_number" in s.username_attributes and _looks_like_phone(new.username):
+        elif "phone_number" in s.username_attributes and looks_like_phone(new.username):
             start.append(("phone_number", new.username))
         elif s.username_attributes == ("email",):
             raise InvalidParameter(messages.USERNAME_NOT_EMAIL)
@@ -355,23 +291,22 @@ class UserService:
         user_filter = parse_filter(filter_text)
         scope = (pool_id, filter_text or "")
         after = self._cursors.decode(LIST_OPERATION, scope, token)
-        query = _query_for(user_filter)
+        query = to_query(user_filter)
 
         def run(tx: Transaction) -> list[User] | None:
             pool = require_pool(tx, pool_id, region)
-            if query is _NOTHING:
+            if isinstance(query, Nothing):
                 return None
-            assert not isinstance(query, _Nothing)
             return tx.list_users(pool, query, after, limit + 1)
 
         users = self._store.read(run)
-        if users is None or isinstance(query, _Nothing):
+        if users is None or isinstance(query, Nothing):
             return Page([], None)
         sorted_by = query
 
         def position(user: User) -> tuple[str, ...]:
             if sorted_by is not None and sorted_by.prefix:
-                return (_sort_value(user, sorted_by), user.username_key)
+                return (sort_value(user, sorted_by), user.username_key)
             return (user.username_key,)
 
         return self._cursors.page(LIST_OPERATION, scope, users, limit, position)
@@ -512,53 +447,3 @@ def _with_attributes(pool: UserPool, user: User, changes: Sequence[tuple[str, st
 
 DEFAULT_INVITE = "Your username is {username} and temporary password is {####}."
 DEFAULT_INVITE_SUBJECT = "Your temporary password"
-
-
-class _Nothing:
-    """A filter that no user can match (for example ``status = "Sleeping"``)."""
-
-
-_NOTHING = _Nothing()
-
-_FILTER_FIELDS = {
-    "username": "username",
-    "email": "email",
-    "phone_number": "phone_number",
-    "name": "name",
-    "given_name": "given_name",
-    "family_name": "family_name",
-    "preferred_username": "preferred_username",
-    "cognito:user_status": "user_status",
-    "sub": "sub",
-}
-
-
-def _query_for(f: UserFilter | None) -> UserQuery | _Nothing | None:
-    """Translate a parsed filter into a storage query on one indexed column."""
-    if f is None:
-        return None
-    if f.attribute == "status":
-        matches = [
-            enabled
-            for label, enabled in (("Enabled", 1), ("Disabled", 0))
-            if (label.startswith(f.value) if f.prefix else label == f.value)
-        ]
-        if len(matches) == 2:
-            return None
-        if not matches:
-            return _NOTHING
-        return UserQuery("enabled", matches[0])
-    if f.attribute == "cognito:user_status":
-        value = f.value.upper()  # this attribute matches case-insensitively
-        return UserQuery("user_status", value, f.prefix)
-    return UserQuery(_FILTER_FIELDS[f.attribute], f.value, f.prefix)  # type: ignore[arg-type]
-
-
-def _sort_value(user: User, query: UserQuery) -> str:
-    if query.field == "username":
-        return user.username
-    if query.field == "sub":
-        return user.sub
-    if query.field == "user_status":
-        return user.status.value
-    return user.attribute(query.field) or ""

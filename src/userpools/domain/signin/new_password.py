@@ -19,13 +19,13 @@ from typing import ClassVar, Self
 
 from userpools.domain import attributes, lockout, messages
 from userpools.domain.errors import InvalidParameter, NotAuthorized
+from userpools.domain.lookup import resolve, sign_in_keys, srp_verifier
 from userpools.domain.models import User, UserPool, UserStatus
 from userpools.domain.password_policy import PasswordPolicy, check, check_form
 from userpools.domain.signin import sessions
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, missing
 from userpools.domain.store import Transaction
 from userpools.domain.tokens import new_secret
-from userpools.domain.users import resolve, sign_in_keys, srp_verifier
 
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
 _ATTRIBUTE_PREFIX = "userAttributes."

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from userpools.domain import lockout, messages
 from userpools.domain.errors import NotAuthorized
+from userpools.domain.lookup import sign_in_keys
 from userpools.domain.models import AppClient, User
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step
 from userpools.domain.store import Transaction
-from userpools.domain.users import sign_in_keys
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from userpools.domain import messages
 from userpools.domain.errors import NotAuthorized
+from userpools.domain.lookup import resolve
 from userpools.domain.signin.strategy import Attempt, Outcome
 from userpools.domain.store import Transaction
 from userpools.domain.tokens import Grant, digest, revoked
-from userpools.domain.users import resolve
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from userpools.crypto import srp
 from userpools.crypto.sealing import new_key
 from userpools.domain import lockout, messages
 from userpools.domain.errors import DomainError, InvalidParameter, NotAuthorized
+from userpools.domain.lookup import names_an_alias, sign_in_keys
 from userpools.domain.models import User, UserPool
 from userpools.domain.signin import sessions
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, gate
 from userpools.domain.store import Transaction
-from userpools.domain.users import names_an_alias, sign_in_keys
 
 PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
 _SIMULATION_SECRET = "srp-simulation-v1"

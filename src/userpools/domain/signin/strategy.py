@@ -33,12 +33,12 @@ from userpools.domain.errors import (
     UserNotConfirmed,
     UserNotFound,
 )
+from userpools.domain.lookup import resolve
 from userpools.domain.models import AppClient, User, UserPool, UserStatus
 from userpools.domain.pools import require_pool
 from userpools.domain.signin import sessions
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Grant, TokenIssuer, Tokens
-from userpools.domain.users import resolve
 
 
 @dataclass(frozen=True)
