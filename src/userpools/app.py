@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +44,8 @@ from userpools.store import open_store
 PAGINATION_SECRET = "pagination-v1"
 #: Environment variable through which ``serve --workers`` hands settings to workers.
 SETTINGS_ENV = "USERPOOLS_WORKER_SETTINGS"
+#: The pid of the ``serve --workers`` process that started the worker.
+SUPERVISOR_ENV = "USERPOOLS_SUPERVISOR_PID"
 
 
 @dataclass
@@ -116,5 +122,36 @@ def build(
 def app_from_environment() -> Starlette:
     """The ASGI app of one ``serve --workers`` worker process (a uvicorn factory)."""
     settings = Settings.from_json(os.environ[SETTINGS_ENV])
+    exit_with_supervisor(int(os.environ[SUPERVISOR_ENV]))
     logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
     return build(settings).asgi
+
+
+def exit_with_supervisor(supervisor_pid: int) -> None:
+    """Have this worker stopped (SIGTERM: it finishes its requests) when the supervisor dies.
+
+    A supervisor killed with SIGKILL cannot stop its workers itself; left alone they would
+    go on serving the port, and a restart would fail with "Address already in use". On
+    Linux the kernel sends the signal (``PR_SET_PDEATHSIG``); elsewhere a thread watches
+    for the worker being handed to another parent. A supervisor already gone before either
+    was in place is caught by comparing the parent's pid.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    else:
+        threading.Thread(
+            target=_watch_parent, args=(supervisor_pid,), name="supervisor-watch", daemon=True
+        ).start()
+    if os.getppid() != supervisor_pid:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(supervisor_pid: int) -> None:
+    while os.getppid() == supervisor_pid:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)

@@ -141,7 +141,7 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from userpools.app import SETTINGS_ENV, build
+    from userpools.app import SETTINGS_ENV, SUPERVISOR_ENV, build
     from userpools.http.listen import listening_socket
 
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
@@ -213,6 +213,7 @@ def serve(
         server.close()
         # Each worker process builds its own server from the same settings.
         os.environ[SETTINGS_ENV] = settings.to_json()
+        os.environ[SUPERVISOR_ENV] = str(os.getpid())
         config = uvicorn.Config(
             "userpools.app:app_from_environment", factory=True, workers=workers, **options
         )

@@ -8,10 +8,15 @@ lands, and every acknowledged write must be there at the end.
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .nodes import Node, Nodes, all_pages, attempt
 
@@ -104,3 +109,32 @@ def test_serve_workers_respect_log_level(fresh_database: dict[str, Any], nodes: 
 def test_serve_workers_banner_means_connections_are_accepted(nodes: Nodes, tmp_path: Path) -> None:
     node = nodes.start(db=tmp_path / "banner.db", workers=2, wait=False).wait_banner()
     assert node.accepts_connections()  # queued until a worker accepts it, never refused
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` has exited (a zombie waiting for its new parent counts as exited)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in {"Z", "X"}
+    except FileNotFoundError:
+        return True
+
+
+def test_workers_exit_when_the_supervisor_is_killed(tmp_path: Path, nodes: Nodes) -> None:
+    node = nodes.start(db=tmp_path / "own.db", workers=2)
+    workers = {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", node.output())}
+    assert len(workers) == 2 and node.process.pid not in workers
+    node.client().list_user_pools(MaxResults=1)
+
+    os.kill(node.process.pid, signal.SIGKILL)  # the supervisor alone, not its process group
+    node.process.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while not all(_gone(pid) for pid in workers):
+        assert time.monotonic() < deadline, "workers outlived their supervisor"
+        time.sleep(0.05)
+
+    # The port is free again: a new server starts on it at once.
+    port = str(urlsplit(node.endpoint_url).port)
+    again = nodes.start(db=tmp_path / "own.db", extra=["--port", port])
+    assert again.endpoint_url == node.endpoint_url
+    again.client().list_user_pools(MaxResults=1)
