@@ -20,6 +20,7 @@ from userpools.crypto.passwords import PasswordHasher
 from userpools.crypto.sealing import Sealer, new_key
 from userpools.domain.accounts import AccountService
 from userpools.domain.clients import ClientService
+from userpools.domain.errors import TooManyRequests
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
@@ -57,8 +58,10 @@ class Server:
     services: Services
     asgi: Starlette
     dispatcher: Dispatcher
+    hasher: PasswordHasher
 
     def close(self) -> None:
+        self.hasher.close()
         self.store.close()
 
 
@@ -77,7 +80,9 @@ def build(
     key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))
     hasher = (
-        PasswordHasher.fast_for_tests() if settings.password_hashing == "fast" else PasswordHasher()
+        PasswordHasher.fast_for_tests(busy=TooManyRequests)
+        if settings.password_hashing == "fast"
+        else PasswordHasher(busy=TooManyRequests)
     )
     ids = Ids()
     users = UserService(store, cursors, ids, hasher, clock)
@@ -116,7 +121,7 @@ def build(
             *well_known_routes(settings, signing_keys.jwks),
         ]
     )
-    return Server(settings, store, services, app, dispatcher)
+    return Server(settings, store, services, app, dispatcher, hasher)
 
 
 def app_from_environment() -> Starlette:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -128,3 +131,27 @@ def test_password_hash_verify_never_raises(
     hasher: PasswordHasher, stored: str, password: str
 ) -> None:
     assert hasher.verify(stored, password) is False
+
+
+def test_a_full_queue_refuses_at_once_and_frees_again() -> None:
+    # One thread, no queue: of two calls made at the same moment, one runs and the other is
+    # refused without waiting. The cost is CPU only (8 KiB, many passes), about a second.
+    class Throttled(Exception):
+        pass
+
+    slow = PasswordHasher(time_cost=30_000, memory_cost_kib=8, threads=1, queue=0, busy=Throttled)
+    barrier = threading.Barrier(2)
+
+    def call() -> str:
+        barrier.wait(timeout=10)
+        try:
+            slow.hash(PASSWORD)
+        except Throttled:
+            return "busy"
+        return "hashed"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(lambda _: call(), range(2)))
+    assert outcomes == ["busy", "hashed"]
+    assert slow.verify(slow.hash(PASSWORD), PASSWORD)  # the slot came back
+    slow.close()
