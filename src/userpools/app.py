@@ -108,8 +108,8 @@ def build(
         check_output=settings.check_output,
     )
     signing_keys = KeyService(store, clock, key_source)
-    # Outermost first. Limits on every connection (counts, header sizes) would go in
-    # Starlette's own middleware list, outside every route.
+    # Outermost first. Limits on every connection (counts, header sizes, timeouts) are the
+    # HTTP edge's (http/edge.py), before a request is parsed.
     api_middleware = [
         Middleware(RequestId),
         *([Middleware(AccessLog)] if settings.access_log else []),

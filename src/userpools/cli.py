@@ -13,7 +13,14 @@ from typing import Any
 import click
 
 from userpools import __version__
-from userpools.settings import DEFAULT_HOST, DEFAULT_PORT, LOG_FORMAT, Settings, default_db_path
+from userpools.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    LOG_FORMAT,
+    EdgeLimits,
+    Settings,
+    default_db_path,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,6 +52,37 @@ def database_options(command: Callable[..., None]) -> Callable[..., None]:
     return click.option(
         "--db", "db", type=click.Path(dir_okay=False, path_type=Path), help=_DB_HELP
     )(command)
+
+
+def edge_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The HTTP edge's limits (``http/edge.py``; docs/deployment.md compares them with a
+    reverse proxy's)."""
+    default = EdgeLimits()
+    seconds = click.FloatRange(0, min_open=True)
+    options = [
+        ("--header-timeout", seconds, default.header_timeout, "SECONDS",
+         "A request's header must arrive whole within this time (from its first byte; from "
+         "the connection's start for the first request), else 408 and the connection closes."),
+        ("--body-timeout", seconds, default.body_timeout, "SECONDS",
+         "A request's body must arrive whole within this time of its header, else 408."),
+        ("--keepalive-timeout", seconds, default.keepalive_timeout, "SECONDS",
+         "Close a connection idle this long between requests."),
+        ("--max-connections", click.IntRange(1), default.max_connections, "N",
+         "Open connections per process; past it, new ones get 503 ServiceUnavailable. "
+         "Lowered to fit the descriptor limit, whose soft value is raised to the hard one."),
+        ("--max-header-bytes", click.IntRange(1024), default.max_header_bytes, "BYTES",
+         "Total size of a request's header (request line and fields); past it, 431."),
+        ("--linger-bytes", click.IntRange(0), default.linger_bytes, "BYTES",
+         "After answering before the end of a request (413, 431, 503), read and discard up "
+         "to this much of the rest, so that the client reads the answer, not a reset."),
+        ("--linger-timeout", seconds, default.linger_timeout, "SECONDS",
+         "Lingering (--linger-bytes) ends after this long at most."),
+    ]  # fmt: skip
+    for name, kind, value, metavar, text in reversed(options):
+        command = click.option(
+            name, type=kind, default=value, show_default=True, metavar=metavar, help=text
+        )(command)
+    return command
 
 
 @main.command()
@@ -115,6 +153,7 @@ def database_options(command: Callable[..., None]) -> Callable[..., None]:
     show_default=True,
     help="Log level; at info each request gets one access-log line.",
 )
+@edge_options
 def serve(
     host: str,
     port: int,
@@ -128,6 +167,13 @@ def serve(
     aws_issuer: bool,
     sqlite_synchronous: str,
     log_level: str,
+    header_timeout: float,
+    body_timeout: float,
+    keepalive_timeout: float,
+    max_connections: int,
+    max_header_bytes: int,
+    linger_bytes: int,
+    linger_timeout: float,
 ) -> None:
     """Serve the cognito-idp API (AWS JSON 1.1) at POST / on HOST:PORT.
 
@@ -142,6 +188,7 @@ def serve(
     from uvicorn.supervisors import Multiprocess
 
     from userpools.app import SETTINGS_ENV, SUPERVISOR_ENV, build
+    from userpools.http.edge import EdgeConfig, connection_cap, raise_descriptor_limit
     from userpools.http.listen import listening_socket
 
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
@@ -152,6 +199,16 @@ def serve(
             "file (docs/security.md), bind to 127.0.0.1, or pass "
             "--insecure-allow-any-credentials."
         )
+    descriptors = raise_descriptor_limit()  # before workers start: they inherit it
+    limits = EdgeLimits(
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        keepalive_timeout=keepalive_timeout,
+        max_connections=connection_cap(max_connections, descriptors),
+        max_header_bytes=max_header_bytes,
+        linger_bytes=linger_bytes,
+        linger_timeout=linger_timeout,
+    )
     sock = listening_socket(host, port)
     settings = Settings(
         host=host,
@@ -180,6 +237,17 @@ def serve(
         click.echo(f"workers: {workers}")
     if rate_limits:
         click.echo(f"rate limits (per process): {', '.join(rate_limits)}")
+    click.echo(
+        f"connections: at most {limits.max_connections} per process; header "
+        f"{max_header_bytes} bytes in {header_timeout:g} s, body in {body_timeout:g} s, "
+        f"idle {keepalive_timeout:g} s"
+    )
+    if limits.max_connections < max_connections:
+        click.echo(
+            f"warning: --max-connections {max_connections} lowered to "
+            f"{limits.max_connections}: the descriptor limit (ulimit -n) is {descriptors}",
+            err=True,
+        )
     if credentials_file is not None:
         click.echo(f"admin API: SigV4 signatures required (keys from {credentials_file})")
     elif _is_loopback(host):
@@ -208,14 +276,14 @@ def serve(
     }
     try:
         if workers == 1:
-            uvicorn.Server(uvicorn.Config(server.asgi, **options)).run(sockets=[sock])
+            uvicorn.Server(EdgeConfig(server.asgi, limits, **options)).run(sockets=[sock])
             return
         server.close()
         # Each worker process builds its own server from the same settings.
         os.environ[SETTINGS_ENV] = settings.to_json()
         os.environ[SUPERVISOR_ENV] = str(os.getpid())
-        config = uvicorn.Config(
-            "userpools.app:app_from_environment", factory=True, workers=workers, **options
+        config = EdgeConfig(
+            "userpools.app:app_from_environment", limits, factory=True, workers=workers, **options
         )
         Multiprocess(config, sockets=[sock]).run()
     finally:

@@ -25,6 +25,20 @@ def default_db_path() -> Path:
 
 
 @dataclass(frozen=True)
+class EdgeLimits:
+    """The HTTP edge's limits (``http/edge.py``), per worker process; ``serve`` has an
+    option for each."""
+
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keepalive_timeout: float = 5.0
+    max_connections: int = 1000
+    max_header_bytes: int = 64 * 1024
+    linger_bytes: int = 64 * 1024 * 1024
+    linger_timeout: float = 5.0
+
+
+@dataclass(frozen=True)
 class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT

@@ -156,7 +156,13 @@ class Node:
     It runs in a session of its own, so ``kill`` reaches its worker processes too.
     """
 
-    def __init__(self, log: Path, *args: str, workers: int = 1) -> None:
+    def __init__(
+        self,
+        log: Path,
+        *args: str,
+        workers: int = 1,
+        preexec_fn: Callable[[], None] | None = None,
+    ) -> None:
         self.log = log
         #: Workers to wait for ("Started server process" lines, logged at info level).
         self.workers = workers
@@ -168,6 +174,7 @@ class Node:
                 stderr=subprocess.STDOUT,
                 env=env,
                 start_new_session=True,
+                preexec_fn=preexec_fn,
             )
         self.endpoint_url = ""
 
@@ -258,7 +265,10 @@ class Nodes:
         wait: bool = True,
         wait_for_workers: bool = True,
         extra: Sequence[str] = (),
+        preexec_fn: Callable[[], None] | None = None,
     ) -> Node:
+        """``preexec_fn`` runs in the node's process before ``userpools`` does (e.g. to lower
+        its descriptor limit)."""
         args: list[str] = []
         if database_url:
             args += ["--database-url", database_url]
@@ -267,7 +277,13 @@ class Nodes:
         if workers != 1:
             args += ["--workers", str(workers)]
         log = self._tmp_path / f"node-{len(self.started)}.log"
-        node = Node(log, *args, *extra, workers=workers if wait_for_workers else 1)
+        node = Node(
+            log,
+            *args,
+            *extra,
+            workers=workers if wait_for_workers else 1,
+            preexec_fn=preexec_fn,
+        )
         self.started.append(node)
         return node.wait_ready() if wait else node
 

@@ -31,7 +31,10 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     │   ├── AccessDenied          AccessDeniedException          400
     │   ├── SerializationError    SerializationException         400
     │   ├── UnknownOperation      UnknownOperationException      400
-    │   └── RequestTooLarge       SerializationException         413
+    │   ├── RequestTooLarge       SerializationException         413
+    │   ├── RequestTimeout        RequestTimeout                 408  (the HTTP edge)
+    │   ├── HeaderTooLarge        RequestHeaderFieldsTooLarge    431  (the HTTP edge)
+    │   └── ServiceUnavailable    ServiceUnavailable             503  (the HTTP edge)
     └── InternalError             InternalErrorException         500
 
 Messages are never built from secret values: passwords, tokens, pagination keys and
@@ -195,6 +198,27 @@ class UnknownOperation(ProtocolError):
 class RequestTooLarge(ProtocolError):
     code = "SerializationException"
     status = 413
+
+
+class RequestTimeout(ProtocolError):
+    """A request header or body that did not arrive in time (``http/edge.py``)."""
+
+    code = "RequestTimeout"
+    status = 408
+
+
+class HeaderTooLarge(ProtocolError):
+    """A request header over the server's total header cap (``http/edge.py``)."""
+
+    code = "RequestHeaderFieldsTooLarge"
+    status = 431
+
+
+class ServiceUnavailable(ProtocolError):
+    """A connection past the server's connection cap (``http/edge.py``); retryable."""
+
+    code = "ServiceUnavailable"
+    status = 503
 
 
 class InternalError(DomainError):

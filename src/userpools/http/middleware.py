@@ -8,8 +8,8 @@
   error style (:data:`ErrorStyle`: AWS JSON 1.1 for ``POST /``; OAuth endpoints would bring
   RFC 6749's ``{"error", "error_description"}``).
 
-Limits that apply to every connection before routing (connection counts, header sizes) go in
-the application's own middleware list in ``app.build``, outside every route.
+Limits that apply to every connection before a request is parsed (connection counts, header
+sizes, timeouts) are the edge's, in ``http/edge.py``.
 
 The middleware and the route share what they learn through the ASGI ``state`` of the request
 (:func:`request_id`, :func:`note_operation`).
@@ -113,6 +113,9 @@ class BodyCap:
         if body is None:
             error = RequestTooLarge(TOO_LARGE.format(limit=self.limit))
             status, headers, content = self.errors(error, request_id(scope))
+            # The rest of the body is not read; the edge discards it before closing
+            # (lingering), so the client reads this answer rather than a reset.
+            headers = {**headers, "connection": "close"}
             await Response(content, status_code=status, headers=headers)(scope, receive, send)
             return
         replayed = False
