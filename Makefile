@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JS := tests/js
 
-.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz bench bench-quick bench-scale clean
+.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz bench bench-quick bench-scale bench-edge clean
 
 setup: $(STAMP)
 
@@ -64,6 +64,10 @@ bench-quick: setup
 ## bench-scale: --workers 2 on SQLite and on PostgreSQL, against moto, in one run
 bench-scale: setup postgres
 	$(BIN)/python benchmarks/membership.py --scale-out $(ARGS)
+
+## bench-edge: the HTTP edge under idle, slow and oversized clients (about a minute)
+bench-edge: setup
+	$(BIN)/python benchmarks/edge.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis

@@ -199,9 +199,8 @@ class EdgeProtocol(HttpToolsProtocol):
         self._arm(self.limits.linger_timeout, transport.close)
 
     def _answer(self, error: DomainError) -> None:
-        """Answer ``error`` and close, unless the application has started an answer."""
-        if self.cycle is None or not self.cycle.response_started:
-            self.socket_transport.write(error_response(error))
+        """Answer ``error`` and close (no lingering: this client is slow, not early)."""
+        self.socket_transport.write(error_response(error))
         self.socket_transport.close()
 
     # timers ------------------------------------------------------------------------------
@@ -229,6 +228,9 @@ class EdgeProtocol(HttpToolsProtocol):
         self._timer = None
         seconds = self.limits.body_timeout
         notice("body-timeout", f"request body not complete within {seconds:g} s: 408")
+        if self.cycle.response_started:  # the application answered already
+            self.socket_transport.close()
+            return
         self._answer(RequestTimeout(BODY_TOO_SLOW.format(seconds=seconds)))
 
     def _idle_timed_out(self) -> None:
