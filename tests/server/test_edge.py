@@ -115,10 +115,11 @@ def test_edge_past_the_descriptor_limit_new_clients_get_503(nodes: Nodes, tmp_pa
     idle: list[socket.socket] = []
     refused = unanswered = 0
     try:
-        for _ in range(15):  # in batches, closing each refused one as a client would
-            idle += [connect(node) for _ in range(20)]
-            readable, _, _ = select.select(idle, [], [], 0.3)
-            for sock in readable:
+        for batch in range(16):  # in batches, closing each refused one as a client would
+            if batch < 15:
+                idle += [connect(node) for _ in range(20)]
+            time.sleep(0.3)
+            for sock in select.select(idle, [], [], 0)[0]:
                 try:
                     head = sock.recv(65536)
                 except ConnectionResetError:
