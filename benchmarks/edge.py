@@ -83,7 +83,7 @@ def call(server: Server, timeout: float = 20) -> tuple[str, float]:
         client.list_user_pools(MaxResults=1)
         outcome = "ok"
     except Exception as exc:  # any failure is a figure here
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        code = (getattr(exc, "response", None) or {}).get("Error", {}).get("Code")
         outcome = code or type(exc).__name__
     return outcome, time.monotonic() - started
 
@@ -103,6 +103,16 @@ def status_of(sock: socket.socket, timeout: float) -> str:
     except OSError as exc:
         return type(exc).__name__
     return data.split(b" ", 2)[1].decode()
+
+
+def readable(socks: list[socket.socket], timeout: float = 0) -> list[socket.socket]:
+    """The sockets with something to read (data, EOF or a reset); poll, not select: these
+    descriptors go past select's 1,024."""
+    poller = select.poll()
+    by_fd = {sock.fileno(): sock for sock in socks}
+    for fd in by_fd:
+        poller.register(fd, select.POLLIN)
+    return [by_fd[fd] for fd, _ in poller.poll(timeout * 1000)]
 
 
 def send_quietly(sock: socket.socket, data: bytes) -> None:
@@ -125,14 +135,14 @@ def idle_case(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 socks.append(connect(server))
         time.sleep(1)
         answered: dict[str, int] = {}
-        readable = set(select.select(socks, [], [], 0)[0])
-        for sock in readable:
+        answering = set(readable(socks))
+        for sock in answering:
             answer = status_of(sock, 1)
             answered[answer] = answered.get(answer, 0) + 1
-        held = [sock for sock in socks if sock not in readable]
+        held = [sock for sock in socks if sock not in answering]
         during = call(server)
         time.sleep(args.wait)
-        closed = sum(1 for sock in held if select.select([sock], [], [], 0)[0])
+        closed = len(readable(held))
         after = call(server)
         for sock in socks:
             sock.close()
