@@ -132,7 +132,10 @@ def test_cli_help_is_complete() -> None:
     assert "serve" in top.output and "outbox" in top.output
     serve_help = runner.invoke(main, ["serve", "--help"])
     assert serve_help.exit_code == 0
-    for option in ("--host", "--port", "--db", "--sqlite-synchronous", "--log-level"):
+    options = ("--host", "--port", "--db", "--sqlite-synchronous", "--log-level")
+    edge = ("--header-timeout", "--body-timeout", "--keepalive-timeout", "--max-connections")
+    edge += ("--max-header-bytes", "--linger-bytes", "--linger-timeout")
+    for option in options + edge:
         assert option in serve_help.output
 
 
