@@ -158,6 +158,8 @@ class EdgeProtocol(HttpToolsProtocol):
         #: Bytes now arriving belong to a request header; ``_header_bytes`` of it so far.
         self._in_header = True
         self._header_bytes = 0
+        #: Whether the request in progress may keep the connection alive.
+        self._keep_alive = False
         #: Half-closed, discarding what the client still sends; ``_discarded`` bytes so far.
         self.lingering = False
         self._discarded = 0
@@ -279,22 +281,26 @@ class EdgeProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._in_header = False
         super().on_headers_complete()
+        # An answer given before the end of the body (413) closes the connection and says
+        # so (``Connection: close``); the close lingers. Restored once the body is in.
+        self._keep_alive = self.cycle.keep_alive
+        self.cycle.keep_alive = False
         self._arm(self.limits.body_timeout, self._body_timed_out)
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
+        self.cycle.keep_alive = self._keep_alive
         self._disarm()  # the application's turn: not timed
         self._in_header = True
         self._header_bytes = 0
 
+    def shutdown(self) -> None:
+        self._keep_alive = False  # a request still arriving must not restore keep-alive
+        super().shutdown()
+
     def on_response_complete(self) -> None:
-        # Without a pipelined request behind it, ``self.cycle`` is the one just answered.
-        answered_early = not self.pipeline and self.cycle.more_body
         super().on_response_complete()
         if self.socket_transport.is_closing() or self.lingering:
-            return
-        if answered_early:  # before the end of its request: the connection is not reused
-            self.close()
             return
         # uvicorn armed its keep-alive timer unless it started a pipelined request.
         if self.timeout_keep_alive_task is None:

@@ -113,9 +113,6 @@ class BodyCap:
         if body is None:
             error = RequestTooLarge(TOO_LARGE.format(limit=self.limit))
             status, headers, content = self.errors(error, request_id(scope))
-            # The rest of the body is not read; the edge discards it before closing
-            # (lingering), so the client reads this answer rather than a reset.
-            headers = {**headers, "connection": "close"}
             await Response(content, status_code=status, headers=headers)(scope, receive, send)
             return
         replayed = False
