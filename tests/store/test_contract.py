@@ -46,15 +46,25 @@ from userpools.domain.models import (
     AppClient,
     AuthSession,
     ClientSettings,
-    CustomAttribute,
     Group,
     Message,
-    PoolSettings,
     TokenFamily,
     User,
     UserCode,
     UserPool,
     UserStatus,
+)
+from userpools.domain.pool_config import (
+    AdminCreateUserConfig,
+    LambdaConfig,
+    LambdaVersionConfig,
+    MessageTemplate,
+    PasswordPolicy,
+    Policies,
+    PoolConfig,
+    SchemaAttribute,
+    StringAttributeConstraints,
+    UsernameConfiguration,
 )
 from userpools.domain.store import (
     Conflict,
@@ -187,17 +197,9 @@ def add_pool(
     *,
     region: str = REGION,
     name: str = "pool",
-    pool_settings: PoolSettings | None = None,
-    document: dict[str, Any] | None = None,
+    config: PoolConfig | None = None,
 ) -> UserPool:
-    return tx.insert_pool(
-        pool_id,
-        region,
-        name,
-        pool_settings or PoolSettings(),
-        {} if document is None else document,
-        NOW,
-    )
+    return tx.insert_pool(pool_id, region, name, config or PoolConfig(), NOW)
 
 
 def make_user(username: str, **overrides: Any) -> User:
@@ -325,37 +327,35 @@ UNICODE_KEYS = (
 # pools -----------------------------------------------------------------------------------
 
 
-def test_insert_pool_get_round_trips_settings_and_document(store: Store) -> None:
-    pool_settings = PoolSettings(
+def test_insert_pool_get_round_trips_the_config(store: Store) -> None:
+    config = PoolConfig(
+        policies=Policies(PasswordPolicy(12, False, True, False, True, 5, 3)),
+        deletion_protection="ACTIVE",
+        lambda_config=LambdaConfig(
+            pre_sign_up="arn:aws:lambda:us-east-1:1:function:f",
+            custom_sms_sender=LambdaVersionConfig("V1_0", "arn:aws:lambda:us-east-1:1:function:s"),
+        ),
+        admin_create_user_config=AdminCreateUserConfig(
+            True, None, MessageTemplate("短信 {####}", "Bonjour {username}, code {####} 🎉")
+        ),
+        user_pool_tier="PLUS",
+        auto_verified_attributes=(),
+        email_verification_subject='quote " backslash \\ tab \t line separator \u2028 \U0010ffff',
+        user_pool_tags=(("équipe", "池 🐍"), ("", "empty key")),
         username_attributes=("email", "phone_number"),
-        alias_attributes=(),
-        case_sensitive=False,
-        deletion_protection=True,
-        custom_attributes=(CustomAttribute("custom:tier"), CustomAttribute("dev:ключ", False)),
-        required_attributes=("email", "name"),
-        password_policy={"MinimumLength": 12, "RequireSymbols": True, "Validity": 7},
-        invite_message="Bonjour {username}, code {####} 🎉",
-        invite_subject="Añadido a 池",
-        invite_sms="短信 {####}",
+        username_configuration=UsernameConfiguration(case_sensitive=False),
+        schema_attributes=(
+            SchemaAttribute("email", "String", False, True, True, StringAttributeConstraints()),
+            SchemaAttribute("dev:ключ", "Number", True, False, False),
+        ),
     )
-    document = {
-        "PoolName": "Ünïcödé 池 🐍",
-        "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireNumbers": False}},
-        "SchemaAttributes": [{"Name": "email", "Required": True}, {"Name": "custom:ö"}],
-        "EstimatedNumberOfUsers": 0,
-        "Ratio": 0.1,
-        "Nothing": None,
-        "Escapes": 'quote " backslash \\ tab \t line separator \u2028 astral \U0010ffff',
-        "": "empty key",
-    }
     with store.transaction(write=True) as tx:
-        inserted = tx.insert_pool(POOL_A, REGION, "Ünïcödé 池 🐍", pool_settings, document, NOW)
+        inserted = tx.insert_pool(POOL_A, REGION, "Ünïcödé 池 🐍", config, NOW)
     assert (inserted.id, inserted.region, inserted.name) == (POOL_A, REGION, "Ünïcödé 池 🐍")
     with store.transaction(write=False) as tx:
         got = tx.get_pool(POOL_A)
     assert got == inserted
-    assert got.settings == pool_settings
-    assert got.document == document
+    assert got.config == config
     assert (got.created_at, got.updated_at) == (NOW, NOW)
 
 
@@ -376,12 +376,16 @@ def test_insert_pool_duplicate_id_conflicts(store: Store) -> None:
 
 def test_update_pool_round_trips(store: Store) -> None:
     with store.transaction(write=True) as tx:
-        pool = add_pool(tx, document={"PoolName": "pool"})
+        pool = add_pool(tx)
     updated = dataclasses.replace(
         pool,
         name="renamed ✓",
-        settings=PoolSettings(case_sensitive=False, invite_message="Hé {####}"),
-        document={"PoolName": "renamed ✓", "MfaConfiguration": "OPTIONAL"},
+        config=PoolConfig(
+            mfa_configuration="OPTIONAL",
+            admin_create_user_config=AdminCreateUserConfig(
+                invite_message_template=MessageTemplate(email_message="Hé {####}")
+            ),
+        ),
         updated_at=LATER,
     )
     with store.transaction(write=True) as tx:
@@ -1466,7 +1470,7 @@ def test_write_from_many_threads_all_land(store: Store) -> None:
 def test_write_read_modify_write_is_serialized(store: Store) -> None:
     threads, per_thread = 8, 25
     with store.transaction(write=True) as tx:
-        add_pool(tx, document={"n": 0})
+        add_pool(tx, name="0")
     start = threading.Barrier(threads)
 
     def increment() -> None:
@@ -1475,15 +1479,14 @@ def test_write_read_modify_write_is_serialized(store: Store) -> None:
             with store.transaction(write=True) as tx:
                 pool = tx.get_pool(POOL_A)
                 assert pool is not None
-                document = {"n": pool.document["n"] + 1}
-                tx.update_pool(dataclasses.replace(pool, document=document))
+                tx.update_pool(dataclasses.replace(pool, name=str(int(pool.name) + 1)))
 
     with ThreadPoolExecutor(threads) as executor:
         for future in [executor.submit(increment) for _ in range(threads)]:
             future.result(timeout=60)
     with store.transaction(write=False) as tx:
         pool = tx.get_pool(POOL_A)
-    assert pool is not None and pool.document == {"n": threads * per_thread}
+    assert pool is not None and pool.name == str(threads * per_thread)
 
 
 class Maker:

@@ -41,7 +41,7 @@ from userpools.domain.errors import (
 )
 from userpools.domain.lookup import require_user, resolve, sign_in_keys, srp_verifier
 from userpools.domain.models import AppClient, Message, User, UserCode, UserPool, UserStatus
-from userpools.domain.password_policy import PasswordPolicy, check
+from userpools.domain.password_policy import check
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller as TokenCaller
@@ -105,12 +105,12 @@ class AccountService:
         code = new_code()
         destination = user.attribute(attribute) or ""
         medium = "EMAIL" if attribute == "email" else "SMS"
-        s = pool.settings
+        c = pool.config
         if medium == "EMAIL":
-            template = s.verify_email_message or DEFAULT_CODE_MESSAGE
-            subject: str | None = s.verify_email_subject or DEFAULT_CODE_SUBJECT
+            template = c.verify_email_message or DEFAULT_CODE_MESSAGE
+            subject: str | None = c.verify_email_subject or DEFAULT_CODE_SUBJECT
         else:
-            template, subject = s.verify_sms or DEFAULT_CODE_MESSAGE, None
+            template, subject = c.verify_sms or DEFAULT_CODE_MESSAGE, None
         body = template.replace("{####}", code)
         tx.add_message(Message(pool.id, user.username, medium, destination, subject, body, now))
         tx.put_code(
@@ -151,7 +151,7 @@ class AccountService:
         secret_hash: str | None,
     ) -> tuple[User, CodeDelivery | None]:
         pool, client = self._store.read(lambda tx: require_client_anywhere(tx, client_id))
-        if pool.settings.admin_create_only:
+        if pool.config.admin_create_only:
             raise NotAuthorized(messages.SIGN_UP_NOT_ALLOWED)
         check_secret_hash(client, secret_hash, username)
         if password is None:
@@ -262,7 +262,7 @@ class AccountService:
 
         pool, client, named = self._store.read(look)
         check_secret_hash(client, secret_hash, username)
-        check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
+        check(pool.config.password_policy, password)
         password_hash = self._hasher.hash(password)
         verifier = srp_verifier(pool, named.username, password) if named is not None else None
 
@@ -380,7 +380,7 @@ class AccountService:
                 # The password was disabled by an administrator: only the reset code may
                 # set a new one, not a token from before the reset.
                 raise PasswordResetRequired()
-            check(PasswordPolicy.from_wire(pool.settings.password_policy), proposed)
+            check(pool.config.password_policy, proposed)
             if user.password_hash is not None:
                 if previous is None:
                     raise InvalidParameter(messages.PREVIOUS_PASSWORD_REQUIRED)
@@ -465,14 +465,14 @@ def _secret_matches(client: AppClient, given: str | None) -> bool:
 def _sign_up_attribute(pool: UserPool, user: User) -> str | None:
     """Where the sign-up code goes: an auto-verified attribute the user gave, phone first."""
     for attribute in ("phone_number", "email"):
-        if attribute in pool.settings.auto_verified and user.attribute(attribute):
+        if attribute in pool.config.auto_verified and user.attribute(attribute):
             return attribute
     return None
 
 
 def _recovery_attribute(pool: UserPool, user: User) -> str | None:
     """Where a reset code goes: the pool's recovery order, else a verified phone, then email."""
-    order = pool.settings.recovery or ("verified_phone_number", "verified_email")
+    order = pool.config.recovery or ("verified_phone_number", "verified_email")
     for mechanism in order:
         attribute = _RECOVERY_ATTRIBUTE.get(mechanism)
         if attribute is None:  # admin_only
@@ -484,7 +484,7 @@ def _recovery_attribute(pool: UserPool, user: User) -> str | None:
 
 def _simulated_delivery(pool: UserPool) -> CodeDelivery:
     """What PreventUserExistenceErrors answers for a user who gets no code."""
-    if "phone_number" in pool.settings.auto_verified and "email" not in pool.settings.auto_verified:
+    if "phone_number" in pool.config.auto_verified and "email" not in pool.config.auto_verified:
         return CodeDelivery("+*******0000", "SMS", "phone_number")
     return CodeDelivery("u***@e***", "EMAIL", "email")
 

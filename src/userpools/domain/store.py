@@ -11,10 +11,10 @@ escapes as a driver type.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from userpools.domain.models import (
     AppClient,
@@ -22,12 +22,12 @@ from userpools.domain.models import (
     Group,
     Message,
     PoolKey,
-    PoolSettings,
     TokenFamily,
     User,
     UserCode,
     UserPool,
 )
+from userpools.domain.pool_config import PoolConfig
 
 #: The indexed ways to find one user: by username key, by sub, or by a sign-in alias.
 LookupField = Literal["username_key", "sub", "login_email", "login_phone", "login_preferred"]
@@ -92,8 +92,7 @@ class Transaction(Protocol):
         pool_id: str,
         region: str,
         name: str,
-        settings: PoolSettings,
-        document: Mapping[str, Any],
+        config: PoolConfig,
         now: float,
     ) -> UserPool: ...
     def get_pool(self, pool_id: str) -> UserPool | None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import orjson
@@ -12,8 +12,6 @@ import orjson
 from userpools.domain.models import (
     AppClient,
     ClientSettings,
-    CustomAttribute,
-    PoolSettings,
     User,
     UserStatus,
 )
@@ -58,35 +56,6 @@ def user_from_row(row: Sequence[Any]) -> User:
         last_failure_at=row[14],
         locked_until=row[15],
         tokens_valid_after=row[16],
-    )
-
-
-def settings_to_json(settings: PoolSettings) -> str:
-    return dumps(dataclasses.asdict(settings))
-
-
-def settings_from_json(text: str) -> PoolSettings:
-    raw: Mapping[str, Any] = json.loads(text)
-    return PoolSettings(
-        username_attributes=tuple(raw.get("username_attributes", ())),
-        alias_attributes=tuple(raw.get("alias_attributes", ())),
-        case_sensitive=bool(raw.get("case_sensitive", True)),
-        deletion_protection=bool(raw.get("deletion_protection", False)),
-        custom_attributes=tuple(
-            CustomAttribute(name=c["name"], mutable=c["mutable"])
-            for c in raw.get("custom_attributes", ())
-        ),
-        required_attributes=tuple(raw.get("required_attributes", ())),
-        password_policy=dict(raw.get("password_policy", {})),
-        invite_message=raw.get("invite_message"),
-        invite_subject=raw.get("invite_subject"),
-        invite_sms=raw.get("invite_sms"),
-        auto_verified=tuple(raw.get("auto_verified", ())),
-        admin_create_only=bool(raw.get("admin_create_only", False)),
-        verify_email_message=raw.get("verify_email_message"),
-        verify_email_subject=raw.get("verify_email_subject"),
-        verify_sms=raw.get("verify_sms"),
-        recovery=tuple(raw.get("recovery", ())),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, get_args
@@ -15,12 +15,12 @@ from userpools.domain.models import (
     Group,
     Message,
     PoolKey,
-    PoolSettings,
     TokenFamily,
     User,
     UserCode,
     UserPool,
 )
+from userpools.domain.pool_config import PoolConfig
 from userpools.domain.store import (
     LookupField,
     Position,
@@ -28,6 +28,7 @@ from userpools.domain.store import (
     SignInKeys,
     UserQuery,
 )
+from userpools.store import pool_codec
 from userpools.store import rows as codec
 
 _USER_COLUMNS = (
@@ -36,7 +37,7 @@ _USER_COLUMNS = (
     " last_failure_at, locked_until, tokens_valid_after"
 )
 _GROUP_COLUMNS = "id, name, description, role_arn, precedence, created_at, updated_at"
-_POOL_COLUMNS = "id, pool_id, region, name, settings, document, created_at, updated_at"
+_POOL_COLUMNS = "id, pool_id, region, name, config, created_at, updated_at"
 _CLIENT_COLUMNS = "id, client_id, name, secret, settings, document, created_at, updated_at"
 _SESSION_COLUMNS = "handle_hash, user_id, client_id, challenge, state, expires_at"
 _FAMILY_COLUMNS = (
@@ -82,10 +83,9 @@ def _pool(row: Sequence[Any]) -> UserPool:
         id=row[1],
         region=row[2],
         name=row[3],
-        settings=codec.settings_from_json(row[4]),
-        document=codec.loads(row[5]),
-        created_at=row[6],
-        updated_at=row[7],
+        config=pool_codec.decode(row[4]),
+        created_at=row[5],
+        updated_at=row[6],
     )
 
 
@@ -186,24 +186,15 @@ class SQLTransaction:
         pool_id: str,
         region: str,
         name: str,
-        settings: PoolSettings,
-        document: Mapping[str, Any],
+        config: PoolConfig,
         now: float,
     ) -> UserPool:
         key = self._insert(
-            "INSERT INTO user_pools (pool_id, region, name, settings, document, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                pool_id,
-                region,
-                name,
-                codec.settings_to_json(settings),
-                codec.dumps(document),
-                now,
-                now,
-            ),
+            "INSERT INTO user_pools (pool_id, region, name, config, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (pool_id, region, name, pool_codec.encode(config), now, now),
         )
-        return UserPool(key, pool_id, region, name, settings, document, now, now)
+        return UserPool(key, pool_id, region, name, config, now, now)
 
     def get_pool(self, pool_id: str) -> UserPool | None:
         lock = " FOR UPDATE" if self._writing and self._dialect.lock_pools else ""
@@ -214,15 +205,8 @@ class SQLTransaction:
 
     def update_pool(self, pool: UserPool) -> None:
         self._run(
-            "UPDATE user_pools SET name = ?, settings = ?, document = ?, updated_at = ?"
-            " WHERE id = ?",
-            (
-                pool.name,
-                codec.settings_to_json(pool.settings),
-                codec.dumps(pool.document),
-                pool.updated_at,
-                pool.key,
-            ),
+            "UPDATE user_pools SET name = ?, config = ?, updated_at = ? WHERE id = ?",
+            (pool.name, pool_codec.encode(pool.config), pool.updated_at, pool.key),
         )
 
     def delete_pool(self, pool: UserPool) -> None:

@@ -164,7 +164,7 @@ def _simulated_challenge(key: bytes, pool: UserPool, username: str, srp_a: str) 
     # What a real user would show: the username itself, or, when the name typed is an email
     # or phone sign-in name, a username that is not that name (a UUID, as generated ones are).
     user_id = username
-    if pool.settings.username_attributes or names_an_alias(pool, username):
+    if pool.config.username_attribute_names or names_an_alias(pool, username):
         user_id = str(uuid.UUID(bytes=digest_bytes[16:32], version=4))
     return Outcome(challenge=PASSWORD_VERIFIER, parameters=exchange.challenge_parameters(user_id))
 
