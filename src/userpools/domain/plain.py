@@ -15,7 +15,6 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -35,19 +34,21 @@ def field_name(_cls: type, name: str) -> str:
     return name
 
 
-@cache
+_FIELDS: dict[type, tuple[tuple[str, str, Any], ...]] = {}
+
+
 def _fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
-    """(field name, kind, record class or None) of each field of ``cls``."""
-    hints = typing.get_type_hints(cls)
-    result = []
-    for f in dataclasses.fields(cls):
-        kind, inner = _kind(hints[f.name])
-        result.append((f.name, kind, inner))
-    return tuple(result)
+    """(field name, kind, record class or None) of each field of ``cls``, worked out once."""
+    known = _FIELDS.get(cls)
+    if known is None:
+        hints = typing.get_type_hints(cls)
+        known = tuple((f.name, *_kind(hints[f.name])) for f in dataclasses.fields(cls))
+        _FIELDS[cls] = known
+    return known
 
 
 def _kind(hint: Any) -> tuple[str, Any]:
-    if isinstance(hint, types.UnionType):
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
         (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
     if dataclasses.is_dataclass(hint):
         return _RECORD, hint

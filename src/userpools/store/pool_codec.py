@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from userpools.domain import plain
@@ -30,7 +31,10 @@ def encode(config: PoolConfig) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+@lru_cache(maxsize=256)
 def decode(text: str) -> PoolConfig:
+    """The configuration in a ``config`` column. Every call reads a pool, so the values of
+    recent texts are kept: they are immutable, and a text always decodes to the same one."""
     value: dict[str, Any] = json.loads(text)
     if value.get("version") != VERSION:
         raise UnknownConfigVersion(f"pool configuration version {value.get('version')!r}")
