@@ -11,9 +11,9 @@ import botocore.session
 import pytest
 
 from userpools.domain.errors import InvalidParameter
+from userpools.domain.password_policy import PasswordPolicy
 from userpools.domain.pool_config import (
     AdminCreateUserConfig,
-    PasswordPolicy,
     Policies,
     PoolConfig,
     SchemaAttribute,

@@ -54,12 +54,12 @@ from userpools.domain.models import (
     UserPool,
     UserStatus,
 )
+from userpools.domain.password_policy import PasswordPolicy
 from userpools.domain.pool_config import (
     AdminCreateUserConfig,
     LambdaConfig,
     LambdaVersionConfig,
     MessageTemplate,
-    PasswordPolicy,
     Policies,
     PoolConfig,
     SchemaAttribute,

@@ -23,7 +23,7 @@ import pytest
 from botocore.exceptions import ClientError
 from psycopg import sql
 
-from userpools.domain.pool_config import PasswordPolicy
+from userpools.domain.password_policy import PasswordPolicy
 from userpools.store import pool_codec
 from userpools.store.migrate import apply_postgres
 from userpools.testing import RunningServer, start_server

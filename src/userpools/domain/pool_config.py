@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from userpools.domain.password_policy import PasswordPolicy
 
-__all__ = ["PasswordPolicy", "PoolConfig"]
-
 
 @dataclass(frozen=True)
 class SignInPolicy:

@@ -17,9 +17,9 @@ from userpools.domain.errors import InvalidParameter, ResourceNotFound
 from userpools.domain.ids import Ids
 from userpools.domain.models import Page, PoolKey, UserPool
 from userpools.domain.pagination import Cursors
+from userpools.domain.password_policy import PasswordPolicy
 from userpools.domain.pool_config import (
     NumberAttributeConstraints,
-    PasswordPolicy,
     PoolConfig,
     SchemaAttribute,
     StringAttributeConstraints,
