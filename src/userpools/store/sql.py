@@ -642,6 +642,29 @@ class SQLTransaction:
             (now, pool.key, origin_jti),
         )
 
+    def count_password_checks(self, pool: UserPool, user: User, now: float) -> int:
+        row = self._one(
+            "SELECT count(*) FROM password_checks"
+            " WHERE pool = ? AND user_id = ? AND expires_at > ?",
+            (pool.key, user.key, now),
+        )
+        return int(row[0])
+
+    def insert_password_check(
+        self, pool: UserPool, user: User, now: float, expires_at: float
+    ) -> int:
+        self._run(
+            "DELETE FROM password_checks WHERE pool = ? AND user_id = ? AND expires_at <= ?",
+            (pool.key, user.key, now),
+        )
+        return self._insert(
+            "INSERT INTO password_checks (pool, user_id, expires_at) VALUES (?, ?, ?)",
+            (pool.key, user.key, expires_at),
+        )
+
+    def delete_password_check(self, pool: UserPool, key: int) -> None:
+        self._run("DELETE FROM password_checks WHERE pool = ? AND id = ?", (pool.key, key))
+
     def put_code(self, pool: UserPool, user: User, code: UserCode) -> None:
         self._run(
             "INSERT INTO user_codes (pool, user_id, purpose, code_hash, attribute, expires_at,"
