@@ -242,13 +242,6 @@ def test_lock_property_over_any_sequence(attempts: list[tuple[float, bool]]) -> 
         assert sum(1 for moment in counted if now - moment < 3600) <= 100
 
 
-def test_failed_while_locked_changes_nothing() -> None:
-    """Attempts during a lock do not lengthen it, whoever records them."""
-    locked = fail_times(user(), *([T0] * 5))
-    assert failed(locked, T0 + 0.5) == locked
-    assert failed(locked, T0 + 1).failed_attempts == 6  # the lock has run out
-
-
 # --- checks in flight: the failures left and whose turn it is -----------------------------------
 
 

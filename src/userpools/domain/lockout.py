@@ -95,10 +95,7 @@ def pauses() -> Iterator[float]:
 
 
 def failed(user: User, now: float) -> User:
-    """``user`` with one more failure counted; a locked user is left as is (attempts during a
-    lock do not lengthen it)."""
-    if is_locked(user, now):
-        return user
+    """``user`` with one more failure counted (the caller has checked it is not locked)."""
     count = _count(user, now) + 1
     seconds = lock_seconds(count)
     return dataclasses.replace(

@@ -82,7 +82,8 @@ def _failed(tx: Transaction, check: Check, now: float) -> None:
         return
     tx.delete_password_check(pool, check.key)
     user = tx.get_user(pool, check.user.key)
-    if user is not None:
+    # Locked only if the check outlived its place (a failure during a lock would lengthen it).
+    if user is not None and not lockout.is_locked(user, now):
         counted = lockout.failed(user, now)
         tx.update_user(pool, counted, sign_in_keys(pool, counted.attributes))
 

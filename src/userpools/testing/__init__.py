@@ -116,8 +116,8 @@ def start_server(
                 rate_limits=rate_limits,
                 check_output=True,
             ),
-            **({"clock": clock} if clock is not None else {}),
-            **({"sleep": sleep} if sleep is not None else {}),
+            clock=clock if clock is not None else time.time,
+            sleep=sleep if sleep is not None else time.sleep,
             key_source=key_source or TEST_KEYS,
         )
     except BaseException:
