@@ -1,4 +1,4 @@
--- 0007 for PostgreSQL: as 0007_password_checks.sql, with an identity column and double
+-- 0007 for PostgreSQL: as 0007_checks_in_flight.sql, with an identity column and double
 -- precision.
 
 CREATE TABLE password_checks (

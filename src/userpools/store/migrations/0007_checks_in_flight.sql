@@ -2,9 +2,12 @@
 -- slow Argon2id verification runs outside any transaction, and gives it back in the write that
 -- records the outcome; a row left by a node that died expires. The lock-out lets a new check
 -- start only while these rows are fewer than the failures the user has left.
+-- No AUTOINCREMENT, so a failed sign-in leaves no trace, not even in sqlite_sequence. SQLite may
+-- then reuse the id of the newest row once it is gone: only a check that outlived its place
+-- could end another's early, and that costs one extra check at most.
 
 CREATE TABLE password_checks (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          INTEGER PRIMARY KEY,
     pool        INTEGER NOT NULL,
     user_id     INTEGER NOT NULL,
     expires_at  REAL NOT NULL,
