@@ -97,6 +97,7 @@ POSTGRES_TABLES = (
     "auth_sessions",
     "refresh_tokens",
     "user_codes",
+    "password_checks",
     "users",
     "groups",
     "user_pool_clients",
@@ -112,6 +113,7 @@ POSTGRES_IDENTITIES = (
     "user_pool_clients",
     "signing_keys",
     "outbox",
+    "password_checks",
 )
 _POSTGRES_EMPTY = "; ".join(
     [f"DELETE FROM {table}" for table in POSTGRES_TABLES]
@@ -1876,6 +1878,28 @@ def test_codes_replace_count_and_delete(store: Store) -> None:
         tx.delete_code(pool, ann, "sign_up")
         assert tx.get_code(pool, ann, "sign_up") is None
         assert tx.get_code(pool, ann, "reset") is not None
+
+
+def test_password_checks_count_live_ones_expire_and_go_with_their_user(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        first = tx.insert_password_check(pool, ann, NOW, NOW + 30)
+        second = tx.insert_password_check(pool, ann, NOW, NOW + 60)
+        tx.insert_password_check(pool, bob, NOW, NOW + 30)
+        assert first != second
+        assert tx.count_password_checks(pool, ann, NOW) == 2
+        assert tx.count_password_checks(pool, ann, NOW + 30) == 1  # expired at NOW + 30
+        tx.delete_password_check(pool, second)
+        tx.delete_password_check(pool, second)  # gone already: a no-op
+        assert tx.count_password_checks(pool, ann, NOW) == 1
+        # Starting a check drops the user's expired ones, not another user's.
+        tx.insert_password_check(pool, ann, NOW + 30, NOW + 90)
+        assert tx.count_password_checks(pool, ann, NOW) == 1
+        assert tx.count_password_checks(pool, bob, NOW) == 1
+        tx.delete_user(pool, ann)
+        assert tx.count_password_checks(pool, ann, NOW) == 0
+        assert tx.count_password_checks(pool, bob, NOW) == 1
 
 
 def test_deleting_a_user_deletes_its_sign_in_state(store: Store) -> None:

@@ -15,11 +15,12 @@ import dataclasses
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, lockout, messages
+from userpools.domain import attributes, lockout, messages, password_checks
 from userpools.domain.clients import (
     check_secret_hash,
     find_client_anywhere,
@@ -41,6 +42,7 @@ from userpools.domain.errors import (
 )
 from userpools.domain.lookup import require_user, resolve, sign_in_keys, srp_verifier
 from userpools.domain.models import AppClient, Message, User, UserCode, UserPool, UserStatus
+from userpools.domain.password_checks import WAIT, Check, PasswordChecks, Wait
 from userpools.domain.password_policy import check
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
@@ -89,11 +91,14 @@ class AccountService:
         tokens: TokenIssuer,
         hasher: PasswordHasher,
         clock: Callable[[], float],
+        *,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
         self._users = users
         self._tokens = tokens
         self._hasher = hasher
+        self._checks = PasswordChecks(store, hasher, clock, sleep)
         self._clock = clock
 
     # shared ---------------------------------------------------------------------------------
@@ -371,9 +376,7 @@ class AccountService:
         self._store.write(run)
 
     def change_password(self, access_token: str, previous: str | None, proposed: str) -> None:
-        now = self._clock()
-
-        def first(tx: Transaction) -> TokenCaller:
+        def first(tx: Transaction) -> tuple[TokenCaller, Check | None] | Wait:
             caller = self._caller(tx, access_token)
             pool, user = caller.pool, caller.user
             if user.status is UserStatus.RESET_REQUIRED:
@@ -381,23 +384,17 @@ class AccountService:
                 # set a new one, not a token from before the reset.
                 raise PasswordResetRequired()
             check(pool.config.password_policy, proposed)
-            if user.password_hash is not None:
-                if previous is None:
-                    raise InvalidParameter(messages.PREVIOUS_PASSWORD_REQUIRED)
-                if lockout.is_locked(user, now):
-                    raise NotAuthorized(lockout.ATTEMPTS_EXCEEDED)
-                # Counted as failed before the check, as in sign-in (domain/lockout.py).
-                tx.update_user(pool, lockout.failed(user, now), sign_in_keys(pool, user.attributes))
-            return caller
+            if user.password_hash is None:
+                return caller, None
+            if previous is None:
+                raise InvalidParameter(messages.PREVIOUS_PASSWORD_REQUIRED)
+            started = password_checks.start(tx, pool, user, self._clock())
+            return WAIT if isinstance(started, Wait) else (caller, started)
 
-        checked = self._store.write(first)
+        checked, started = self._checks.turn(first)
         pool, user = checked.pool, checked.user
-        if user.password_hash is not None and not self._hasher.verify(
-            user.password_hash, previous or ""
-        ):
+        if started is not None and not self._checks.verify(started, previous or ""):
             raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
-        password_hash = self._hasher.hash(proposed)
-        verifier = srp_verifier(pool, user.username, proposed)
 
         def run(tx: Transaction) -> None:
             caller = self._caller(tx, access_token)
@@ -405,14 +402,17 @@ class AccountService:
             if current.password_hash != user.password_hash:
                 raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
             changed = dataclasses.replace(
-                lockout.succeeded(current),
+                password_checks.succeeded(tx, started, current),
                 password_hash=password_hash,
                 srp_verifier=verifier,
                 updated_at=self._clock(),
             )
             tx.update_user(caller.pool, changed, sign_in_keys(caller.pool, changed.attributes))
 
-        self._store.write(run)
+        with self._checks.held(started):
+            password_hash = self._hasher.hash(proposed)
+            verifier = srp_verifier(pool, user.username, proposed)
+            self._store.write(run)
 
     # sign-out and revocation -----------------------------------------------------------------
 
