@@ -42,7 +42,7 @@ _POSTGRES_UNIQUE = {
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
 
-def translate_sqlite_error(exc: sqlite3.Error) -> Exception | None:
+def translate_sqlite_error(exc: Exception) -> Exception | None:
     text = str(exc)
     if isinstance(exc, sqlite3.IntegrityError):
         if text.startswith("UNIQUE constraint failed: "):
@@ -56,7 +56,7 @@ def translate_sqlite_error(exc: sqlite3.Error) -> Exception | None:
     return None
 
 
-def translate_postgres_error(exc: psycopg.Error) -> Exception | None:
+def translate_postgres_error(exc: Exception) -> Exception | None:
     if isinstance(exc, pg.UniqueViolation):
         name = exc.diag.constraint_name or ""
         return Conflict(_POSTGRES_UNIQUE.get(name, name))

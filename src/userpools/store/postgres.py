@@ -23,16 +23,18 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from userpools.domain.store import Retryable
 from userpools.store.errors import translate_postgres_error
 from userpools.store.migrate import apply_postgres
-from userpools.store.sql import Dialect, SQLTransaction
+from userpools.store.sql import SQLTransaction
 from userpools.store.transactions import RetryingStore
 
-DIALECT = Dialect(
-    name="postgres",
-    placeholder="%s",
-    driver_errors=(psycopg.Error,),
-    translate=translate_postgres_error,  # type: ignore[arg-type]
-    lock_pools=True,
-)
+
+class PostgresTransaction(SQLTransaction):
+    """The shared SQL on a psycopg connection; writes lock the pool row (see above)."""
+
+    placeholder = "%s"
+    driver_errors = (psycopg.Error,)
+    translate = staticmethod(translate_postgres_error)
+    lock_pools = True
+
 
 #: Connections per process. Each API call holds one for its transaction only.
 POOL_MIN, POOL_MAX = 2, 16
@@ -66,12 +68,12 @@ class PostgresStore(RetryingStore):
         )
 
     @contextmanager
-    def _transaction(self, begin: str, writing: bool) -> Iterator[SQLTransaction]:
+    def _transaction(self, begin: str, writing: bool) -> Iterator[PostgresTransaction]:
         try:
             with self._pool.connection() as conn:
                 conn.execute(begin)
                 try:
-                    yield SQLTransaction(conn, DIALECT, writing=writing)
+                    yield PostgresTransaction(conn, writing=writing)
                 except BaseException:
                     if not conn.closed:
                         conn.execute("ROLLBACK")
@@ -92,7 +94,7 @@ class PostgresStore(RetryingStore):
             self._pool.check()
             raise Retryable("connection: " + type(exc).__name__) from exc
 
-    def transaction(self, *, write: bool) -> AbstractContextManager[SQLTransaction]:
+    def transaction(self, *, write: bool) -> AbstractContextManager[PostgresTransaction]:
         if write:
             return self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED", True)
         return self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", False)
