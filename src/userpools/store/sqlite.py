@@ -34,6 +34,7 @@ class SQLiteStore(RetryingStore):
         self.path = Path(path)
         if synchronous.upper() not in {"NORMAL", "FULL"}:
             raise ValueError("synchronous must be NORMAL or FULL")
+        super().__init__()
         self._synchronous = synchronous.upper()
         self._local = threading.local()
         self._write_lock = threading.Lock()
@@ -78,7 +79,7 @@ class SQLiteStore(RetryingStore):
     @contextmanager
     def _write(self) -> Iterator[SQLTransaction]:
         conn = self._connection()
-        with self._write_lock:
+        with self._write_lock, _translated():  # BEGIN and COMMIT fail too: a full disk, a lock
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield SQLTransaction(conn, DIALECT, writing=True)
@@ -94,3 +95,15 @@ class SQLiteStore(RetryingStore):
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Driver errors raised outside a statement of the transaction, as contract errors."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        translated = translate_sqlite_error(exc)
+        if translated is None:
+            raise
+        raise translated from exc
