@@ -53,8 +53,8 @@ def store_kind() -> str:
 
 
 class CuttingProxy:
-    """A TCP proxy to PostgreSQL that, when armed, cuts the next connection that sends a
-    COMMIT: the COMMIT is forwarded, the answer is never passed back."""
+    """A TCP proxy to PostgreSQL that, when armed, cuts the next connection that sends the
+    COMMIT of a write (an INSERT): the COMMIT is forwarded, the answer never passed back."""
 
     def __init__(self, host: str, port: int) -> None:
         self.upstream = (host, port)
@@ -83,16 +83,20 @@ class CuttingProxy:
             threading.Thread(target=self._pump, args=(upstream, downstream, cut, False)).start()
 
     def _pump(self, src: socket.socket, dst: socket.socket, cut: threading.Event, up: bool) -> None:
+        wrote = False  # an INSERT since this connection's last COMMIT: a write transaction
         try:
             while data := src.recv(65536):
-                if up and self.armed.is_set() and b"COMMIT" in data:
-                    self.armed.clear()
-                    cut.set()  # from now on, nothing more reaches the client
-                    dst.sendall(data)
-                    time.sleep(LAND_SECONDS)
-                    self.cuts += 1
-                    self.refuse_until = time.monotonic() + self.refuse_seconds
-                    break
+                wrote = wrote or (up and b"INSERT" in data)
+                if up and b"COMMIT" in data:
+                    if wrote and self.armed.is_set():
+                        self.armed.clear()
+                        cut.set()  # from now on, nothing more reaches the client
+                        dst.sendall(data)
+                        time.sleep(LAND_SECONDS)
+                        self.cuts += 1
+                        self.refuse_until = time.monotonic() + self.refuse_seconds
+                        break
+                    wrote = False
                 if cut.is_set():
                     break
                 dst.sendall(data)
