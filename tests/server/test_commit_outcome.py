@@ -90,11 +90,11 @@ class CuttingProxy:
                 if up and b"COMMIT" in data:
                     if wrote and self.armed.is_set():
                         self.armed.clear()
-                        cut.set()  # from now on, nothing more reaches the client
-                        dst.sendall(data)
-                        time.sleep(LAND_SECONDS)
                         self.cuts += 1
                         self.refuse_until = time.monotonic() + self.refuse_seconds
+                        cut.set()  # from now on, nothing more reaches the client
+                        dst.sendall(data)
+                        time.sleep(LAND_SECONDS)  # unless the answer came first: it landed
                         break
                     wrote = False
                 if cut.is_set():
