@@ -71,14 +71,16 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="the short version, as in CI")
     parser.add_argument("--cycles", type=int, help="kill -9 cycles per worker count (30)")
     parser.add_argument("--kills", type=int, help="node kills on PostgreSQL (10)")
-    parser.add_argument("--rounds", type=int, help="rounds of backend terminations (40)")
+    parser.add_argument(
+        "--rounds", type=int, help="rounds of backend terminations, 0.3 s apart (100)"
+    )
     parser.add_argument("--walks", type=int, help="ListUsersInGroup walks under churn (40)")
     parser.add_argument("--soak-seconds", type=float, help="length of the soak (300)")
     parser.add_argument("--only", action="append", choices=CAMPAIGNS, help="run only these")
     parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="PostgreSQL to use")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    long, quick = (30, 10, 40, 40, 300.0), (3, 2, 4, 5, 20.0)
+    long, quick = (30, 10, 100, 40, 300.0), (3, 2, 4, 5, 20.0)
     defaults = quick if args.quick else long
     names = ("cycles", "kills", "rounds", "walks", "soak_seconds")
     for name, value in zip(names, defaults, strict=True):

@@ -57,7 +57,8 @@ def test_serve_terminated_backends_under_load_answer_no_500(
 def test_list_users_in_group_walks_under_churn_skip_and_repeat_nothing(
     nodes: Nodes, tmp_path: Path
 ) -> None:
-    figures = chaos.churn_paging(nodes, chaos.Place(db=tmp_path / "churn.db"), walks=5)
+    place = chaos.Place(db=tmp_path / "churn.db")
+    figures = chaos.churn_paging(nodes, place, walks=5, stable=60, churners=20)
     assert figures.violations == [], figures.values
     assert figures.values["churn_calls"] > 0
 
