@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from userpools.domain.errors import COMMIT_UNSETTLED
+from userpools.domain.errors import COMMIT_UNSETTLED, DATABASE_UNREACHABLE
 from userpools.store import postgres
 from userpools.testing import RunningServer, start_server
 
@@ -64,6 +64,8 @@ class CuttingProxy:
         self.cuts = 0
         self.refuse_until = 0.0
         self.refuse_seconds = 0.0
+        #: Cut every connection that begins a transaction (new connections still open).
+        self.drop_transactions = False
         self._sockets: list[socket.socket] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -87,6 +89,9 @@ class CuttingProxy:
         try:
             while data := src.recv(65536):
                 wrote = wrote or (up and b"INSERT" in data)
+                if up and self.drop_transactions and b"BEGIN" in data:
+                    cut.set()  # the connection dies as the transaction begins
+                    break
                 if up and b"COMMIT" in data:
                     if wrote and self.armed.is_set():
                         self.armed.clear()
@@ -212,3 +217,22 @@ def test_create_group_whose_commit_cannot_be_settled_is_service_unavailable(
     assert groups_named(database_url, "team") == 1
     time.sleep(max(0.0, proxy.refuse_until - time.monotonic()))
     assert api.get_group(UserPoolId=pool_id, GroupName="team")["Group"]["GroupName"] == "team"
+
+
+def test_create_group_when_every_connection_drops_is_service_unavailable(
+    proxied: RunningServer, proxy: CuttingProxy, database_url: str
+) -> None:
+    """The connection is lost on every attempt of the transaction: the database is not
+    reachable in any useful sense, which is a 503, not a bug."""
+    api = proxied.client()
+    pool_id = api.create_user_pool(PoolName="commit")["UserPool"]["Id"]
+    proxy.drop_transactions = True
+    outcome = attempt(lambda: api.create_group(UserPoolId=pool_id, GroupName="team"))
+    assert (outcome.status, outcome.code, outcome.message) == (
+        503,
+        "ServiceUnavailable",
+        DATABASE_UNREACHABLE,
+    )
+    assert groups_named(database_url, "team") == 0
+    proxy.drop_transactions = False
+    assert attempt(lambda: api.create_group(UserPoolId=pool_id, GroupName="team")).ok

@@ -81,5 +81,5 @@ def translate_postgres_error(exc: psycopg.Error) -> Exception | None:
     if isinstance(exc, pg.ProgramLimitExceeded):
         return None  # a statement PostgreSQL refuses outright; running it again cannot help
     if isinstance(exc, psycopg.OperationalError):
-        return Retryable("connection: " + type(exc).__name__)
+        return Retryable("connection: " + type(exc).__name__, connection=True)
     return None

@@ -102,7 +102,7 @@ class PostgresStore(RetryingStore):
             # broke, the others probably did too (PostgreSQL restarted): drop every
             # broken idle connection now, so the retry gets a live one.
             self._pool.check()
-            raise Retryable("connection: " + type(exc).__name__) from exc
+            raise Retryable("connection: " + type(exc).__name__, connection=True) from exc
 
     def _settle(self, xid: int) -> None:
         """Return if transaction ``xid`` committed; raise :class:`Retryable` if it aborted,
@@ -114,7 +114,7 @@ class PostgresStore(RetryingStore):
                 return
             if status == "aborted":
                 self._pool.check()
-                raise Retryable("connection lost during COMMIT; the transaction aborted")
+                raise Retryable("connection lost during COMMIT; it aborted", connection=True)
             if time.monotonic() >= deadline:  # "in progress", forgotten, or unreachable
                 raise ServiceUnavailable(COMMIT_UNSETTLED)
             time.sleep(_SETTLE_POLL)

@@ -10,7 +10,8 @@ transactions (a sign-in around its Argon2id check) keeps what its first one comm
 
 When the store cannot serve a call for a cause outside it (a full disk, a commit whose
 outcome could not be settled: :class:`~userpools.domain.errors.ServiceUnavailable`), the
-transaction is not run again here; the cause is logged at most once per
+transaction is not run again here (nor one whose connection was lost on every attempt:
+the database is unreachable); the cause is logged at most once per
 :data:`UNAVAILABLE_LOG_INTERVAL` seconds, with how many calls it refused meanwhile, and the
 client gets the 503.
 """
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TypeVar
 
-from userpools.domain.errors import InternalError, ServiceUnavailable
+from userpools.domain.errors import DATABASE_UNREACHABLE, InternalError, ServiceUnavailable
 from userpools.domain.store import Retryable, Transaction
 
 T = TypeVar("T")
@@ -100,6 +101,10 @@ class RetryingStore:
                 self.unavailable_log.warning(exc.message)
                 raise
             except Retryable as exc:
+                if attempt == MAX_ATTEMPTS and exc.connection:
+                    # Connections lost on every attempt: the database is unavailable.
+                    self.unavailable_log.warning(DATABASE_UNREACHABLE)
+                    raise ServiceUnavailable(DATABASE_UNREACHABLE) from None
                 if attempt == MAX_ATTEMPTS:
                     logger.error("a transaction gave up after %d attempts: %s", attempt, exc)
                     raise InternalError() from None
