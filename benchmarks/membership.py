@@ -424,27 +424,25 @@ class Setup:
 
 
 def describe_url(url: str) -> str:
-    from userpools.store.postgres import describe
+    from userpools.store import engine_for
 
-    return describe(url)
+    return engine_for(url).describe(url)
 
 
 def bench_userpools(n: int, args: argparse.Namespace, workdir: Path, setup: Setup) -> Measurements:
     name = f"userpools/{setup.store}"
-    if setup.store == "SQLite":
-        from userpools.store.sqlite import SQLiteStore
+    from userpools.store import open_store, sqlite_url
 
+    if setup.store == "SQLite":
         db = workdir / f"userpools-{n}.db"
         log(f"{name} N={n:,}: seeding {db} through the store")
-        seed_s, pool_id = timed(lambda: seed_userpools(SQLiteStore(db), n, args.groups))
+        seed_s, pool_id = timed(lambda: seed_userpools(open_store(sqlite_url(db)), n, args.groups))
         m = Measurements("userpools", n, args.groups, "store (bulk)", seed_s, setup.store)
         return serve_userpools(m, pool_id, setup, args, workdir, ["--db", str(db)])
 
-    from userpools.store.postgres import PostgresStore
-
     with private_store_url(n, admin_url=setup.admin_url, database_url=setup.database_url) as url:
         log(f"{name} N={n:,}: seeding {describe_url(url)} through the store")
-        seed_s, pool_id = timed(lambda: seed_userpools(PostgresStore(url), n, args.groups))
+        seed_s, pool_id = timed(lambda: seed_userpools(open_store(url), n, args.groups))
         vacuum_s, _ = timed(lambda: vacuum_analyze(url))
         log(f"{name} N={n:,}: VACUUM (ANALYZE) took {vacuum_s:.1f} s")
         m = Measurements("userpools", n, args.groups, "store (bulk)", seed_s, setup.store)

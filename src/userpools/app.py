@@ -72,11 +72,7 @@ def build(
 ) -> Server:
     """Wire one server; ``clock`` is replaceable so tests can move time, and ``key_source``
     (where pools' signing keys come from) so tests need not wait for RSA key generation."""
-    store = open_store(
-        database_url=settings.database_url,
-        db_path=settings.database_path,
-        sqlite_synchronous=settings.sqlite_synchronous,
-    )
+    store = open_store(settings.store_url, sqlite_synchronous=settings.sqlite_synchronous)
     key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))
     hasher = (

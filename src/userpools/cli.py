@@ -8,12 +8,15 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from userpools import __version__
-from userpools.settings import DEFAULT_HOST, DEFAULT_PORT, LOG_FORMAT, Settings, default_db_path
+from userpools.settings import DEFAULT_HOST, DEFAULT_PORT, LOG_FORMAT, Settings
+
+if TYPE_CHECKING:
+    from userpools.domain.store import Store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,7 +36,8 @@ _DB_HELP = (
 )
 _DATABASE_URL_HELP = (
     "Use PostgreSQL instead of SQLite, e.g. postgresql://user@host:5432/db "
-    "(also $USERPOOLS_DATABASE_URL). Every node of a deployment points at the same one."
+    "(also $USERPOOLS_DATABASE_URL). Every node of a deployment points at the same one. "
+    "sqlite:///PATH is the same as --db PATH."
 )
 
 
@@ -143,6 +147,7 @@ def serve(
 
     from userpools.app import SETTINGS_ENV, SUPERVISOR_ENV, build
     from userpools.http.listen import listening_socket
+    from userpools.store import describe_store
 
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
     if credentials_file is None and not _is_loopback(host) and not insecure_allow_any_credentials:
@@ -169,12 +174,12 @@ def serve(
     # the banner.
     try:
         server = build(settings)
-    except ValueError as exc:  # the credentials file's own message, which names no secret
+    except ValueError as exc:  # the credentials file's or database URL's message: no secret
         raise click.UsageError(str(exc)) from None
     url_host = f"[{host}]" if ":" in host else host
     endpoint = f"http://{url_host}:{settings.port}"
     click.echo(f"userpools {__version__} serving cognito-idp at {endpoint}")
-    click.echo(f"database: {_describe_database(settings)}")
+    click.echo(f"database: {describe_store(settings.store_url)}")
     click.echo(f"token issuers: {settings.base_url}/<poolId>")
     if workers > 1:
         click.echo(f"workers: {workers}")
@@ -229,23 +234,23 @@ def migrate(db: Path | None, database_url: str | None) -> None:
 
     Safe to run while nodes are serving, and from several places at once.
     """
-    from userpools.store import open_store
+    from userpools.store import describe_store, engine_for
     from userpools.store.migrate import migration_files
 
-    settings = Settings(db_path=db, database_url=database_url)
-    store = open_store(database_url=database_url, db_path=settings.database_path)
-    store.close()
-    dialect = "postgres" if database_url else "sqlite"
-    version, name, _ = migration_files(dialect)[-1]
-    click.echo(f"{_describe_database(settings)}: schema at version {version} ({name})")
+    url = Settings(db_path=db, database_url=database_url).store_url
+    _open_store(url).close()
+    version, name, _ = migration_files(engine_for(url).dialect)[-1]
+    click.echo(f"{describe_store(url)}: schema at version {version} ({name})")
 
 
-def _describe_database(settings: Settings) -> str:
-    if settings.database_url:
-        from userpools.store.postgres import describe
+def _open_store(url: str) -> Store:
+    """The store at ``url``; a URL naming no engine is a usage error."""
+    from userpools.store import DatabaseURLError, open_store
 
-        return f"PostgreSQL {describe(settings.database_url)}"
-    return f"SQLite {settings.database_path}"
+    try:
+        return open_store(url)
+    except DatabaseURLError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _is_loopback(host: str) -> bool:
@@ -264,9 +269,7 @@ def outbox(db: Path | None, database_url: str | None, pool_id: str | None) -> No
     Invitations from AdminCreateUser (with their temporary passwords) land here instead
     of being sent.
     """
-    from userpools.store import open_store
-
-    store = open_store(database_url=database_url, db_path=db or default_db_path())
+    store = _open_store(Settings(db_path=db, database_url=database_url).store_url)
     try:
         messages = store.read(lambda tx: tx.list_messages(pool_id, 0, 1_000_000))
         for m in messages:
@@ -306,9 +309,8 @@ def rotate(db: Path | None, database_url: str | None, pool_id: str) -> None:
 
     from userpools.domain.errors import DomainError
     from userpools.domain.keys import KeyService
-    from userpools.store import open_store
 
-    store = open_store(database_url=database_url, db_path=db or default_db_path())
+    store = _open_store(Settings(db_path=db, database_url=database_url).store_url)
     try:
         kids = KeyService(store, time.time).rotate(None, pool_id)
     except DomainError as error:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from userpools.store import sqlite_url
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9229
 MAX_BODY_BYTES = 1024 * 1024
@@ -29,7 +31,8 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     db_path: Path | None = None
-    #: ``postgresql://…``: use PostgreSQL instead of the SQLite file.
+    #: The store's URL, ``postgresql://…`` or ``sqlite:///PATH`` (see ``store/__init__.py``);
+    #: ``None``: the SQLite file at :attr:`database_path`.
     database_url: str | None = None
     #: SQLite ``synchronous``: NORMAL survives process crashes (kill -9); FULL also
     #: survives power loss, at the price of an fsync per write.
@@ -71,6 +74,12 @@ class Settings:
     @property
     def database_path(self) -> Path:
         return self.db_path if self.db_path is not None else default_db_path()
+
+    @property
+    def store_url(self) -> str:
+        """Where the store is: :attr:`database_url`, else the SQLite file at
+        :attr:`database_path`."""
+        return self.database_url or sqlite_url(self.database_path)
 
     def to_json(self) -> str:
         """For worker processes, which rebuild the settings with :meth:`from_json`."""

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from userpools.domain.errors import InvalidParameter
 from userpools.domain.filters import (
     PARSE_ERROR_MESSAGE,
-    SEARCHABLE_ATTRIBUTES,
+    SearchableAttribute,
     UserFilter,
     parse_filter,
     quote_filter_value,
@@ -32,7 +32,7 @@ TEN_ATTRIBUTES = [
 def test_list_users_filter_searchable_attributes_are_exactly_the_documented_ten() -> None:
     """Source: ListUsers API reference, "You can only search for the following standard
     attributes"."""
-    assert sorted(TEN_ATTRIBUTES) == sorted(SEARCHABLE_ATTRIBUTES)
+    assert sorted(TEN_ATTRIBUTES) == sorted(SearchableAttribute)
 
 
 @pytest.mark.parametrize("attribute", TEN_ATTRIBUTES)
@@ -226,4 +226,4 @@ def test_list_users_filter_raises_only_invalid_parameter(text: str) -> None:
     except InvalidParameter as exc:
         assert exc.message == PARSE_ERROR_MESSAGE
     else:
-        assert parsed is None or parsed.attribute in SEARCHABLE_ATTRIBUTES
+        assert parsed is None or parsed.attribute in set(SearchableAttribute)

@@ -2,8 +2,9 @@
 
 Everything here goes through ``store.transaction(write=...)`` (one attempt, no retry), the
 retrying ``store.read(fn)`` / ``store.write(fn)``, and the ``Transaction`` methods of
-``userpools.domain.store``; nothing looks at tables, SQL or driver types. A new backend joins
-by adding its name to ``BACKENDS`` and a branch to ``_open``.
+``userpools.domain.store``; nothing looks at tables, SQL or driver types. Stores are opened
+by URL through the engine registry (``userpools.store.open_store``); a new backend joins by
+adding its name to ``BACKENDS`` and its URL to the ``open_store`` fixture.
 
 Two things the suite asks of a backend beyond the protocol's text, because the domain
 relies on them:
@@ -15,7 +16,7 @@ relies on them:
 
 On PostgreSQL the suite uses its own schema (``store_contract``) in the run's private
 database (the ``postgres_url`` fixture), so it never touches the tables of a server the
-session may be running there. The schema is migrated once, by the first ``PostgresStore``;
+session may be running there. The schema is migrated once, by the first store opened;
 each test then starts with every table emptied and every identity restarted, which is
 as empty as a new database (ids start at 1 again). ``DELETE`` plus ``ALTER … RESTART``
 takes about a millisecond; ``TRUNCATE … RESTART IDENTITY`` (new files for every table
@@ -42,6 +43,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from userpools.domain.errors import InternalError
+from userpools.domain.filters import SearchableAttribute
 from userpools.domain.models import (
     AppClient,
     AuthSession,
@@ -60,14 +62,14 @@ from userpools.domain.store import (
     Conflict,
     LookupField,
     Position,
-    QueryField,
     Retryable,
     SignInKeys,
     Store,
     Transaction,
     UserQuery,
 )
-from userpools.store import transactions
+from userpools.store import open_store as open_url
+from userpools.store import sqlite_url, transactions
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -112,12 +114,10 @@ def contract_postgres_url(postgres_url: str) -> str:
     """A URL whose ``search_path`` is this suite's own, migrated schema."""
     import psycopg
 
-    from userpools.store.postgres import PostgresStore
-
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {POSTGRES_SCHEMA}")
     url = psycopg.conninfo.make_conninfo(postgres_url, options=f"-c search_path={POSTGRES_SCHEMA}")
-    PostgresStore(url, min_size=1, max_size=1).close()  # applies the migrations
+    open_url(url).close()  # applies the migrations
     with psycopg.connect(url, autocommit=True) as conn:
         tables = conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
@@ -135,30 +135,17 @@ def _empty_postgres(url: str) -> None:
         conn.execute(f"BEGIN; {_POSTGRES_EMPTY}; COMMIT".encode())  # one round trip
 
 
-def _open(backend: str, where: Path | str) -> Store:
-    """A new store instance on this test's database (the same database on every call)."""
-    if backend == "sqlite":
-        from userpools.store.sqlite import SQLiteStore
-
-        return SQLiteStore(Path(where) / "x.db")
-    if backend == "postgres":
-        from userpools.store.postgres import PostgresStore
-
-        return PostgresStore(str(where))
-    raise ValueError(f"unknown store backend {backend!r}")
-
-
 @pytest.fixture(params=BACKENDS)
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
     """Opens store instances on one fresh database; all are closed at teardown."""
     opened: list[Store] = []
-    where: Path | str = tmp_path
+    url = sqlite_url(tmp_path / "x.db")
     if request.param == "postgres":
-        where = request.getfixturevalue("contract_postgres_url")
-        _empty_postgres(where)
+        url = request.getfixturevalue("contract_postgres_url")
+        _empty_postgres(url)
 
     def open_another() -> Store:
-        opened.append(_open(request.param, where))
+        opened.append(open_url(url))  # the same database on every call
         return opened[-1]
 
     yield open_another
@@ -286,7 +273,7 @@ def all_users(tx: Transaction, pool: UserPool, query: UserQuery | None, limit: i
 
     def position(user: User) -> Position:
         if query is not None and query.prefix:
-            return (_value_of(user, query.field) or "", user.username_key)
+            return (_value_of(user, query.attribute) or "", user.username_key)
         return (user.username_key,)
 
     return collect_pages(lambda after: tx.list_users(pool, query, after, limit), position, limit)
@@ -726,8 +713,8 @@ def test_list_users_never_exceeds_limit(store: Store) -> None:
         pool = add_pool(tx)
         for i in range(5):
             add_user(tx, pool, f"u{i}", attributes=(("email", "same@example.com"),))
-    email = UserQuery("email", "same@example.com")
-    prefix = UserQuery("email", "same", prefix=True)
+    email = UserQuery(SearchableAttribute.EMAIL, "same@example.com")
+    prefix = UserQuery(SearchableAttribute.EMAIL, "same", prefix=True)
     with store.transaction(write=False) as tx:
         for limit in range(8):
             for query in (None, email, prefix):
@@ -760,30 +747,30 @@ def _exact_query_users() -> list[User]:
     ]
 
 
-EXACT_QUERIES: list[tuple[QueryField, str | int, list[str]]] = [
-    ("username", "Cat", ["cat"]),
-    ("username", "cat", []),  # the username as sent, not the folded key
-    ("email", "shared@example.com", ["ann", "cat"]),
-    ("email", "SHARED@example.com", []),
-    ("phone_number", "+15550100", ["ann", "cat"]),
-    ("name", "Zoë Ünal", ["ann", "cat"]),
-    ("name", "Zoë", []),  # exact, not prefix
-    ("given_name", "Zoë", ["ann", "cat"]),
-    ("family_name", "Builder", ["bob"]),
-    ("preferred_username", "zed", ["ann", "cat"]),
-    ("user_status", "CONFIRMED", ["ann", "bob", "cat"]),
-    ("user_status", "RESET_REQUIRED", ["dan"]),
-    ("user_status", "UNCONFIRMED", ["eve"]),
-    ("enabled", 1, ["ann", "cat", "eve"]),
-    ("enabled", 0, ["bob", "dan"]),
-    ("sub", "sub-ζ-cat", ["cat"]),
-    ("sub", "sub-Bob", ["bob"]),
+EXACT_QUERIES: list[tuple[SearchableAttribute, str | int, list[str]]] = [
+    (SearchableAttribute.USERNAME, "Cat", ["cat"]),
+    (SearchableAttribute.USERNAME, "cat", []),  # the username as sent, not the folded key
+    (SearchableAttribute.EMAIL, "shared@example.com", ["ann", "cat"]),
+    (SearchableAttribute.EMAIL, "SHARED@example.com", []),
+    (SearchableAttribute.PHONE_NUMBER, "+15550100", ["ann", "cat"]),
+    (SearchableAttribute.NAME, "Zoë Ünal", ["ann", "cat"]),
+    (SearchableAttribute.NAME, "Zoë", []),  # exact, not prefix
+    (SearchableAttribute.GIVEN_NAME, "Zoë", ["ann", "cat"]),
+    (SearchableAttribute.FAMILY_NAME, "Builder", ["bob"]),
+    (SearchableAttribute.PREFERRED_USERNAME, "zed", ["ann", "cat"]),
+    (SearchableAttribute.USER_STATUS, "CONFIRMED", ["ann", "bob", "cat"]),
+    (SearchableAttribute.USER_STATUS, "RESET_REQUIRED", ["dan"]),
+    (SearchableAttribute.USER_STATUS, "UNCONFIRMED", ["eve"]),
+    (SearchableAttribute.STATUS, 1, ["ann", "cat", "eve"]),
+    (SearchableAttribute.STATUS, 0, ["bob", "dan"]),
+    (SearchableAttribute.SUB, "sub-ζ-cat", ["cat"]),
+    (SearchableAttribute.SUB, "sub-Bob", ["bob"]),
 ]
 
 
 @pytest.mark.parametrize(("field", "value", "expected"), EXACT_QUERIES)
 def test_list_users_exact_query_on_each_field(
-    store: Store, field: QueryField, value: str | int, expected: list[str]
+    store: Store, field: SearchableAttribute, value: str | int, expected: list[str]
 ) -> None:
     with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
@@ -804,7 +791,7 @@ def test_list_users_exact_query_pages_with_after(store: Store, limit: int) -> No
             add_user(tx, pool, key, attributes=(("email", "same@example.com"),))
         for key in ("aa", "c", "\uffff"):
             add_user(tx, pool, key, attributes=(("email", "other@example.com"),))
-    query = UserQuery("email", "same@example.com")
+    query = UserQuery(SearchableAttribute.EMAIL, "same@example.com")
     with store.transaction(write=False) as tx:
         listed = all_users(tx, pool, query, limit)
     assert user_keys(listed) == sorted(matching)
@@ -848,29 +835,29 @@ PREFIXES = (
     "é",
     "nothing",
 )
-TEXT_FIELDS: tuple[QueryField, ...] = (
-    "username",
-    "email",
-    "phone_number",
-    "name",
-    "given_name",
-    "family_name",
-    "preferred_username",
-    "sub",
+TEXT_FIELDS: tuple[SearchableAttribute, ...] = (
+    SearchableAttribute.USERNAME,
+    SearchableAttribute.EMAIL,
+    SearchableAttribute.PHONE_NUMBER,
+    SearchableAttribute.NAME,
+    SearchableAttribute.GIVEN_NAME,
+    SearchableAttribute.FAMILY_NAME,
+    SearchableAttribute.PREFERRED_USERNAME,
+    SearchableAttribute.SUB,
 )
 
 
-def _value_of(user: User, field: QueryField) -> str | None:
-    if field == "username":
+def _value_of(user: User, field: SearchableAttribute) -> str | None:
+    if field == SearchableAttribute.USERNAME:
         return user.username
-    if field == "sub":
+    if field == SearchableAttribute.SUB:
         return user.sub
-    if field == "user_status":
+    if field == SearchableAttribute.USER_STATUS:
         return user.status.value
     return user.attribute(field)
 
 
-def _users_with_values(field: QueryField) -> list[User]:
+def _users_with_values(field: SearchableAttribute) -> list[User]:
     """One user per value (keys in the reverse order of values), plus ties and blanks."""
     values = list(PREFIX_VALUES)
     if field != "sub":  # sub is unique; the others may repeat
@@ -889,7 +876,9 @@ def _users_with_values(field: QueryField) -> list[User]:
 
 
 @pytest.mark.parametrize("field", TEXT_FIELDS)
-def test_list_users_prefix_query_pages_by_value_then_key(store: Store, field: QueryField) -> None:
+def test_list_users_prefix_query_pages_by_value_then_key(
+    store: Store, field: SearchableAttribute
+) -> None:
     users = _users_with_values(field)
     with store.transaction(write=True) as tx:
         pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
@@ -919,7 +908,7 @@ def test_list_users_prefix_query_on_user_status(store: Store) -> None:
         expected = sorted(
             (u.status.value, u.username_key) for u in users if u.status.value.startswith(prefix)
         )
-        query = UserQuery("user_status", prefix, prefix=True)
+        query = UserQuery(SearchableAttribute.USER_STATUS, prefix, prefix=True)
         with store.transaction(write=False) as tx:
             listed = all_users(tx, pool, query, 2)
         assert [(u.status.value, u.username_key) for u in listed] == expected, prefix
@@ -932,7 +921,7 @@ def test_list_users_prefix_after_a_deleted_anchor_continues(store: Store) -> Non
             key: add_user(tx, pool, key, attributes=(("name", name),))
             for key, name in [("u1", "Ann"), ("u2", "Anna"), ("u3", "Anna"), ("u4", "Annabel")]
         }
-    query = UserQuery("name", "Ann", prefix=True)
+    query = UserQuery(SearchableAttribute.NAME, "Ann", prefix=True)
     with store.transaction(write=False) as tx:
         first = tx.list_users(pool, query, None, 2)
     assert user_keys(first) == ["u1", "u2"]
@@ -1929,6 +1918,8 @@ def test_long_indexed_values_are_stored_found_and_ordered(store: Store) -> None:
     with store.transaction(write=False) as tx:
         assert tx.find_user(pool, "login_email", long_email) == ann
         assert tx.find_user(pool, "login_email", long_email[:-1] + "n") is None
-        found = tx.list_users(pool, UserQuery("name", "名名", prefix=True), None, 10)
+        found = tx.list_users(
+            pool, UserQuery(SearchableAttribute.NAME, "名名", prefix=True), None, 10
+        )
         assert [u.username for u in found] == ["bob", "ann"]
-        assert tx.list_users(pool, UserQuery("name", "名" * 256), None, 10) == []
+        assert tx.list_users(pool, UserQuery(SearchableAttribute.NAME, "名" * 256), None, 10) == []

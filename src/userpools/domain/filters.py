@@ -2,7 +2,7 @@
 
 A filter is one condition, ``AttributeName Filter-Type "AttributeValue"``:
 
-- ``AttributeName`` is one of :data:`SEARCHABLE_ATTRIBUTES`; custom attributes are not searchable.
+- ``AttributeName`` is a :class:`SearchableAttribute`; custom attributes are not searchable.
 - ``Filter-Type`` is ``=`` (exact match) or ``^=`` (starts with).
 - ``AttributeValue`` is a double-quoted string; inside it ``\\"`` is a quote and ``\\\\`` a
   backslash. Any other backslash sequence is a parse error. The quotes are mandatory.
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from userpools.domain.errors import InvalidParameter
 from userpools.domain.models import User
-from userpools.domain.store import UserQuery
 
 PARSE_ERROR_MESSAGE = "Error while parsing filter."
 # No real AWS response for a well-formed filter on an unsearchable attribute was found (moto
@@ -31,20 +31,46 @@ PARSE_ERROR_MESSAGE = "Error while parsing filter."
 # text AWS is known to give for a rejected filter.
 UNSEARCHABLE_ATTRIBUTE_MESSAGE = PARSE_ERROR_MESSAGE
 
-SEARCHABLE_ATTRIBUTES: frozenset[str] = frozenset(
-    {
-        "username",
-        "email",
-        "phone_number",
-        "name",
-        "given_name",
-        "family_name",
-        "preferred_username",
-        "cognito:user_status",
-        "status",
-        "sub",
-    }
-)
+
+class SearchableAttribute(StrEnum):
+    """The attributes a ListUsers filter may name, and the only ones: "You can only search
+    for the following standard attributes" (ListUsers API reference).
+
+    This is their one definition. Each has an indexed column in ``users`` (:attr:`column`),
+    which the store writes and queries from here; the migrations create the columns and
+    their indexes, and ``tests/store/test_sql.py`` checks that they match this list.
+    """
+
+    USERNAME = "username"
+    EMAIL = "email"
+    PHONE_NUMBER = "phone_number"
+    NAME = "name"
+    GIVEN_NAME = "given_name"
+    FAMILY_NAME = "family_name"
+    PREFERRED_USERNAME = "preferred_username"
+    USER_STATUS = "cognito:user_status"
+    STATUS = "status"
+    SUB = "sub"
+
+    @property
+    def column(self) -> str:
+        """Its indexed column in ``users``."""
+        return _RECORD_COLUMNS.get(self, self.value)
+
+    @property
+    def is_user_attribute(self) -> bool:
+        """Whether it is one of the user's attributes, copied into :attr:`column` (else a
+        field of the user record: username, sub, status, enabled)."""
+        return self not in _RECORD_COLUMNS
+
+
+#: The searchable attributes that are fields of the user record, and their columns.
+_RECORD_COLUMNS = {
+    SearchableAttribute.USERNAME: "username",
+    SearchableAttribute.USER_STATUS: "user_status",
+    SearchableAttribute.STATUS: "enabled",
+    SearchableAttribute.SUB: "sub",
+}
 
 _SPACE = r"[ \t\r\n]*"
 _FILTER = re.compile(
@@ -65,7 +91,7 @@ _BLANK = re.compile(_SPACE, re.DOTALL)
 class UserFilter:
     """One parsed ListUsers condition: ``prefix`` is ``^=``, otherwise ``=``."""
 
-    attribute: str
+    attribute: SearchableAttribute
     prefix: bool
     value: str
 
@@ -77,9 +103,10 @@ def parse_filter(text: str | None) -> UserFilter | None:
     match = _FILTER.fullmatch(text)
     if match is None:
         raise InvalidParameter(PARSE_ERROR_MESSAGE)
-    attribute = match["attribute"]
-    if attribute not in SEARCHABLE_ATTRIBUTES:
-        raise InvalidParameter(UNSEARCHABLE_ATTRIBUTE_MESSAGE)
+    try:
+        attribute = SearchableAttribute(match["attribute"])
+    except ValueError:
+        raise InvalidParameter(UNSEARCHABLE_ATTRIBUTE_MESSAGE) from None
     return UserFilter(
         attribute=attribute,
         prefix=match["operator"] == "^=",
@@ -92,6 +119,16 @@ def quote_filter_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@dataclass(frozen=True)
+class UserQuery:
+    """A ListUsers filter in storage terms: one searchable attribute's column, exact or
+    prefix, on the value as stored (``status`` is 1 or 0)."""
+
+    attribute: SearchableAttribute
+    value: str | int
+    prefix: bool = False
+
+
 class Nothing:
     """A filter that no user can match (for example ``status = "Sleeping"``)."""
 
@@ -99,24 +136,12 @@ class Nothing:
 #: The translation of a filter that matches no user.
 NOTHING = Nothing()
 
-_FILTER_FIELDS = {
-    "username": "username",
-    "email": "email",
-    "phone_number": "phone_number",
-    "name": "name",
-    "given_name": "given_name",
-    "family_name": "family_name",
-    "preferred_username": "preferred_username",
-    "cognito:user_status": "user_status",
-    "sub": "sub",
-}
-
 
 def to_query(f: UserFilter | None) -> UserQuery | Nothing | None:
     """Translate a parsed filter into a storage query on one indexed column."""
     if f is None:
         return None
-    if f.attribute == "status":
+    if f.attribute is SearchableAttribute.STATUS:
         matches = [
             enabled
             for label, enabled in (("Enabled", 1), ("Disabled", 0))
@@ -126,19 +151,19 @@ def to_query(f: UserFilter | None) -> UserQuery | Nothing | None:
             return None
         if not matches:
             return NOTHING
-        return UserQuery("enabled", matches[0])
-    if f.attribute == "cognito:user_status":
+        return UserQuery(f.attribute, matches[0])
+    if f.attribute is SearchableAttribute.USER_STATUS:
         value = f.value.upper()  # this attribute matches case-insensitively
-        return UserQuery("user_status", value, f.prefix)
-    return UserQuery(_FILTER_FIELDS[f.attribute], f.value, f.prefix)  # type: ignore[arg-type]
+        return UserQuery(f.attribute, value, f.prefix)
+    return UserQuery(f.attribute, f.value, f.prefix)
 
 
 def sort_value(user: User, query: UserQuery) -> str:
     """The value of ``user`` that a prefix query sorts by (its keyset position)."""
-    if query.field == "username":
+    if query.attribute is SearchableAttribute.USERNAME:
         return user.username
-    if query.field == "sub":
+    if query.attribute is SearchableAttribute.SUB:
         return user.sub
-    if query.field == "user_status":
+    if query.attribute is SearchableAttribute.USER_STATUS:
         return user.status.value
-    return user.attribute(query.field) or ""
+    return user.attribute(query.attribute) or ""

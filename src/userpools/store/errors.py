@@ -47,7 +47,7 @@ _POSTGRES_UNIQUE = {
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
 
-def translate_sqlite_error(exc: sqlite3.Error) -> Exception | None:
+def translate_sqlite_error(exc: Exception) -> Exception | None:
     text = str(exc)
     primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes keep it in the low byte
     if primary == sqlite3.SQLITE_FULL:
@@ -66,7 +66,7 @@ def translate_sqlite_error(exc: sqlite3.Error) -> Exception | None:
     return None
 
 
-def translate_postgres_error(exc: psycopg.Error) -> Exception | None:
+def translate_postgres_error(exc: Exception) -> Exception | None:
     if isinstance(exc, pg.UniqueViolation):
         name = exc.diag.constraint_name or ""
         return Conflict(_POSTGRES_UNIQUE.get(name, name))

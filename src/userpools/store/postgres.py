@@ -30,16 +30,18 @@ from userpools.domain.errors import COMMIT_UNSETTLED, DATABASE_UNREACHABLE, Serv
 from userpools.domain.store import Retryable
 from userpools.store.errors import translate_postgres_error
 from userpools.store.migrate import apply_postgres
-from userpools.store.sql import Dialect, SQLTransaction
+from userpools.store.sql import SQLTransaction
 from userpools.store.transactions import RetryingStore
 
-DIALECT = Dialect(
-    name="postgres",
-    placeholder="%s",
-    driver_errors=(psycopg.Error,),
-    translate=translate_postgres_error,  # type: ignore[arg-type]
-    lock_pools=True,
-)
+
+class PostgresTransaction(SQLTransaction):
+    """The shared SQL on a psycopg connection; writes lock the pool row (see above)."""
+
+    placeholder = "%s"
+    driver_errors = (psycopg.Error,)
+    translate = staticmethod(translate_postgres_error)
+    lock_pools = True
+
 
 #: Connections per process. Each API call holds one for its transaction only.
 POOL_MIN, POOL_MAX = 2, 16
@@ -74,12 +76,12 @@ class PostgresStore(RetryingStore):
         )
 
     @contextmanager
-    def _transaction(self, writing: bool) -> Iterator[SQLTransaction]:
+    def _transaction(self, writing: bool) -> Iterator[PostgresTransaction]:
         try:
             with self._pool.connection() as conn:
                 xid = _begin(conn, writing)
                 try:
-                    yield SQLTransaction(conn, DIALECT, writing=writing)
+                    yield PostgresTransaction(conn, writing=writing)
                 except BaseException:
                     if not conn.closed:
                         conn.execute("ROLLBACK")
@@ -128,7 +130,7 @@ class PostgresStore(RetryingStore):
             return None
         return None if row is None else row[0]
 
-    def transaction(self, *, write: bool) -> AbstractContextManager[SQLTransaction]:
+    def transaction(self, *, write: bool) -> AbstractContextManager[PostgresTransaction]:
         return self._transaction(write)
 
     def close(self) -> None:

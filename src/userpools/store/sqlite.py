@@ -16,15 +16,16 @@ from pathlib import Path
 
 from userpools.store.errors import translate_sqlite_error
 from userpools.store.migrate import apply_sqlite
-from userpools.store.sql import Dialect, SQLTransaction
+from userpools.store.sql import SQLTransaction
 from userpools.store.transactions import RetryingStore
 
-DIALECT = Dialect(
-    name="sqlite",
-    placeholder="?",
-    driver_errors=(sqlite3.Error,),
-    translate=translate_sqlite_error,  # type: ignore[arg-type]
-)
+
+class SQLiteTransaction(SQLTransaction):
+    """The shared SQL on a ``sqlite3`` connection."""
+
+    placeholder = "?"
+    driver_errors = (sqlite3.Error,)
+    translate = staticmethod(translate_sqlite_error)
 
 
 class SQLiteStore(RetryingStore):
@@ -64,25 +65,25 @@ class SQLiteStore(RetryingStore):
                 self._connections.append(conn)
         return conn
 
-    def transaction(self, *, write: bool) -> AbstractContextManager[SQLTransaction]:
+    def transaction(self, *, write: bool) -> AbstractContextManager[SQLiteTransaction]:
         return self._write() if write else self._read()
 
     @contextmanager
-    def _read(self) -> Iterator[SQLTransaction]:
+    def _read(self) -> Iterator[SQLiteTransaction]:
         conn = self._connection()
         conn.execute("BEGIN")
         try:
-            yield SQLTransaction(conn, DIALECT, writing=False)
+            yield SQLiteTransaction(conn, writing=False)
         finally:
             conn.execute("ROLLBACK")  # a read changed nothing; end the snapshot
 
     @contextmanager
-    def _write(self) -> Iterator[SQLTransaction]:
+    def _write(self) -> Iterator[SQLiteTransaction]:
         conn = self._connection()
         with self._write_lock, _translated():  # BEGIN and COMMIT fail too: a full disk, a lock
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield SQLTransaction(conn, DIALECT, writing=True)
+                yield SQLiteTransaction(conn, writing=True)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:  # also when COMMIT itself failed

@@ -1,0 +1,26 @@
+"""What sign-in needs of a transaction for its short-lived secrets: the challenges in flight
+(auth sessions) and the one-time codes of sign-up and password reset. Both are kept as
+hashes of what the client holds, and each is used once."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from userpools.domain.models import AuthSession, User, UserCode, UserPool
+
+
+class SessionStore(Protocol):
+    def insert_auth_session(self, pool: UserPool, session: AuthSession, now: float) -> None:
+        """Store the session, and drop the pool's expired ones."""
+        ...
+
+    def get_auth_session(self, pool: UserPool, handle_hash: str) -> AuthSession | None: ...
+    def take_auth_session(self, pool: UserPool, handle_hash: str) -> AuthSession | None:
+        """Delete the session and return it; ``None`` if another call took it first."""
+        ...
+
+    # one-time codes
+    def put_code(self, pool: UserPool, user: User, code: UserCode) -> None: ...
+    def get_code(self, pool: UserPool, user: User, purpose: str) -> UserCode | None: ...
+    def count_code_failure(self, pool: UserPool, user: User, purpose: str) -> None: ...
+    def delete_code(self, pool: UserPool, user: User, purpose: str) -> None: ...

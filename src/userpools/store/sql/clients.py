@@ -1,0 +1,97 @@
+"""The SQL of app clients (``user_pool_clients``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from userpools.domain.models import AppClient, ClientSettings, UserPool
+from userpools.domain.store import ClientStore
+from userpools.store.sql.base import Row, SQLBase, dumps, loads, replace_key
+
+CLIENT_COLUMNS = "id, client_id, name, secret, settings, document, created_at, updated_at"
+
+
+class ClientSQL(SQLBase, ClientStore):
+    def find_client(self, client_id: str) -> str | None:
+        row = self._one(
+            "SELECT p.pool_id FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool"
+            " WHERE c.client_id = ?",
+            (client_id,),
+        )
+        return str(row["pool_id"]) if row else None
+
+    def insert_client(self, pool: UserPool, client: AppClient) -> AppClient:
+        key = self._insert(
+            "INSERT INTO user_pool_clients (pool, client_id, name, secret, settings, document,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pool.key,
+                client.client_id,
+                client.name,
+                client.secret,
+                _settings_to_json(client.settings),
+                dumps(client.document),
+                client.created_at,
+                client.updated_at,
+            ),
+        )
+        return replace_key(client, key)
+
+    def get_client(self, pool: UserPool, client_id: str) -> AppClient | None:
+        row = self._one(
+            f"SELECT {CLIENT_COLUMNS} FROM user_pool_clients WHERE pool = ? AND client_id = ?",
+            (pool.key, client_id),
+        )
+        return client_from_row(row) if row else None
+
+    def update_client(self, pool: UserPool, client: AppClient) -> None:
+        self._run(
+            "UPDATE user_pool_clients SET name = ?, settings = ?, document = ?, updated_at = ?"
+            " WHERE pool = ? AND id = ?",
+            (
+                client.name,
+                _settings_to_json(client.settings),
+                dumps(client.document),
+                client.updated_at,
+                pool.key,
+                client.key,
+            ),
+        )
+
+    def delete_client(self, pool: UserPool, client: AppClient) -> None:
+        self._run("DELETE FROM user_pool_clients WHERE pool = ? AND id = ?", (pool.key, client.key))
+
+    def count_clients(self, pool: UserPool) -> int:
+        return self._count(
+            "SELECT count(*) AS n FROM user_pool_clients WHERE pool = ?", (pool.key,)
+        )
+
+    def list_clients(self, pool: UserPool, after: str | None, limit: int) -> list[AppClient]:
+        rows = self._all(
+            f"SELECT {CLIENT_COLUMNS} FROM user_pool_clients WHERE pool = ? AND client_id > ?"
+            " ORDER BY client_id LIMIT ?",
+            (pool.key, after or "", limit),
+        )
+        return [client_from_row(r) for r in rows]
+
+
+def _settings_to_json(settings: ClientSettings) -> str:
+    return dumps(dataclasses.asdict(settings))
+
+
+def client_from_row(row: Row) -> AppClient:
+    raw: dict[str, Any] = loads(row["settings"])
+    for name in ("explicit_auth_flows", "read_attributes", "write_attributes"):
+        if raw.get(name) is not None:
+            raw[name] = tuple(raw[name])
+    return AppClient(
+        key=row["id"],
+        client_id=row["client_id"],
+        name=row["name"],
+        secret=row["secret"],
+        settings=ClientSettings(**raw),
+        document=loads(row["document"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

@@ -1,0 +1,103 @@
+"""The SQL of sign-in's short-lived secrets: challenges in flight (``auth_sessions``) and
+one-time codes (``user_codes``)."""
+
+from __future__ import annotations
+
+from userpools.domain.models import AuthSession, User, UserCode, UserPool
+from userpools.domain.store import SessionStore
+from userpools.store.sql.base import Row, SQLBase
+
+_SESSION_COLUMNS = "handle_hash, user_id, client_id, challenge, state, expires_at"
+_CODE_COLUMNS = "purpose, code_hash, attribute, expires_at, failures"
+
+
+class SessionSQL(SQLBase, SessionStore):
+    def insert_auth_session(self, pool: UserPool, session: AuthSession, now: float) -> None:
+        self._run("DELETE FROM auth_sessions WHERE pool = ? AND expires_at < ?", (pool.key, now))
+        self._run(
+            "INSERT INTO auth_sessions (pool, user_id, handle_hash, client_id, challenge, state,"
+            " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                pool.key,
+                session.user_key,
+                session.handle_hash,
+                session.client_id,
+                session.challenge,
+                session.state,
+                session.expires_at,
+            ),
+        )
+
+    def get_auth_session(self, pool: UserPool, handle_hash: str) -> AuthSession | None:
+        row = self._one(
+            f"SELECT {_SESSION_COLUMNS} FROM auth_sessions WHERE pool = ? AND handle_hash = ?",
+            (pool.key, handle_hash),
+        )
+        return _session(row) if row else None
+
+    def take_auth_session(self, pool: UserPool, handle_hash: str) -> AuthSession | None:
+        row = self._one(
+            "DELETE FROM auth_sessions WHERE pool = ? AND handle_hash = ?"
+            f" RETURNING {_SESSION_COLUMNS}",
+            (pool.key, handle_hash),
+        )
+        return _session(row) if row else None
+
+    # one-time codes ---------------------------------------------------------------------
+
+    def put_code(self, pool: UserPool, user: User, code: UserCode) -> None:
+        self._run(
+            "INSERT INTO user_codes (pool, user_id, purpose, code_hash, attribute, expires_at,"
+            " failures) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pool, user_id, purpose) DO"
+            " UPDATE SET code_hash = excluded.code_hash, attribute = excluded.attribute,"
+            " expires_at = excluded.expires_at, failures = excluded.failures",
+            (
+                pool.key,
+                user.key,
+                code.purpose,
+                code.code_hash,
+                code.attribute,
+                code.expires_at,
+                code.failures,
+            ),
+        )
+
+    def get_code(self, pool: UserPool, user: User, purpose: str) -> UserCode | None:
+        row = self._one(
+            f"SELECT {_CODE_COLUMNS} FROM user_codes"
+            " WHERE pool = ? AND user_id = ? AND purpose = ?",
+            (pool.key, user.key, purpose),
+        )
+        if row is None:
+            return None
+        return UserCode(
+            purpose=row["purpose"],
+            code_hash=row["code_hash"],
+            attribute=row["attribute"],
+            expires_at=row["expires_at"],
+            failures=row["failures"],
+        )
+
+    def count_code_failure(self, pool: UserPool, user: User, purpose: str) -> None:
+        self._run(
+            "UPDATE user_codes SET failures = failures + 1"
+            " WHERE pool = ? AND user_id = ? AND purpose = ?",
+            (pool.key, user.key, purpose),
+        )
+
+    def delete_code(self, pool: UserPool, user: User, purpose: str) -> None:
+        self._run(
+            "DELETE FROM user_codes WHERE pool = ? AND user_id = ? AND purpose = ?",
+            (pool.key, user.key, purpose),
+        )
+
+
+def _session(row: Row) -> AuthSession:
+    return AuthSession(
+        handle_hash=row["handle_hash"],
+        user_key=row["user_id"],
+        client_id=row["client_id"],
+        challenge=row["challenge"],
+        state=row["state"],
+        expires_at=row["expires_at"],
+    )
