@@ -272,20 +272,12 @@ def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_P
     The same path for every store (write transactions of SEED_BATCH users each);
     the store is closed afterwards.
     """
-    from userpools.domain.models import Group, PoolSettings, User, UserStatus
-    from userpools.domain.password_policy import PasswordPolicy
+    from userpools.domain.models import Group, User, UserStatus
+    from userpools.domain.pool_config import PoolConfig
+    from userpools.domain.pools import new_config
     from userpools.domain.store import SignInKeys
 
-    policy = PasswordPolicy.from_wire(None).to_wire()
-    settings = PoolSettings(password_policy=policy)
-    document = {
-        "Policies": {"PasswordPolicy": policy},
-        "DeletionProtection": "INACTIVE",
-        "LambdaConfig": {},
-        "MfaConfiguration": "OFF",
-        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False},
-        "UserPoolTier": "ESSENTIALS",
-    }
+    config = new_config(PoolConfig())
     keys = SignInKeys()
     now = time.time()
 
@@ -309,7 +301,7 @@ def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_P
 
     try:
         with store.transaction(write=True) as tx:
-            pool = tx.insert_pool(pool_id, REGION, "bench", settings, document, now)
+            pool = tx.insert_pool(pool_id, REGION, "bench", config, now)
             big = tx.insert_group(pool, group(BIG_GROUP))
             for name in (SEQ_GROUP, PAR_GROUP):
                 tx.insert_group(pool, group(name))

@@ -69,9 +69,11 @@ def build(
     settings: Settings,
     clock: Callable[[], float] = time.time,
     key_source: KeySource = generate_signing_key,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Server:
-    """Wire one server; ``clock`` is replaceable so tests can move time, and ``key_source``
-    (where pools' signing keys come from) so tests need not wait for RSA key generation."""
+    """Wire one server; ``clock`` and ``sleep`` are replaceable so tests can move time, and
+    ``key_source`` (where pools' signing keys come from) so tests need not wait for RSA key
+    generation."""
     store = open_store(settings.store_url, sqlite_synchronous=settings.sqlite_synchronous)
     key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))
@@ -92,8 +94,8 @@ def build(
         clients=ClientService(store, cursors, ids, clock),
         users=users,
         groups=GroupService(store, cursors, clock),
-        auth=AuthService(store, tokens, hasher, clock),
-        accounts=AccountService(store, users, tokens, hasher, clock),
+        auth=AuthService(store, tokens, hasher, clock, sleep=sleep),
+        accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None

@@ -27,7 +27,9 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
 
 from userpools.crypto.passwords import PasswordHasher
+from userpools.domain.lockout import CHECK_SECONDS, MAX_WAIT_SECONDS
 from userpools.domain.lookup import resolve
+from userpools.domain.messages import CHECKS_IN_FLIGHT
 from userpools.domain.store import Retryable
 from userpools.testing import RunningServer, start_server
 
@@ -278,16 +280,22 @@ def test_change_password_success_clears_the_count(account: Account, frozen: Any)
 GUESSES = 20
 
 
-def guess_in_parallel(account: Account, clients: list[Any]) -> list[str]:
-    """One wrong USER_PASSWORD_AUTH per client, all released at once."""
+def in_parallel(account: Account, clients: list[Any], rights: list[bool]) -> list[str]:
+    """One USER_PASSWORD_AUTH per client, right or wrong as ``rights`` say, all released at
+    once; the answers in the same order."""
     barrier = threading.Barrier(len(clients))
 
-    def guess(idp: Any) -> str:
+    def sign_in(idp: Any, right: bool) -> str:
         barrier.wait(timeout=30)
-        return account.attempt("user-password", right=False, idp=idp)
+        return account.attempt("user-password", right=right, idp=idp)
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        return list(pool.map(guess, clients))
+        return list(pool.map(sign_in, clients, rights))
+
+
+def guess_in_parallel(account: Account, clients: list[Any]) -> list[str]:
+    """One wrong USER_PASSWORD_AUTH per client, all released at once."""
+    return in_parallel(account, clients, [False] * len(clients))
 
 
 @pytest.fixture
@@ -332,6 +340,136 @@ def test_parallel_wrong_passwords_on_two_servers_do_not_beat_the_lockout(
     assert account.counter() == (5, frozen() + 1)
     for server in servers:
         assert account.attempt("admin-password", right=True, idp=server.client()) == LOCKED
+
+
+SIGN_INS = 8
+
+
+@pytest.mark.usefixtures("slow_hashing")
+def test_parallel_right_passwords_all_sign_in(account: Account, frozen: Any) -> None:
+    """Issue 10, item 3: eight parallel sign-ins with the right password (several tabs or
+    devices) used to give 5 successes and 3 "Password attempts exceeded"."""
+    clients = [account.app.server.client() for _ in range(SIGN_INS)]
+    assert in_parallel(account, clients, [True] * SIGN_INS) == [OK] * SIGN_INS
+    assert account.counter() == (0, None)
+
+
+@pytest.mark.usefixtures("slow_hashing")
+def test_parallel_right_passwords_on_two_servers_all_sign_in(
+    account: Account, frozen: Any, second_node: RunningServer
+) -> None:
+    servers = [account.app.server, second_node]
+    clients = [servers[i % 2].client() for i in range(SIGN_INS)]
+    assert in_parallel(account, clients, [True] * SIGN_INS) == [OK] * SIGN_INS
+    assert account.counter() == (0, None)
+
+
+@pytest.mark.usefixtures("slow_hashing")
+def test_parallel_right_and_wrong_passwords_are_each_answered_on_their_merits(
+    account: Account, frozen: Any, second_node: RunningServer
+) -> None:
+    """Four wrong guesses among eight right passwords, on two servers: too few to lock, so
+    every right one signs in and every wrong one is counted as wrong; what stays counted is
+    the wrong ones that came after the last success."""
+    rights = [True, False] * 4 + [True] * 4
+    servers = [account.app.server, second_node]
+    clients = [servers[i % 2].client() for i in range(len(rights))]
+    answers = in_parallel(account, clients, rights)
+    assert answers == [OK if right else WRONG for right in rights]
+    failures, locked_until = account.counter()
+    assert failures <= 4 and locked_until is None
+    fail(account, 4 - failures)  # the count is exact: four in a row do not lock ...
+    assert account.attempt("user-password", right=True) == OK
+    fail(account, 5)  # ... and five do
+    assert account.attempt("user-password", right=True) == LOCKED
+
+
+@pytest.mark.usefixtures("slow_hashing")
+def test_parallel_right_and_wrong_passwords_never_count_past_the_lock(
+    account: Account, frozen: Any, second_node: RunningServer
+) -> None:
+    """Twenty wrong guesses and ten right passwords at once, on two servers. Right passwords
+    clear the count, so how many guesses are counted depends on the order; but a right
+    password is refused only by a lock, and a lock once reached holds at exactly five
+    failures: no check was still running to count past it or clear it."""
+    rights = [i % 3 == 0 for i in range(30)]
+    servers = [account.app.server, second_node]
+    clients = [servers[i % 2].client() for i in range(len(rights))]
+    answers = in_parallel(account, clients, rights)
+    for right, answer in zip(rights, answers, strict=True):
+        assert answer in ((OK, LOCKED) if right else (WRONG, LOCKED))
+    failures, locked_until = account.counter()
+    if locked_until is None:
+        assert failures < 5 and LOCKED not in answers
+    else:
+        assert (failures, locked_until) == (5, frozen() + 1)
+
+
+# --- checks whose node died -----------------------------------------------------------------------
+
+
+def abandon_checks(account: Account, count: int, now: float) -> None:
+    """``count`` password checks in flight, as a node that died during them leaves them."""
+    store = account.app.server.server.store
+    with store.transaction(write=True) as tx:
+        pool = tx.get_pool(account.app.pool_id)
+        assert pool is not None
+        user = resolve(tx, pool, account.username)
+        assert user is not None
+        for _ in range(count):
+            tx.insert_password_check(pool, user, now, now + CHECK_SECONDS)
+
+
+@pytest.fixture
+def pauses(
+    clocked_server: RunningServer, frozen: Any
+) -> Iterator[tuple[RunningServer, list[float]]]:
+    """Another server on the clocked server's database whose waits are recorded, not slept."""
+    slept: list[float] = []
+    settings = clocked_server.server.settings
+    for server in start_server(
+        clocked_server.db_path, database_url=settings.database_url, clock=frozen, sleep=slept.append
+    ):
+        yield server, slept
+
+
+def test_checks_of_a_dead_node_hold_the_user_until_they_expire_then_lock_nothing(
+    account: Account, frozen: Any, pauses: tuple[RunningServer, list[float]]
+) -> None:
+    """Five checks left in flight fill the five free failures: a right password waits for
+    them, as long as it may, then is told to try again; nothing is counted. Once they expire
+    the user signs in, and they never count as failures."""
+    server, slept = pauses
+    abandon_checks(account, 5, frozen())
+    with pytest.raises(ClientError) as refused:
+        _user_password(account, server.client(), PASSWORD)
+    assert refused.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert refused.value.response["Error"]["Message"] == CHECKS_IN_FLIGHT
+    assert slept and sum(slept) <= MAX_WAIT_SECONDS
+    assert account.counter() == (0, None)
+    frozen.advance(CHECK_SECONDS)
+    assert account.attempt("user-password", right=True, idp=server.client()) == OK
+    fail(account, 4)  # the dead checks never counted: four failures do not lock
+    assert account.attempt("srp", right=True) == OK
+
+
+def test_a_check_left_in_flight_leaves_the_other_failures_free(
+    account: Account, frozen: Any, pauses: tuple[RunningServer, list[float]]
+) -> None:
+    """One check in flight takes one of the five free failures: four more guesses are
+    counted at once, and then a check waits for the place (here it never frees, so the call
+    is refused) until the dead check expires."""
+    server, slept = pauses
+    abandon_checks(account, 1, frozen())
+    fail(account, 4)
+    with pytest.raises(ClientError) as refused:
+        _user_password(account, server.client(), PASSWORD)
+    assert refused.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert slept
+    assert account.counter() == (4, None)
+    frozen.advance(CHECK_SECONDS)
+    assert account.attempt("user-password", right=True, idp=server.client()) == OK
+    assert account.counter() == (0, None)
 
 
 # --- transactions run again -----------------------------------------------------------------------

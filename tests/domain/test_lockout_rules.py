@@ -18,10 +18,15 @@ from userpools.domain.lockout import (
     ATTEMPTS_EXCEEDED,
     FORGET_AFTER_SECONDS,
     MAX_LOCK_SECONDS,
+    MAX_WAIT_SECONDS,
+    Turn,
     failed,
+    failures_left,
     is_locked,
     lock_seconds,
+    pauses,
     succeeded,
+    turn,
 )
 from userpools.domain.models import User, UserStatus
 
@@ -235,3 +240,103 @@ def test_lock_property_over_any_sequence(attempts: list[tuple[float, bool]]) -> 
             assert state.locked_until is not None
             assert 1 <= state.locked_until - now <= MAX_LOCK_SECONDS
         assert sum(1 for moment in counted if now - moment < 3600) <= 100
+
+
+# --- checks in flight: the failures left and whose turn it is -----------------------------------
+
+
+def test_failures_left() -> None:
+    assert failures_left(user(), T0) == 5
+    assert failures_left(fail_times(user(), *([T0] * 3)), T0) == 2
+    assert failures_left(fail_times(user(), *([T0] * 4)), T0) == 1
+    five = fail_times(user(), *([T0] * 5))
+    assert failures_left(five, T0 + 0.5) == 0  # locked
+    assert failures_left(five, T0 + 1) == 1  # the next failure locks again
+    assert failures_left(five, T0 + FORGET_AFTER_SECONDS) == 5  # forgotten
+
+
+def test_turn() -> None:
+    three = fail_times(user(), *([T0] * 3))
+    assert turn(three, 0, T0) is Turn.GO
+    assert turn(three, 1, T0) is Turn.GO
+    assert turn(three, 2, T0) is Turn.WAIT
+    assert turn(three, 9, T0 + FORGET_AFTER_SECONDS) is Turn.WAIT
+    assert turn(three, 4, T0 + FORGET_AFTER_SECONDS) is Turn.GO
+    five = fail_times(user(), *([T0] * 5))
+    assert turn(five, 0, T0) is Turn.LOCKED
+
+
+def test_pauses_double_to_a_cap_and_stay_within_the_wait() -> None:
+    waits = list(pauses())
+    assert waits[:4] == [0.005, 0.01, 0.02, 0.04]
+    assert max(waits) == 0.2
+    assert MAX_WAIT_SECONDS - 0.2 < sum(waits) <= MAX_WAIT_SECONDS
+
+
+@pytest.mark.parametrize("counted", range(9))
+def test_parallel_wrong_guesses_get_exactly_the_failures_left(counted: int) -> None:
+    """Twenty guesses at once after ``counted`` failures (any lock run out): as many start as
+    there are failures left, the rest wait; once those fail, the user is locked."""
+    now = T0 + lock_seconds(counted)
+    state = fail_times(user(), *([T0] * counted))
+    running = 0
+    for _ in range(20):
+        if turn(state, running, now) is Turn.GO:
+            running += 1
+    assert running == failures_left(state, now) == max(1, 5 - counted)
+    for _ in range(running):
+        state = failed(state, now)
+    assert turn(state, 0, now) is Turn.LOCKED
+
+
+#: What happens next to a user's checks: one starts (its password right or not), one in flight
+#: ends (which: an index), or time passes.
+EVENTS = st.lists(
+    st.one_of(
+        st.tuples(st.just("start"), st.booleans()),
+        st.tuples(st.just("end"), st.integers(min_value=0, max_value=30)),
+        st.tuples(
+            st.just("time"),
+            st.one_of(
+                st.floats(min_value=0, max_value=2 * FORGET_AFTER_SECONDS, allow_nan=False),
+                st.sampled_from([0.5, 1.0, 2.0]),
+            ),
+        ),
+    ),
+    max_size=120,
+)
+
+
+@given(EVENTS, st.integers(min_value=0, max_value=8))
+def test_checks_in_flight_never_outnumber_the_failures_left(
+    events: list[tuple[str, object]], counted: int
+) -> None:
+    """Driven the way ``domain/password_checks.py`` drives it: a check starts only on
+    ``Turn.GO`` and ends, in any order, by recording its outcome. Then, however they
+    interleave: checks in flight never outnumber the failures left; a check waits only while
+    some are in flight (it is never stuck); no failure is recorded against a locked user, so
+    none lengthens a lock; and a right password is refused only by a lock."""
+    now = T0 + lock_seconds(counted)
+    state = fail_times(user(), *([T0] * counted))
+    in_flight: list[bool] = []  # whether each running check's password is right
+    for kind, value in events:
+        if kind == "start":
+            verdict = turn(state, len(in_flight), now)
+            if verdict is Turn.GO:
+                in_flight.append(bool(value))
+            elif verdict is Turn.WAIT:
+                assert not is_locked(state, now) and in_flight
+            else:
+                assert is_locked(state, now)
+        elif kind == "end" and in_flight:
+            assert isinstance(value, int)
+            right = in_flight.pop(value % len(in_flight))
+            if right:
+                state = succeeded(state)
+            else:
+                assert not is_locked(state, now)
+                state = failed(state, now)
+        elif kind == "time":
+            assert isinstance(value, float)
+            now += value
+        assert len(in_flight) <= failures_left(state, now)

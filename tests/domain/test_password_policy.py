@@ -43,14 +43,10 @@ def _reason(policy: PasswordPolicy, password: str) -> str:
 
 def test_password_policy_defaults_are_cognitos() -> None:
     """Source: cognito-spec.md §4.1 CreateUserPool defaults [I-12906]."""
-    assert DEFAULT.to_wire() == {
-        "MinimumLength": 8,
-        "RequireUppercase": True,
-        "RequireLowercase": True,
-        "RequireNumbers": True,
-        "RequireSymbols": True,
-        "TemporaryPasswordValidityDays": 7,
-    }
+    assert (DEFAULT.minimum_length, DEFAULT.temporary_validity_days) == (8, 7)
+    assert DEFAULT.require_uppercase and DEFAULT.require_lowercase
+    assert DEFAULT.require_numbers and DEFAULT.require_symbols
+    assert DEFAULT.password_history_size is None
 
 
 def test_password_policy_is_frozen() -> None:
@@ -186,58 +182,11 @@ def test_password_policy_message_never_contains_the_password() -> None:
     assert password not in repr(DEFAULT)
 
 
-def test_password_policy_from_wire_none_is_default() -> None:
-    assert PasswordPolicy.from_wire(None) == DEFAULT
-    assert PasswordPolicy.from_wire({}) == DEFAULT
-
-
-def test_password_policy_from_wire_reads_every_member() -> None:
-    wire = {
-        "MinimumLength": 12,
-        "RequireUppercase": False,
-        "RequireLowercase": True,
-        "RequireNumbers": False,
-        "RequireSymbols": True,
-        "TemporaryPasswordValidityDays": 30,
-    }
-    policy = PasswordPolicy.from_wire(wire)
-    assert policy == PasswordPolicy(12, False, True, False, True, 30)
-    assert policy.to_wire() == wire
-
-
-def test_password_policy_from_wire_absent_members_take_defaults() -> None:
-    """Source: CreateUserPool model doc: "If you don't provide a value for an attribute, Amazon
-    Cognito sets it to its default value"."""
-    assert PasswordPolicy.from_wire({"MinimumLength": 10}) == PasswordPolicy(minimum_length=10)
-    assert PasswordPolicy.from_wire({"RequireSymbols": False}) == PasswordPolicy(
-        require_symbols=False
-    )
-
-
 @pytest.mark.parametrize("validity", [0, None])
-def test_password_policy_from_wire_zero_or_absent_validity_means_seven(
-    validity: int | None,
-) -> None:
+def test_password_policy_zero_or_unset_validity_means_seven(validity: int | None) -> None:
     """Source: PasswordPolicyType, TemporaryPasswordValidityDays 0..365, 0 treated as unset."""
-    wire: dict[str, object] = {"MinimumLength": 6}
-    if validity is not None:
-        wire["TemporaryPasswordValidityDays"] = validity
-    assert PasswordPolicy.from_wire(wire).temporary_password_validity_days == 7
-
-
-def test_password_policy_from_wire_ignores_password_history_size() -> None:
-    policy = PasswordPolicy.from_wire({"PasswordHistorySize": 5})
-    assert policy == DEFAULT
-    assert "PasswordHistorySize" not in policy.to_wire()
-
-
-@pytest.mark.parametrize(
-    "wire",
-    [{"MinimumLength": "8"}, {"MinimumLength": True}, {"RequireNumbers": "false"}],
-)
-def test_password_policy_from_wire_rejects_unvalidated_types(wire: dict[str, object]) -> None:
-    with pytest.raises(TypeError):
-        PasswordPolicy.from_wire(wire)
+    policy = PasswordPolicy(temporary_password_validity_days=validity)
+    assert policy.temporary_validity_days == 7
 
 
 def test_password_policy_generated_password_uses_system_random_by_default() -> None:

@@ -48,15 +48,25 @@ from userpools.domain.models import (
     AppClient,
     AuthSession,
     ClientSettings,
-    CustomAttribute,
     Group,
     Message,
-    PoolSettings,
     TokenFamily,
     User,
     UserCode,
     UserPool,
     UserStatus,
+)
+from userpools.domain.password_policy import PasswordPolicy
+from userpools.domain.pool_config import (
+    AdminCreateUserConfig,
+    LambdaConfig,
+    LambdaVersionConfig,
+    MessageTemplate,
+    Policies,
+    PoolConfig,
+    SchemaAttribute,
+    StringAttributeConstraints,
+    UsernameConfiguration,
 )
 from userpools.domain.store import (
     Conflict,
@@ -87,6 +97,7 @@ POSTGRES_TABLES = (
     "auth_sessions",
     "refresh_tokens",
     "user_codes",
+    "password_checks",
     "users",
     "groups",
     "user_pool_clients",
@@ -102,6 +113,7 @@ POSTGRES_IDENTITIES = (
     "user_pool_clients",
     "signing_keys",
     "outbox",
+    "password_checks",
 )
 _POSTGRES_EMPTY = "; ".join(
     [f"DELETE FROM {table}" for table in POSTGRES_TABLES]
@@ -174,17 +186,9 @@ def add_pool(
     *,
     region: str = REGION,
     name: str = "pool",
-    pool_settings: PoolSettings | None = None,
-    document: dict[str, Any] | None = None,
+    config: PoolConfig | None = None,
 ) -> UserPool:
-    return tx.insert_pool(
-        pool_id,
-        region,
-        name,
-        pool_settings or PoolSettings(),
-        {} if document is None else document,
-        NOW,
-    )
+    return tx.insert_pool(pool_id, region, name, config or PoolConfig(), NOW)
 
 
 def make_user(username: str, **overrides: Any) -> User:
@@ -312,37 +316,35 @@ UNICODE_KEYS = (
 # pools -----------------------------------------------------------------------------------
 
 
-def test_insert_pool_get_round_trips_settings_and_document(store: Store) -> None:
-    pool_settings = PoolSettings(
+def test_insert_pool_get_round_trips_the_config(store: Store) -> None:
+    config = PoolConfig(
+        policies=Policies(PasswordPolicy(12, False, True, False, True, 5, 3)),
+        deletion_protection="ACTIVE",
+        lambda_config=LambdaConfig(
+            pre_sign_up="arn:aws:lambda:us-east-1:1:function:f",
+            custom_sms_sender=LambdaVersionConfig("V1_0", "arn:aws:lambda:us-east-1:1:function:s"),
+        ),
+        admin_create_user_config=AdminCreateUserConfig(
+            True, None, MessageTemplate("短信 {####}", "Bonjour {username}, code {####} 🎉")
+        ),
+        user_pool_tier="PLUS",
+        auto_verified_attributes=(),
+        email_verification_subject='quote " backslash \\ tab \t line separator \u2028 \U0010ffff',
+        user_pool_tags=(("équipe", "池 🐍"), ("", "empty key")),
         username_attributes=("email", "phone_number"),
-        alias_attributes=(),
-        case_sensitive=False,
-        deletion_protection=True,
-        custom_attributes=(CustomAttribute("custom:tier"), CustomAttribute("dev:ключ", False)),
-        required_attributes=("email", "name"),
-        password_policy={"MinimumLength": 12, "RequireSymbols": True, "Validity": 7},
-        invite_message="Bonjour {username}, code {####} 🎉",
-        invite_subject="Añadido a 池",
-        invite_sms="短信 {####}",
+        username_configuration=UsernameConfiguration(case_sensitive=False),
+        schema_attributes=(
+            SchemaAttribute("email", "String", False, True, True, StringAttributeConstraints()),
+            SchemaAttribute("dev:ключ", "Number", True, False, False),
+        ),
     )
-    document = {
-        "PoolName": "Ünïcödé 池 🐍",
-        "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireNumbers": False}},
-        "SchemaAttributes": [{"Name": "email", "Required": True}, {"Name": "custom:ö"}],
-        "EstimatedNumberOfUsers": 0,
-        "Ratio": 0.1,
-        "Nothing": None,
-        "Escapes": 'quote " backslash \\ tab \t line separator \u2028 astral \U0010ffff',
-        "": "empty key",
-    }
     with store.transaction(write=True) as tx:
-        inserted = tx.insert_pool(POOL_A, REGION, "Ünïcödé 池 🐍", pool_settings, document, NOW)
+        inserted = tx.insert_pool(POOL_A, REGION, "Ünïcödé 池 🐍", config, NOW)
     assert (inserted.id, inserted.region, inserted.name) == (POOL_A, REGION, "Ünïcödé 池 🐍")
     with store.transaction(write=False) as tx:
         got = tx.get_pool(POOL_A)
     assert got == inserted
-    assert got.settings == pool_settings
-    assert got.document == document
+    assert got.config == config
     assert (got.created_at, got.updated_at) == (NOW, NOW)
 
 
@@ -363,12 +365,16 @@ def test_insert_pool_duplicate_id_conflicts(store: Store) -> None:
 
 def test_update_pool_round_trips(store: Store) -> None:
     with store.transaction(write=True) as tx:
-        pool = add_pool(tx, document={"PoolName": "pool"})
+        pool = add_pool(tx)
     updated = dataclasses.replace(
         pool,
         name="renamed ✓",
-        settings=PoolSettings(case_sensitive=False, invite_message="Hé {####}"),
-        document={"PoolName": "renamed ✓", "MfaConfiguration": "OPTIONAL"},
+        config=PoolConfig(
+            mfa_configuration="OPTIONAL",
+            admin_create_user_config=AdminCreateUserConfig(
+                invite_message_template=MessageTemplate(email_message="Hé {####}")
+            ),
+        ),
         updated_at=LATER,
     )
     with store.transaction(write=True) as tx:
@@ -1455,7 +1461,7 @@ def test_write_from_many_threads_all_land(store: Store) -> None:
 def test_write_read_modify_write_is_serialized(store: Store) -> None:
     threads, per_thread = 8, 25
     with store.transaction(write=True) as tx:
-        add_pool(tx, document={"n": 0})
+        add_pool(tx, name="0")
     start = threading.Barrier(threads)
 
     def increment() -> None:
@@ -1464,15 +1470,14 @@ def test_write_read_modify_write_is_serialized(store: Store) -> None:
             with store.transaction(write=True) as tx:
                 pool = tx.get_pool(POOL_A)
                 assert pool is not None
-                document = {"n": pool.document["n"] + 1}
-                tx.update_pool(dataclasses.replace(pool, document=document))
+                tx.update_pool(dataclasses.replace(pool, name=str(int(pool.name) + 1)))
 
     with ThreadPoolExecutor(threads) as executor:
         for future in [executor.submit(increment) for _ in range(threads)]:
             future.result(timeout=60)
     with store.transaction(write=False) as tx:
         pool = tx.get_pool(POOL_A)
-    assert pool is not None and pool.document == {"n": threads * per_thread}
+    assert pool is not None and pool.name == str(threads * per_thread)
 
 
 class Maker:
@@ -1873,6 +1878,28 @@ def test_codes_replace_count_and_delete(store: Store) -> None:
         tx.delete_code(pool, ann, "sign_up")
         assert tx.get_code(pool, ann, "sign_up") is None
         assert tx.get_code(pool, ann, "reset") is not None
+
+
+def test_password_checks_count_live_ones_expire_and_go_with_their_user(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        first = tx.insert_password_check(pool, ann, NOW, NOW + 30)
+        second = tx.insert_password_check(pool, ann, NOW, NOW + 60)
+        tx.insert_password_check(pool, bob, NOW, NOW + 30)
+        assert first != second
+        assert tx.count_password_checks(pool, ann, NOW) == 2
+        assert tx.count_password_checks(pool, ann, NOW + 30) == 1  # expired at NOW + 30
+        tx.delete_password_check(pool, second)
+        tx.delete_password_check(pool, second)  # gone already: a no-op
+        assert tx.count_password_checks(pool, ann, NOW) == 1
+        # Starting a check drops the user's expired ones, not another user's.
+        tx.insert_password_check(pool, ann, NOW + 30, NOW + 90)
+        assert tx.count_password_checks(pool, ann, NOW) == 1
+        assert tx.count_password_checks(pool, bob, NOW) == 1
+        tx.delete_user(pool, ann)
+        assert tx.count_password_checks(pool, ann, NOW) == 0
+        assert tx.count_password_checks(pool, bob, NOW) == 1
 
 
 def test_deleting_a_user_deletes_its_sign_in_state(store: Store) -> None:

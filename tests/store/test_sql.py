@@ -15,11 +15,11 @@ from userpools.domain.models import (
     AppClient,
     ClientSettings,
     Group,
-    PoolSettings,
     User,
     UserPool,
     UserStatus,
 )
+from userpools.domain.pool_config import AdminCreateUserConfig, MessageTemplate, PoolConfig
 from userpools.domain.store import SignInKeys, Store
 from userpools.store import open_store, sqlite_url
 from userpools.store.sql import SQLTransaction
@@ -62,8 +62,12 @@ def _records(tx: SQLTransaction) -> tuple[UserPool, User, Group, AppClient]:
         f"us-east-1_{uuid.uuid4().hex[:9]}",
         "us-east-1",
         "rows",
-        PoolSettings(alias_attributes=("email",), invite_sms="{####}"),
-        {"Policies": {}},
+        PoolConfig(
+            alias_attributes=("email",),
+            admin_create_user_config=AdminCreateUserConfig(
+                invite_message_template=MessageTemplate(sms_message="{####}")
+            ),
+        ),
         NOW,
     )
     user = tx.insert_user(

@@ -15,11 +15,12 @@ import dataclasses
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, lockout, messages
+from userpools.domain import attributes, lockout, messages, password_checks
 from userpools.domain.clients import (
     check_secret_hash,
     find_client_anywhere,
@@ -41,7 +42,8 @@ from userpools.domain.errors import (
 )
 from userpools.domain.lookup import require_user, resolve, sign_in_keys, srp_verifier
 from userpools.domain.models import AppClient, Message, User, UserCode, UserPool, UserStatus
-from userpools.domain.password_policy import PasswordPolicy, check
+from userpools.domain.password_checks import WAIT, Check, PasswordChecks, Wait
+from userpools.domain.password_policy import check
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller as TokenCaller
@@ -89,11 +91,14 @@ class AccountService:
         tokens: TokenIssuer,
         hasher: PasswordHasher,
         clock: Callable[[], float],
+        *,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
         self._users = users
         self._tokens = tokens
         self._hasher = hasher
+        self._checks = PasswordChecks(store, hasher, clock, sleep)
         self._clock = clock
 
     # shared ---------------------------------------------------------------------------------
@@ -105,12 +110,12 @@ class AccountService:
         code = new_code()
         destination = user.attribute(attribute) or ""
         medium = "EMAIL" if attribute == "email" else "SMS"
-        s = pool.settings
+        c = pool.config
         if medium == "EMAIL":
-            template = s.verify_email_message or DEFAULT_CODE_MESSAGE
-            subject: str | None = s.verify_email_subject or DEFAULT_CODE_SUBJECT
+            template = c.verify_email_message or DEFAULT_CODE_MESSAGE
+            subject: str | None = c.verify_email_subject or DEFAULT_CODE_SUBJECT
         else:
-            template, subject = s.verify_sms or DEFAULT_CODE_MESSAGE, None
+            template, subject = c.verify_sms or DEFAULT_CODE_MESSAGE, None
         body = template.replace("{####}", code)
         tx.add_message(Message(pool.id, user.username, medium, destination, subject, body, now))
         tx.put_code(
@@ -151,7 +156,7 @@ class AccountService:
         secret_hash: str | None,
     ) -> tuple[User, CodeDelivery | None]:
         pool, client = self._store.read(lambda tx: require_client_anywhere(tx, client_id))
-        if pool.settings.admin_create_only:
+        if pool.config.admin_create_only:
             raise NotAuthorized(messages.SIGN_UP_NOT_ALLOWED)
         check_secret_hash(client, secret_hash, username)
         if password is None:
@@ -262,7 +267,7 @@ class AccountService:
 
         pool, client, named = self._store.read(look)
         check_secret_hash(client, secret_hash, username)
-        check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
+        check(pool.config.password_policy, password)
         password_hash = self._hasher.hash(password)
         verifier = srp_verifier(pool, named.username, password) if named is not None else None
 
@@ -371,33 +376,25 @@ class AccountService:
         self._store.write(run)
 
     def change_password(self, access_token: str, previous: str | None, proposed: str) -> None:
-        now = self._clock()
-
-        def first(tx: Transaction) -> TokenCaller:
+        def first(tx: Transaction) -> tuple[TokenCaller, Check | None] | Wait:
             caller = self._caller(tx, access_token)
             pool, user = caller.pool, caller.user
             if user.status is UserStatus.RESET_REQUIRED:
                 # The password was disabled by an administrator: only the reset code may
                 # set a new one, not a token from before the reset.
                 raise PasswordResetRequired()
-            check(PasswordPolicy.from_wire(pool.settings.password_policy), proposed)
-            if user.password_hash is not None:
-                if previous is None:
-                    raise InvalidParameter(messages.PREVIOUS_PASSWORD_REQUIRED)
-                if lockout.is_locked(user, now):
-                    raise NotAuthorized(lockout.ATTEMPTS_EXCEEDED)
-                # Counted as failed before the check, as in sign-in (domain/lockout.py).
-                tx.update_user(pool, lockout.failed(user, now), sign_in_keys(pool, user.attributes))
-            return caller
+            check(pool.config.password_policy, proposed)
+            if user.password_hash is None:
+                return caller, None
+            if previous is None:
+                raise InvalidParameter(messages.PREVIOUS_PASSWORD_REQUIRED)
+            started = password_checks.start(tx, pool, user, self._clock())
+            return WAIT if isinstance(started, Wait) else (caller, started)
 
-        checked = self._store.write(first)
+        checked, started = self._checks.turn(first)
         pool, user = checked.pool, checked.user
-        if user.password_hash is not None and not self._hasher.verify(
-            user.password_hash, previous or ""
-        ):
+        if started is not None and not self._checks.verify(started, previous or ""):
             raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
-        password_hash = self._hasher.hash(proposed)
-        verifier = srp_verifier(pool, user.username, proposed)
 
         def run(tx: Transaction) -> None:
             caller = self._caller(tx, access_token)
@@ -405,14 +402,17 @@ class AccountService:
             if current.password_hash != user.password_hash:
                 raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
             changed = dataclasses.replace(
-                lockout.succeeded(current),
+                password_checks.succeeded(tx, started, current),
                 password_hash=password_hash,
                 srp_verifier=verifier,
                 updated_at=self._clock(),
             )
             tx.update_user(caller.pool, changed, sign_in_keys(caller.pool, changed.attributes))
 
-        self._store.write(run)
+        with self._checks.held(started):
+            password_hash = self._hasher.hash(proposed)
+            verifier = srp_verifier(pool, user.username, proposed)
+            self._store.write(run)
 
     # sign-out and revocation -----------------------------------------------------------------
 
@@ -465,14 +465,14 @@ def _secret_matches(client: AppClient, given: str | None) -> bool:
 def _sign_up_attribute(pool: UserPool, user: User) -> str | None:
     """Where the sign-up code goes: an auto-verified attribute the user gave, phone first."""
     for attribute in ("phone_number", "email"):
-        if attribute in pool.settings.auto_verified and user.attribute(attribute):
+        if attribute in pool.config.auto_verified and user.attribute(attribute):
             return attribute
     return None
 
 
 def _recovery_attribute(pool: UserPool, user: User) -> str | None:
     """Where a reset code goes: the pool's recovery order, else a verified phone, then email."""
-    order = pool.settings.recovery or ("verified_phone_number", "verified_email")
+    order = pool.config.recovery or ("verified_phone_number", "verified_email")
     for mechanism in order:
         attribute = _RECOVERY_ATTRIBUTE.get(mechanism)
         if attribute is None:  # admin_only
@@ -484,7 +484,7 @@ def _recovery_attribute(pool: UserPool, user: User) -> str | None:
 
 def _simulated_delivery(pool: UserPool) -> CodeDelivery:
     """What PreventUserExistenceErrors answers for a user who gets no code."""
-    if "phone_number" in pool.settings.auto_verified and "email" not in pool.settings.auto_verified:
+    if "phone_number" in pool.config.auto_verified and "email" not in pool.config.auto_verified:
         return CodeDelivery("+*******0000", "SMS", "phone_number")
     return CodeDelivery("u***@e***", "EMAIL", "email")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter
-from userpools.domain.models import PoolSettings
+from userpools.domain.pool_config import PoolConfig
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,9 @@ _BOOLEAN = frozenset(a.name for a in STANDARD_ATTRIBUTES if a.data_type == "Bool
 Attributes = tuple[tuple[str, str], ...]
 
 
-def check_writable(settings: PoolSettings, names: Iterable[str], *, creating: bool) -> None:
+def check_writable(config: PoolConfig, names: Iterable[str], *, creating: bool) -> None:
     """Refuse attribute names the pool does not know, and immutable ones after creation."""
-    custom = {c.name: c for c in settings.custom_attributes}
+    custom = {c.name: c for c in config.custom_attributes}
     for name in names:
         if name == "sub":
             raise InvalidParameter(messages.SCHEMA_IMMUTABLE.format(name=name))

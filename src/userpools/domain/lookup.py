@@ -25,8 +25,8 @@ def looks_like_phone(value: str) -> bool:
 def names_an_alias(pool: UserPool, name: str) -> bool:
     """Whether ``name`` can only be an email or phone sign-in name in this pool, never the
     username itself (which may not take that form there)."""
-    s = pool.settings
-    allowed = s.username_attributes or s.alias_attributes
+    c = pool.config
+    allowed = c.username_attribute_names or c.alias_attribute_names
     if EMAIL_LIKE in name:
         return "email" in allowed
     return looks_like_phone(name) and "phone_number" in allowed
@@ -34,26 +34,26 @@ def names_an_alias(pool: UserPool, name: str) -> bool:
 
 def sign_in_keys(pool: UserPool, attrs: attributes.Attributes) -> SignInKeys:
     """The alias values under which the pool lets this user be found."""
-    s = pool.settings
+    c = pool.config
     email = attributes.value_of(attrs, "email")
     phone = attributes.value_of(attrs, "phone_number")
     preferred = attributes.value_of(attrs, "preferred_username")
     email_ok = attributes.value_of(attrs, "email_verified") == "true"
     phone_ok = attributes.value_of(attrs, "phone_number_verified") == "true"
-    fold = s.case_sensitive
+    fold = c.case_sensitive
 
     def key(v: str | None) -> str | None:
         return usernames.key(v, fold) if v is not None else None
 
-    if s.username_attributes:
+    if c.username_attribute_names:
         return SignInKeys(
-            email=key(email) if "email" in s.username_attributes else None,
-            phone=phone if "phone_number" in s.username_attributes else None,
+            email=key(email) if "email" in c.username_attribute_names else None,
+            phone=phone if "phone_number" in c.username_attribute_names else None,
         )
     return SignInKeys(
-        email=key(email) if "email" in s.alias_attributes and email_ok else None,
-        phone=phone if "phone_number" in s.alias_attributes and phone_ok else None,
-        preferred=key(preferred) if "preferred_username" in s.alias_attributes else None,
+        email=key(email) if "email" in c.alias_attribute_names and email_ok else None,
+        phone=phone if "phone_number" in c.alias_attribute_names and phone_ok else None,
+        preferred=key(preferred) if "preferred_username" in c.alias_attribute_names else None,
     )
 
 
@@ -64,17 +64,17 @@ def srp_verifier(pool: UserPool, username: str, password: str) -> str:
 
 def resolve(tx: Transaction, pool: UserPool, username: str) -> User | None:
     """Find a user by username, sub, or alias: each step is one indexed look-up."""
-    cs = pool.settings.case_sensitive
+    cs = pool.config.case_sensitive
     user = tx.find_user(pool, "username_key", usernames.key(username, cs))
     if user is None:
         user = tx.find_user(pool, "sub", username)
-    s = pool.settings
-    if user is None and (s.username_attributes or s.alias_attributes):
+    c = pool.config
+    if user is None and (c.username_attribute_names or c.alias_attribute_names):
         if EMAIL_LIKE in username:
             user = tx.find_user(pool, "login_email", usernames.key(username, cs))
         elif looks_like_phone(username):
             user = tx.find_user(pool, "login_phone", username)
-        if user is None and "preferred_username" in s.alias_attributes:
+        if user is None and "preferred_username" in c.alias_attribute_names:
             user = tx.find_user(pool, "login_preferred", usernames.key(username, cs))
     return user
 

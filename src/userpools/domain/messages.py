@@ -61,6 +61,8 @@ FLOW_NOT_IMPLEMENTED = "userpools does not implement the {flow} flow"
 MISSING_PARAMETER = "Missing required parameter {name}"
 INCORRECT_CREDENTIALS = "Incorrect username or password."
 USER_DISABLED = "User is disabled."
+#: Our own wording: the checks of this user's password in flight did not end in time.
+CHECKS_IN_FLIGHT = "Too many password attempts in progress for this user. Try again later."
 SESSION_EXPIRED = "Invalid session for the user, session is expired."
 SESSION_INVALID = "Invalid session for the user."
 TEMPORARY_PASSWORD_EXPIRED = "Temporary password has expired and must be reset by an administrator."

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from userpools.crypto.keys import SigningKey
+from userpools.domain.pool_config import PoolConfig
 
 T = TypeVar("T")
 
@@ -25,46 +26,12 @@ class UserStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class CustomAttribute:
-    """A custom (``custom:x``) or developer-only (``dev:x``) attribute of a pool's schema."""
-
-    name: str
-    mutable: bool = True
-
-
-@dataclass(frozen=True)
-class PoolSettings:
-    """The parts of a pool's configuration that the domain rules read."""
-
-    username_attributes: tuple[str, ...] = ()
-    alias_attributes: tuple[str, ...] = ()
-    case_sensitive: bool = True
-    deletion_protection: bool = False
-    custom_attributes: tuple[CustomAttribute, ...] = ()
-    required_attributes: tuple[str, ...] = ()
-    password_policy: Mapping[str, Any] = field(default_factory=dict)
-    invite_message: str | None = None
-    invite_subject: str | None = None
-    invite_sms: str | None = None
-    #: ``AutoVerifiedAttributes``: where sign-up sends its confirmation code.
-    auto_verified: tuple[str, ...] = ()
-    #: ``AdminCreateUserConfig.AllowAdminCreateUserOnly``: SignUp is refused.
-    admin_create_only: bool = False
-    verify_email_message: str | None = None
-    verify_email_subject: str | None = None
-    verify_sms: str | None = None
-    #: ``AccountRecoverySetting`` mechanism names by priority; empty: the legacy order.
-    recovery: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class UserPool:
     key: int  # the store's surrogate id
     id: str
     region: str
     name: str
-    settings: PoolSettings
-    document: Mapping[str, Any]  # the rest of the configuration, in wire form
+    config: PoolConfig
     created_at: float
     updated_at: float
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 import random
 import secrets
 import string
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from userpools.domain.errors import InvalidPassword
 
@@ -43,49 +41,28 @@ GENERATED_MINIMUM_LENGTH = 12
 # ``<>&``, so that a temporary password needs no escaping in HTML e-mail or JSON.
 _GENERATED_SYMBOLS = "".join(c for c in SYMBOLS if c not in "\"'\\`<>&")
 _GENERATED_ALPHABET = UPPERCASE + LOWERCASE + DIGITS + _GENERATED_SYMBOLS
-# Not client-visible: a wrongly typed member means the request validator was bypassed.
-_WRONG_TYPE_MESSAGE = "PasswordPolicy member {key} must be {kind}"
 
 
 @dataclass(frozen=True)
 class PasswordPolicy:
-    """``PasswordPolicyType`` without ``PasswordHistorySize``; defaults are Cognito's."""
+    """``PasswordPolicyType``; defaults are Cognito's.
+
+    ``password_history_size`` is kept and shown as set, not enforced. A
+    ``temporary_password_validity_days`` of ``None`` (or 0, as in Cognito) means unset:
+    :attr:`temporary_validity_days` gives the days that apply.
+    """
 
     minimum_length: int = DEFAULT_MINIMUM_LENGTH
     require_uppercase: bool = True
     require_lowercase: bool = True
     require_numbers: bool = True
     require_symbols: bool = True
-    temporary_password_validity_days: int = DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS
+    password_history_size: int | None = None
+    temporary_password_validity_days: int | None = None
 
-    @classmethod
-    def from_wire(cls, d: Mapping[str, Any] | None) -> PasswordPolicy:
-        """Build from a validated ``PasswordPolicyType`` dict; absent members take defaults.
-
-        A ``TemporaryPasswordValidityDays`` of 0 means unset, as in Cognito.
-        """
-        if d is None:
-            return cls()
-        validity = _int(d, "TemporaryPasswordValidityDays", 0)
-        return cls(
-            minimum_length=_int(d, "MinimumLength", DEFAULT_MINIMUM_LENGTH),
-            require_uppercase=_bool(d, "RequireUppercase", True),
-            require_lowercase=_bool(d, "RequireLowercase", True),
-            require_numbers=_bool(d, "RequireNumbers", True),
-            require_symbols=_bool(d, "RequireSymbols", True),
-            temporary_password_validity_days=validity or DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS,
-        )
-
-    def to_wire(self) -> dict[str, int | bool]:
-        """The ``PasswordPolicyType`` dict as DescribeUserPool shows it, all six members."""
-        return {
-            "MinimumLength": self.minimum_length,
-            "RequireUppercase": self.require_uppercase,
-            "RequireLowercase": self.require_lowercase,
-            "RequireNumbers": self.require_numbers,
-            "RequireSymbols": self.require_symbols,
-            "TemporaryPasswordValidityDays": self.temporary_password_validity_days,
-        }
+    @property
+    def temporary_validity_days(self) -> int:
+        return self.temporary_password_validity_days or DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS
 
 
 MAX_LENGTH = 256
@@ -137,21 +114,3 @@ def generate_temporary_password(policy: PasswordPolicy, rng: random.Random | Non
     chars += [chooser.choice(_GENERATED_ALPHABET) for _ in range(length - len(chars))]
     chooser.shuffle(chars)
     return "".join(chars)
-
-
-def _int(d: Mapping[str, Any], key: str, default: int) -> int:
-    value = d.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(_WRONG_TYPE_MESSAGE.format(key=key, kind="an integer"))
-    return value
-
-
-def _bool(d: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = d.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise TypeError(_WRONG_TYPE_MESSAGE.format(key=key, kind="a boolean"))
-    return value

@@ -94,17 +94,17 @@ class UserService:
             if identity is None:
                 return self._resend(tx, pool, new, password, password_hash, policy)
             username, attrs, verifier = identity
-            attributes.check_writable(pool.settings, (n for n, _ in new.attributes), creating=True)
+            attributes.check_writable(pool.config, (n for n, _ in new.attributes), creating=True)
             attrs = attributes.merge(attrs, new.attributes)
             if new.signed_up:
-                for name in pool.settings.required_attributes:
+                for name in pool.config.required_attributes:
                     if attributes.value_of(attrs, name) is None:
                         raise InvalidParameter(messages.SCHEMA_REQUIRED.format(name=name))
             now = self._clock()
             user = User(
                 key=0,
                 username=username,
-                username_key=usernames.key(username, pool.settings.case_sensitive),
+                username_key=usernames.key(username, pool.config.case_sensitive),
                 sub=attributes.value_of(attrs, "sub") or "",
                 status=UserStatus.UNCONFIRMED
                 if new.signed_up
@@ -117,7 +117,7 @@ class UserService:
                 password_hash=password_hash,
                 password_expires_at=None
                 if new.signed_up
-                else now + policy.temporary_password_validity_days * _DAY,
+                else now + policy.temporary_validity_days * _DAY,
                 srp_verifier=verifier,
             )
             if tx.find_user(pool, "username_key", user.username_key) is not None:
@@ -145,7 +145,7 @@ class UserService:
         while holding the store's write lock.
         """
         pool = self._store.read(lambda tx: require_pool(tx, pool_id, region))
-        policy = PasswordPolicy.from_wire(pool.settings.password_policy)
+        policy = pool.config.password_policy
         if given is None:
             password = generate_temporary_password(policy)
         else:
@@ -156,29 +156,29 @@ class UserService:
     @staticmethod
     def _policy_for(pool: UserPool, password: str) -> PasswordPolicy:
         """The pool's policy, re-checked inside the write (it may have changed meanwhile)."""
-        policy = PasswordPolicy.from_wire(pool.settings.password_policy)
+        policy = pool.config.password_policy
         check(policy, password)
         return policy
 
     def _initial_identity(self, pool: UserPool, new: NewUser) -> tuple[str, attributes.Attributes]:
         """The stored username and the attributes every new user starts with."""
         sub = self._ids.sub()
-        s = pool.settings
+        c = pool.config
         start: list[tuple[str, str]] = [("sub", sub)]
-        if not s.username_attributes:
-            if "email" in s.alias_attributes and EMAIL_LIKE in new.username:
+        if not c.username_attribute_names:
+            if "email" in c.alias_attribute_names and EMAIL_LIKE in new.username:
                 raise InvalidParameter(messages.USERNAME_IS_EMAIL)
-            if "phone_number" in s.alias_attributes and looks_like_phone(new.username):
+            if "phone_number" in c.alias_attribute_names and looks_like_phone(new.username):
                 raise InvalidParameter(messages.USERNAME_IS_PHONE)
             return new.username, tuple(start)
         # The sign-in name is an email or phone number; the real username is the sub.
-        if "email" in s.username_attributes and EMAIL_LIKE in new.username:
+        if "email" in c.username_attribute_names and EMAIL_LIKE in new.username:
             start.append(("email", new.username))
-        elif "phone_number" in s.username_attributes and looks_like_phone(new.username):
+        elif "phone_number" in c.username_attribute_names and looks_like_phone(new.username):
             start.append(("phone_number", new.username))
-        elif s.username_attributes == ("email",):
+        elif c.username_attribute_names == ("email",):
             raise InvalidParameter(messages.USERNAME_NOT_EMAIL)
-        elif s.username_attributes == ("phone_number",):
+        elif c.username_attribute_names == ("phone_number",):
             raise InvalidParameter(messages.USERNAME_NOT_PHONE)
         else:
             raise InvalidParameter(messages.USERNAME_NOT_EMAIL_OR_PHONE)
@@ -200,7 +200,7 @@ class UserService:
         user = dataclasses.replace(
             user,
             password_hash=password_hash,
-            password_expires_at=now + policy.temporary_password_validity_days * _DAY,
+            password_expires_at=now + policy.temporary_validity_days * _DAY,
             srp_verifier=srp_verifier(pool, user.username, password),
             updated_at=now,
         )
@@ -219,18 +219,18 @@ class UserService:
         now: float,
     ) -> None:
         """Put the invitation in the outbox, once per medium the user has an address for."""
-        s = pool.settings
+        c = pool.config
         shown_name = attributes.value_of(user.attributes, "email") or user.username
-        if not s.username_attributes:
+        if not c.username_attribute_names:
             shown_name = user.username
         for medium in delivery:
             if medium == "EMAIL":
                 destination = attributes.value_of(user.attributes, "email")
-                template = s.invite_message or DEFAULT_INVITE
-                subject = s.invite_subject or DEFAULT_INVITE_SUBJECT
+                template = c.invite.email_message or DEFAULT_INVITE
+                subject = c.invite.email_subject or DEFAULT_INVITE_SUBJECT
             else:
                 destination = attributes.value_of(user.attributes, "phone_number")
-                template = s.invite_sms or DEFAULT_INVITE
+                template = c.invite.sms_message or DEFAULT_INVITE
                 subject = None
             if destination is None:
                 continue
@@ -254,7 +254,7 @@ class UserService:
             other = tx.find_user(pool, column, value)  # type: ignore[arg-type]
             if other is None or (owner is not None and other.key == owner.key):
                 continue
-            if pool.settings.username_attributes:
+            if pool.config.username_attribute_names:
                 # A new user's sign-in name is taken; an update would take another's alias.
                 attribute = "email" if column == "login_email" else "phone_number"
                 message = messages.USERNAME_ATTRIBUTE_EXISTS.format(attribute=attribute)
@@ -269,7 +269,7 @@ class UserService:
     def _conflict_error(self, pool: UserPool, exc: Conflict) -> Exception:
         if exc.constraint == "username":
             return UsernameExists(messages.USER_EXISTS)
-        if pool.settings.username_attributes:
+        if pool.config.username_attribute_names:
             return UsernameExists(messages.USER_EXISTS)
         return AliasExists(messages.ALIAS_EXISTS)
 
@@ -352,9 +352,9 @@ class UserService:
         self, region: str, pool_id: str, username: str, names: Sequence[str]
     ) -> None:
         def change(pool: UserPool, user: User) -> User:
-            attributes.check_writable(pool.settings, names, creating=False)
+            attributes.check_writable(pool.config, names, creating=False)
             for name in names:
-                if name in pool.settings.required_attributes:
+                if name in pool.config.required_attributes:
                     raise InvalidParameter(messages.SCHEMA_REQUIRED.format(name=name))
             return dataclasses.replace(user, attributes=attributes.remove(user.attributes, names))
 
@@ -392,7 +392,7 @@ class UserService:
             policy = self._policy_for(pool, password)
             now = self._clock()
             status = UserStatus.CONFIRMED if permanent else UserStatus.FORCE_CHANGE_PASSWORD
-            expires = None if permanent else now + policy.temporary_password_validity_days * _DAY
+            expires = None if permanent else now + policy.temporary_validity_days * _DAY
             return dataclasses.replace(
                 user,
                 password_hash=password_hash,
@@ -428,7 +428,7 @@ class UserService:
 
 def _with_attributes(pool: UserPool, user: User, changes: Sequence[tuple[str, str]]) -> User:
     """``user`` with ``changes`` applied; a changed email or phone number is unverified."""
-    attributes.check_writable(pool.settings, (n for n, _ in changes), creating=False)
+    attributes.check_writable(pool.config, (n for n, _ in changes), creating=False)
     names = {n for n, _ in changes}
     implied: list[tuple[str, str]] = []
     for attr, flag in (("email", "email_verified"), ("phone_number", "phone_number_verified")):

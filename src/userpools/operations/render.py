@@ -6,13 +6,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import cast
 
-from userpools.domain.models import Group, User, UserPool
+from userpools.domain.models import Group, User
 from userpools.protocol.shapes import (
     AttributeType,
     DeliveryMediumType,
     GroupType,
     MFAOptionType,
-    UserPoolDescriptionType,
     UserStatusType,
     UserType,
 )
@@ -71,13 +70,3 @@ def group(record: Group, pool_id: str) -> GroupType:
     if record.precedence is not None:
         rendered["Precedence"] = record.precedence
     return rendered
-
-
-def pool_description(pool: UserPool) -> UserPoolDescriptionType:
-    return {
-        "Id": pool.id,
-        "Name": pool.name,
-        "LambdaConfig": pool.document.get("LambdaConfig", {}),
-        "LastModifiedDate": when(pool.updated_at),
-        "CreationDate": when(pool.created_at),
-    }

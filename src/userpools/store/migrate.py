@@ -1,15 +1,19 @@
 """Numbered migrations: ``migrations/NNNN_name.sql``, applied in order, each once.
 
 One set of files serves every engine. ``NNNN_name.<dialect>.sql`` overrides the plain
-file for that dialect, only where the engines differ.
+file for that dialect, only where the engines differ. A version may also have a Python step
+(:data:`PYTHON_STEPS`), run after its SQL in the same transaction, to convert data.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
+
+from userpools.store import pool_codec
 
 #: ``pg_advisory_xact_lock`` key: nodes starting at once take turns to migrate.
 POSTGRES_MIGRATION_LOCK = 0x75736572706F6F6C  # "userpool"
@@ -19,6 +23,12 @@ _TABLE = (
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
 )
+
+
+#: version -> a step run after that version's SQL: ``step(execute, placeholder)``.
+PYTHON_STEPS: dict[int, Callable[[Callable[[str, Sequence[Any]], Any], str], None]] = {
+    5: pool_codec.convert_legacy_rows,
+}
 
 
 def migration_files(dialect: str) -> list[tuple[int, str, str]]:
@@ -51,6 +61,8 @@ def apply_sqlite(conn: sqlite3.Connection) -> list[str]:
                 continue
             for statement in _statements(sql):
                 conn.execute(statement)
+            if version in PYTHON_STEPS:
+                PYTHON_STEPS[version](conn.execute, "?")
             conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (version, name, time.time()),
@@ -63,11 +75,12 @@ def apply_sqlite(conn: sqlite3.Connection) -> list[str]:
     return applied
 
 
-def apply_postgres(conn: Any) -> list[str]:
+def apply_postgres(conn: Any, upto: int | None = None) -> list[str]:
     """Apply pending migrations in one transaction, under an advisory lock.
 
     DDL is transactional in PostgreSQL: a node that waited for the lock sees the
-    finished schema and applies nothing.
+    finished schema and applies nothing. ``upto`` stops after that version (tests make
+    databases at an old schema with it).
     """
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (POSTGRES_MIGRATION_LOCK,))
@@ -75,9 +88,11 @@ def apply_postgres(conn: Any) -> list[str]:
         done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
         applied = []
         for version, name, sql in migration_files("postgres"):
-            if version in done:
+            if version in done or (upto is not None and version > upto):
                 continue
             conn.execute(sql.encode())  # several statements: the simple query protocol
+            if version in PYTHON_STEPS:
+                PYTHON_STEPS[version](conn.execute, "%s")
             conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, %s)",
                 (version, name, time.time()),

@@ -75,6 +75,7 @@ def start_server(
     database_url: str | None = None,
     password_hashing: str = "fast",
     clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], None] | None = None,
     aws_issuer: bool = False,
     credentials_file: str | None = None,
     rate_limits: tuple[str, ...] = (),
@@ -84,7 +85,8 @@ def start_server(
     """Run a server in a background thread until the generator is closed.
 
     It uses PostgreSQL at ``database_url`` when given, else SQLite at ``db_path``. ``clock``
-    replaces the server's ``time.time`` (to test expiry and lock-out without waiting).
+    replaces the server's ``time.time`` (to test expiry and lock-out without waiting), and
+    ``sleep`` its ``time.sleep`` where a password check waits for those in flight.
     Without ``credentials_file`` the server is in development mode (any signature or none).
     Every response is checked against its output shape: a mismatch fails its request with a
     500 and, when the server stops, raises :class:`OutputMismatch` listing them all.
@@ -114,7 +116,8 @@ def start_server(
                 rate_limits=rate_limits,
                 check_output=True,
             ),
-            **({"clock": clock} if clock is not None else {}),
+            clock=clock if clock is not None else time.time,
+            sleep=sleep if sleep is not None else time.sleep,
             key_source=key_source or TEST_KEYS,
         )
     except BaseException:

@@ -21,7 +21,7 @@ from userpools.domain import attributes, lockout, messages
 from userpools.domain.errors import InvalidParameter, NotAuthorized
 from userpools.domain.lookup import resolve, sign_in_keys, srp_verifier
 from userpools.domain.models import User, UserPool, UserStatus
-from userpools.domain.password_policy import PasswordPolicy, check, check_form
+from userpools.domain.password_policy import check, check_form
 from userpools.domain.signin import sessions
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, missing
 from userpools.domain.store import Transaction
@@ -89,10 +89,10 @@ class NewPasswordRequired:
             if named is None or named.key != pending.user_key:
                 raise NotAuthorized(messages.SESSION_INVALID)
             for name, _ in given:
-                if name in pool.settings.required_attributes and named.attribute(name):
+                if name in pool.config.required_attributes and named.attribute(name):
                     raise InvalidParameter(messages.REQUIRED_ATTRIBUTE_SET.format(name=name))
             check_form(password)
-            check(PasswordPolicy.from_wire(pool.settings.password_policy), password)
+            check(pool.config.password_policy, password)
             return pool, named
 
         pool, named = attempt.store.read(look)
@@ -106,9 +106,9 @@ class NewPasswordRequired:
             user = tx.get_user(pool, pending.user_key) if pending is not None else None
             if user is None or user.status is not UserStatus.FORCE_CHANGE_PASSWORD:
                 raise NotAuthorized(messages.SESSION_INVALID)
-            attributes.check_writable(pool.settings, (n for n, _ in given), creating=False)
+            attributes.check_writable(pool.config, (n for n, _ in given), creating=False)
             merged = attributes.merge(user.attributes, given)
-            for name in pool.settings.required_attributes:
+            for name in pool.config.required_attributes:
                 if attributes.value_of(merged, name) is None:
                     raise InvalidParameter(messages.REQUIRED_ATTRIBUTE_MISSING.format(name=name))
             user = dataclasses.replace(
@@ -131,7 +131,7 @@ def _parameters(pool: UserPool, user: User) -> dict[str, str]:
     shown = {name: value for name, value in user.attributes if name != "sub"}
     lacking = [
         f"{_ATTRIBUTE_PREFIX}{name}"
-        for name in pool.settings.required_attributes
+        for name in pool.config.required_attributes
         if attributes.value_of(user.attributes, name) is None
     ]
     return {

@@ -7,11 +7,13 @@ flow by name.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter, UnsupportedOperation
+from userpools.domain.password_checks import PasswordChecks
 from userpools.domain.signin.machine import SIGN_IN, StateMachine
 from userpools.domain.signin.strategy import Attempt, Caller, Outcome
 from userpools.domain.store import Store
@@ -26,10 +28,13 @@ class AuthService:
         hasher: PasswordHasher,
         clock: Callable[[], float],
         machine: StateMachine = SIGN_IN,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
         self._tokens = tokens
         self._hasher = hasher
+        self._checks = PasswordChecks(store, hasher, clock, sleep)
         self._clock = clock
         self._machine = machine
 
@@ -69,6 +74,7 @@ class AuthService:
             store=self._store,
             tokens=self._tokens,
             hasher=self._hasher,
+            checks=self._checks,
             clock=self._clock,
             machine=self._machine,
         )

@@ -3,7 +3,8 @@
 The flow sends the server's half of the exchange and keeps it as the session's state, found by
 the hash of the ``SECRET_BLOCK`` the client echoes back. The proof is cheap, so it is checked
 inside the write transaction that takes the session and counts the attempt; the session is used
-up whatever the outcome.
+up whatever the outcome. Like any password check it waits its turn while slow checks of the
+same user are in flight (``domain/password_checks.py``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from typing import ClassVar, Self
 
 from userpools.crypto import srp
 from userpools.crypto.sealing import new_key
-from userpools.domain import lockout, messages
+from userpools.domain import lockout, messages, password_checks
 from userpools.domain.errors import DomainError, InvalidParameter, NotAuthorized
 from userpools.domain.lookup import names_an_alias, sign_in_keys
 from userpools.domain.models import User, UserPool
+from userpools.domain.password_checks import WAIT, Wait
 from userpools.domain.signin import sessions
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, gate
 from userpools.domain.store import Transaction
@@ -87,15 +89,20 @@ class PasswordVerifier:
         for name in ("USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE"):
             attempt.required(name)
         attempt.required("TIMESTAMP")
-        now = attempt.clock()
-        return attempt.store.write(lambda tx: self._check_proof(tx, attempt, now)).finish()
+        step = attempt.checks.turn(lambda tx: self._check_proof(tx, attempt, attempt.clock()))
+        return step.finish()
 
-    def _check_proof(self, tx: Transaction, attempt: Attempt, now: float) -> Step:
-        """Take the session and check the proof; the session is used up whatever happens."""
+    def _check_proof(self, tx: Transaction, attempt: Attempt, now: float) -> Step | Wait:
+        """Take the session and check the proof; the session is used up whatever happens,
+        unless the user's password checks in flight make this one wait its turn."""
         responses = attempt.parameters
         pool, client = attempt.client(tx)
         attempt.check_secret_hash(client, responses["USERNAME"])
         block = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+        peeked = sessions.peek(tx, pool, _canonical_block(block), VerifierState)
+        owner = tx.get_user(pool, peeked.user_key) if peeked is not None else None
+        if owner is not None and password_checks.must_wait(tx, pool, owner, now):
+            return WAIT
         pending = sessions.take(tx, pool, _canonical_block(block), VerifierState)
         user = tx.get_user(pool, pending.user_key) if pending is not None else None
         if pending is None or user is None or pending.client_id != client.client_id:
@@ -164,7 +171,7 @@ def _simulated_challenge(key: bytes, pool: UserPool, username: str, srp_a: str) 
     # What a real user would show: the username itself, or, when the name typed is an email
     # or phone sign-in name, a username that is not that name (a UUID, as generated ones are).
     user_id = username
-    if pool.settings.username_attributes or names_an_alias(pool, username):
+    if pool.config.username_attribute_names or names_an_alias(pool, username):
         user_id = str(uuid.UUID(bytes=digest_bytes[16:32], version=4))
     return Outcome(challenge=PASSWORD_VERIFIER, parameters=exchange.challenge_parameters(user_id))
 

@@ -35,6 +35,7 @@ from userpools.domain.errors import (
 )
 from userpools.domain.lookup import resolve
 from userpools.domain.models import AppClient, User, UserPool, UserStatus
+from userpools.domain.password_checks import PasswordChecks
 from userpools.domain.pools import require_pool
 from userpools.domain.signin import sessions
 from userpools.domain.store import Store, Transaction
@@ -184,6 +185,7 @@ class Attempt:
     store: Store = field(repr=False)
     tokens: TokenIssuer = field(repr=False)
     hasher: PasswordHasher = field(repr=False)
+    checks: PasswordChecks = field(repr=False)
     clock: Callable[[], float] = field(repr=False)
     machine: Machine = field(repr=False)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
-from userpools.domain.models import PoolSettings, UserPool
+from userpools.domain.models import UserPool
+from userpools.domain.pool_config import PoolConfig
 
 
 class PoolStore(Protocol):
@@ -14,8 +14,7 @@ class PoolStore(Protocol):
         pool_id: str,
         region: str,
         name: str,
-        settings: PoolSettings,
-        document: Mapping[str, Any],
+        config: PoolConfig,
         now: float,
     ) -> UserPool: ...
     def get_pool(self, pool_id: str) -> UserPool | None: ...

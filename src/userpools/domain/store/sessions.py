@@ -1,6 +1,7 @@
 """What sign-in needs of a transaction for its short-lived secrets: the challenges in flight
 (auth sessions) and the one-time codes of sign-up and password reset. Both are kept as
-hashes of what the client holds, and each is used once."""
+hashes of what the client holds, and each is used once. Beside them, the password checks in
+flight that the lock-out counts (``domain/password_checks.py``)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,16 @@ class SessionStore(Protocol):
     def get_code(self, pool: UserPool, user: User, purpose: str) -> UserCode | None: ...
     def count_code_failure(self, pool: UserPool, user: User, purpose: str) -> None: ...
     def delete_code(self, pool: UserPool, user: User, purpose: str) -> None: ...
+
+    # password checks in flight
+    def count_password_checks(self, pool: UserPool, user: User, now: float) -> int:
+        """The user's checks in flight that have not expired by ``now``."""
+        ...
+
+    def insert_password_check(
+        self, pool: UserPool, user: User, now: float, expires_at: float
+    ) -> int:
+        """Start a check of the user's password (dropping the user's expired ones); its key."""
+        ...
+
+    def delete_password_check(self, pool: UserPool, key: int) -> None: ...

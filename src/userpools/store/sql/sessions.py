@@ -1,5 +1,5 @@
 """The SQL of sign-in's short-lived secrets: challenges in flight (``auth_sessions``) and
-one-time codes (``user_codes``)."""
+one-time codes (``user_codes``); and password checks in flight (``password_checks``)."""
 
 from __future__ import annotations
 
@@ -90,6 +90,30 @@ class SessionSQL(SQLBase, SessionStore):
             "DELETE FROM user_codes WHERE pool = ? AND user_id = ? AND purpose = ?",
             (pool.key, user.key, purpose),
         )
+
+    # password checks in flight ----------------------------------------------------------
+
+    def count_password_checks(self, pool: UserPool, user: User, now: float) -> int:
+        return self._count(
+            "SELECT count(*) AS n FROM password_checks"
+            " WHERE pool = ? AND user_id = ? AND expires_at > ?",
+            (pool.key, user.key, now),
+        )
+
+    def insert_password_check(
+        self, pool: UserPool, user: User, now: float, expires_at: float
+    ) -> int:
+        self._run(
+            "DELETE FROM password_checks WHERE pool = ? AND user_id = ? AND expires_at <= ?",
+            (pool.key, user.key, now),
+        )
+        return self._insert(
+            "INSERT INTO password_checks (pool, user_id, expires_at) VALUES (?, ?, ?)",
+            (pool.key, user.key, expires_at),
+        )
+
+    def delete_password_check(self, pool: UserPool, key: int) -> None:
+        self._run("DELETE FROM password_checks WHERE pool = ? AND id = ?", (pool.key, key))
 
 
 def _session(row: Row) -> AuthSession:
