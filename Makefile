@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JS := tests/js
 
-.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz bench bench-quick bench-scale bench-edge clean
+.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz chaos bench bench-quick bench-scale bench-edge clean
 
 setup: $(STAMP)
 
@@ -53,6 +53,11 @@ postgres:
 fuzz: setup postgres
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200000} FUZZ_TOKEN_MUTATIONS=$${FUZZ_TOKEN_MUTATIONS:-100000} \
 		$(BIN)/pytest -q -p no:cacheprovider tests/fuzz $(PYTEST_ARGS)
+
+## chaos: the fault campaigns, long, with their figures: kill -9 cycles, node kills, terminated
+## PostgreSQL backends, churn during paging, a 5-minute soak (ARGS="--quick": what CI runs)
+chaos: setup postgres
+	$(BIN)/python tools/chaos.py $(ARGS)
 
 ## bench: the membership benchmark against userpools and moto (several minutes)
 bench: setup

@@ -106,8 +106,9 @@ def test_serve_recovers_when_postgres_drops_every_connection(
 def test_serve_recovers_when_postgres_drops_connections_mid_load(
     node: Node, admin: psycopg.Connection[Any]
 ) -> None:
-    """Backends die under calls in flight. The calls are idempotent, so a client retry
-    of one whose COMMIT was cut off (answered 500: outcome unknown) is safe."""
+    """Backends die under calls in flight. A COMMIT cut off is settled by the server
+    (``test_commit_outcome.py``); the client's retries cover the rare 503 when it cannot
+    be, and the calls are idempotent, so such a retry is safe."""
     api = node.client(attempts=3, max_pool_connections=CALLERS)
     pool_id = api.create_user_pool(PoolName="recovery")["UserPool"]["Id"]
     api.create_group(UserPoolId=pool_id, GroupName="team")

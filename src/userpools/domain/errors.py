@@ -33,8 +33,8 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     │   ├── UnknownOperation      UnknownOperationException      400
     │   ├── RequestTooLarge       SerializationException         413
     │   ├── RequestTimeout        RequestTimeout                 408  (the HTTP edge)
-    │   ├── HeaderTooLarge        RequestHeaderFieldsTooLarge    431  (the HTTP edge)
-    │   └── ServiceUnavailable    ServiceUnavailable             503  (the HTTP edge)
+    │   └── HeaderTooLarge        RequestHeaderFieldsTooLarge    431  (the HTTP edge)
+    ├── ServiceUnavailable        ServiceUnavailable             503  (storage, commit, edge)
     └── InternalError             InternalErrorException         500
 
 Messages are never built from secret values: passwords, tokens, pagination keys and
@@ -214,11 +214,30 @@ class HeaderTooLarge(ProtocolError):
     status = 431
 
 
-class ServiceUnavailable(ProtocolError):
-    """A connection past the server's connection cap (``http/edge.py``); retryable."""
+class ServiceUnavailable(DomainError):
+    """The server cannot serve the call now, for a named cause outside the call: its
+    storage is full or failing, the outcome of a commit could not be settled, or the
+    server is at its connection cap (``http/edge.py``). Not a bug: nothing half-done is
+    kept, and the same call may succeed later. The code and status are AWS's common
+    ``ServiceUnavailable`` (503), which SDKs retry with backoff."""
 
     code = "ServiceUnavailable"
     status = 503
+
+
+#: Messages of :class:`ServiceUnavailable`, one per cause.
+STORAGE_FULL = (
+    "The server's storage is full: writes are refused until space is freed; reads still work."
+    " Try again later."
+)
+STORAGE_FAILING = (
+    "The server's storage reported an I/O error: the change was not made. Try again later."
+)
+DATABASE_UNREACHABLE = "The server cannot reach its database right now. Try again later."
+COMMIT_UNSETTLED = (
+    "The connection to the database was lost while the change was being committed, and"
+    " whether it was kept could not be settled. Read before trying again."
+)
 
 
 class InternalError(DomainError):

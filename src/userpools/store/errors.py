@@ -3,6 +3,10 @@
 - a uniqueness or foreign-key violation → :class:`Conflict`, named for the contract;
 - lock contention, serialization failures, deadlocks and lost connections →
   :class:`Retryable`: the whole transaction may be run again;
+- a full disk (SQLite's ``SQLITE_FULL``, PostgreSQL's ``disk_full``, SQLSTATE 53100) and
+  SQLite's I/O errors (``SQLITE_IOERR`` and its variants) → :class:`ServiceUnavailable`
+  (503): the transaction changed nothing, and running it again at once would fail the
+  same way, so the client is told the cause and retries later;
 - anything else is left alone (a bug, answered as a 500).
 """
 
@@ -13,6 +17,7 @@ import sqlite3
 import psycopg
 from psycopg import errors as pg
 
+from userpools.domain.errors import STORAGE_FAILING, STORAGE_FULL, ServiceUnavailable
 from userpools.domain.store import Conflict, Retryable
 
 # SQLite names the columns of the violated unique index; map them to contract names.
@@ -44,6 +49,11 @@ _SQLITE_BUSY = ("database is locked", "database table is locked", "database is b
 
 def translate_sqlite_error(exc: Exception) -> Exception | None:
     text = str(exc)
+    primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes keep it in the low byte
+    if primary == sqlite3.SQLITE_FULL:
+        return ServiceUnavailable(STORAGE_FULL)
+    if primary == sqlite3.SQLITE_IOERR:
+        return ServiceUnavailable(STORAGE_FAILING)
     if isinstance(exc, sqlite3.IntegrityError):
         if text.startswith("UNIQUE constraint failed: "):
             columns = text.removeprefix("UNIQUE constraint failed: ")
@@ -66,8 +76,10 @@ def translate_postgres_error(exc: Exception) -> Exception | None:
         return Conflict("integrity")
     if isinstance(exc, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
         return Retryable(type(exc).__name__)
+    if isinstance(exc, pg.DiskFull):  # an OperationalError, but not a lost connection
+        return ServiceUnavailable(STORAGE_FULL)
     if isinstance(exc, pg.ProgramLimitExceeded):
         return None  # a statement PostgreSQL refuses outright; running it again cannot help
     if isinstance(exc, psycopg.OperationalError):
-        return Retryable("connection: " + type(exc).__name__)
+        return Retryable("connection: " + type(exc).__name__, connection=True)
     return None

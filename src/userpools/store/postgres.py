@@ -9,10 +9,16 @@
   inside the transaction (a quota, an alias, a name) still holds when it commits. The
   foreign keys (``ON DELETE CASCADE``) keep memberships consistent even so.
 - Deadlocks, serialization failures and lost connections become ``Retryable``.
+- A write learns its transaction id with its ``BEGIN`` (one round trip). When the
+  connection is lost during ``COMMIT`` the outcome is unknown, so a fresh connection asks
+  ``txid_status()``: ``committed``, the call succeeded and its result is returned (the
+  transaction is never run again); ``aborted``, nothing was kept and it runs again; still
+  unknown after :data:`SETTLE_SECONDS`, the call is answered ``ServiceUnavailable`` (503).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -20,6 +26,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from userpools.domain.errors import COMMIT_UNSETTLED, DATABASE_UNREACHABLE, ServiceUnavailable
 from userpools.domain.store import Retryable
 from userpools.store.errors import translate_postgres_error
 from userpools.store.migrate import apply_postgres
@@ -38,22 +45,23 @@ class PostgresTransaction(SQLTransaction):
 
 #: Connections per process. Each API call holds one for its transaction only.
 POOL_MIN, POOL_MAX = 2, 16
-#: Seconds a call waits for a connection before it fails (PostgreSQL down or saturated).
+#: Seconds a call waits for a connection before it is answered ServiceUnavailable (503).
 POOL_TIMEOUT = 5.0
 
 
-class StoreUnavailable(Exception):
-    """No connection could be had in time: PostgreSQL is down or saturated."""
+#: Seconds to keep asking whether a transaction whose COMMIT was cut off committed.
+SETTLE_SECONDS = 3.0
+_SETTLE_POLL = 0.05
 
-
-class CommitOutcomeUnknown(Exception):
-    """The connection broke during COMMIT; the change may or may not have been kept."""
+_BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT txid_current()"
+_BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
 class PostgresStore(RetryingStore):
     """A store on one PostgreSQL database. Safe to share between threads and nodes."""
 
     def __init__(self, url: str, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX):
+        super().__init__()
         self.url = url
         with psycopg.connect(url, autocommit=True) as conn:
             apply_postgres(conn)
@@ -68,10 +76,10 @@ class PostgresStore(RetryingStore):
         )
 
     @contextmanager
-    def _transaction(self, begin: str, writing: bool) -> Iterator[PostgresTransaction]:
+    def _transaction(self, writing: bool) -> Iterator[PostgresTransaction]:
         try:
             with self._pool.connection() as conn:
-                conn.execute(begin)
+                xid = _begin(conn, writing)
                 try:
                     yield PostgresTransaction(conn, writing=writing)
                 except BaseException:
@@ -80,27 +88,65 @@ class PostgresStore(RetryingStore):
                     raise
                 try:
                     conn.execute("COMMIT")
-                except psycopg.OperationalError as exc:
-                    if writing:
-                        # The COMMIT may or may not have landed: never run it again.
-                        raise CommitOutcomeUnknown(type(exc).__name__) from exc
-                    raise  # a read changed nothing: safe to run again
-        except PoolTimeout as exc:
-            raise StoreUnavailable(str(exc)) from exc
+                except psycopg.Error as exc:
+                    if xid is not None and conn.broken:
+                        # Cut off during COMMIT: it may or may not have landed.
+                        self._settle(xid)
+                        return  # it did: the call succeeded
+                    translated = translate_postgres_error(exc)
+                    if translated is None or isinstance(translated, Retryable):
+                        raise  # a read, or nothing committed: handled below
+                    raise translated from exc
+        except PoolTimeout as exc:  # PostgreSQL is down, or every connection is busy
+            raise ServiceUnavailable(DATABASE_UNREACHABLE) from exc
         except psycopg.OperationalError as exc:
             # The connection broke before COMMIT, so nothing was committed. When one
             # broke, the others probably did too (PostgreSQL restarted): drop every
             # broken idle connection now, so the retry gets a live one.
             self._pool.check()
-            raise Retryable("connection: " + type(exc).__name__) from exc
+            raise Retryable("connection: " + type(exc).__name__, connection=True) from exc
+
+    def _settle(self, xid: int) -> None:
+        """Return if transaction ``xid`` committed; raise :class:`Retryable` if it aborted,
+        :class:`ServiceUnavailable` if that cannot be known within :data:`SETTLE_SECONDS`."""
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            status = self._xid_status(xid)
+            if status == "committed":
+                return
+            if status == "aborted":
+                self._pool.check()
+                raise Retryable("connection lost during COMMIT; it aborted", connection=True)
+            if time.monotonic() >= deadline:  # "in progress", forgotten, or unreachable
+                raise ServiceUnavailable(COMMIT_UNSETTLED)
+            time.sleep(_SETTLE_POLL)
+
+    def _xid_status(self, xid: int) -> str | None:
+        """``txid_status(xid)`` asked on a fresh connection; ``None`` if it cannot be asked."""
+        try:
+            with psycopg.connect(self.url, autocommit=True, connect_timeout=2) as conn:
+                row = conn.execute("SELECT txid_status(%s)", (xid,)).fetchone()
+        except psycopg.Error:
+            return None
+        return None if row is None else row[0]
 
     def transaction(self, *, write: bool) -> AbstractContextManager[PostgresTransaction]:
-        if write:
-            return self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED", True)
-        return self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", False)
+        return self._transaction(write)
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _begin(conn: psycopg.Connection[Any], writing: bool) -> int | None:
+    """Begin a transaction; a write's id, for settling a COMMIT that was cut off."""
+    if not writing:
+        conn.execute(_BEGIN_READ)
+        return None
+    cursor = conn.execute(_BEGIN_WRITE)  # two statements, one round trip
+    cursor.nextset()
+    row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def describe(url: str) -> str:

@@ -35,6 +35,7 @@ class SQLiteStore(RetryingStore):
         self.path = Path(path)
         if synchronous.upper() not in {"NORMAL", "FULL"}:
             raise ValueError("synchronous must be NORMAL or FULL")
+        super().__init__()
         self._synchronous = synchronous.upper()
         self._local = threading.local()
         self._write_lock = threading.Lock()
@@ -79,7 +80,7 @@ class SQLiteStore(RetryingStore):
     @contextmanager
     def _write(self) -> Iterator[SQLiteTransaction]:
         conn = self._connection()
-        with self._write_lock:
+        with self._write_lock, _translated():  # BEGIN and COMMIT fail too: a full disk, a lock
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield SQLiteTransaction(conn, writing=True)
@@ -95,3 +96,15 @@ class SQLiteStore(RetryingStore):
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Driver errors raised outside a statement of the transaction, as contract errors."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        translated = translate_sqlite_error(exc)
+        if translated is None:
+            raise
+        raise translated from exc

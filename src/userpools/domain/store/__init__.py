@@ -34,7 +34,13 @@ T = TypeVar("T")
 
 class Retryable(Exception):
     """The transaction lost a race (lock timeout, serialization failure, deadlock, a
-    dropped connection) and changed nothing; running it again is safe."""
+    dropped connection) and changed nothing; running it again is safe. ``connection``:
+    the connection to the database was lost (when that keeps happening, the database is
+    unavailable rather than contended)."""
+
+    def __init__(self, message: str, *, connection: bool = False) -> None:
+        super().__init__(message)
+        self.connection = connection
 
 
 class Conflict(Exception):
