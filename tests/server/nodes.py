@@ -131,6 +131,17 @@ def all_pages(api: Any, operation: str, key: str, page_size: int = 0, **params: 
 # the database ----------------------------------------------------------------------------
 
 
+def make_user(api: Any, pool_id: str, username: str) -> None:
+    api.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+
+
+def group_names(api: Any, pool_id: str, username: str) -> list[str]:
+    groups = all_pages(
+        api, "admin_list_groups_for_user", "Groups", UserPoolId=pool_id, Username=username
+    )
+    return [g["GroupName"] for g in groups]
+
+
 def orphan_memberships(db_path: Path | None, database_url: str | None) -> int:
     """Memberships whose group or user is gone, counted straight in the database."""
     if database_url:

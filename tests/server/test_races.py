@@ -7,16 +7,16 @@ together, so they really overlap in the server. What must hold whatever the inte
 - a membership never outlives its group, its user or its pool: not through the API (a
   group or user re-created under the old name starts empty) and not in the tables;
 - a racing call either succeeds or fails with the error of the thing that vanished,
-  never with a 500, "database is locked", a serialization failure or a deadlock;
-- uniqueness (one group name) and quotas (100 groups per user) hold under contention.
+  never with a 500, "database is locked", a serialization failure or a deadlock.
+
+Uniqueness and quotas under contention are in ``test_race_quotas.py``.
 
 Setup and checks between races run concurrently too (``together``), only to save time.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -25,40 +25,21 @@ import pytest
 
 from userpools.testing import RunningServer
 
+from .conftest import PAIRS
 from .nodes import (
     Outcome,
     all_pages,
     attempt,
     check,
-    client,
     fire,
+    group_names,
+    make_user,
     orphan_memberships,
     together,
 )
 
-#: Independent races fired together in one round, and rounds per test: ~500 races.
-PAIRS = 8
+#: Rounds per test: with PAIRS races a round, ~500 races.
 ROUNDS = 63
-_numbers = itertools.count()
-
-
-@pytest.fixture
-def api(userpools_server: RunningServer) -> Any:
-    """A client that never retries (a 500 must reach the test)."""
-    return userpools_server.bind(client(userpools_server.endpoint_url, attempts=1))
-
-
-@pytest.fixture
-def pool_id(api: Any) -> Iterator[str]:
-    pool: str = api.create_user_pool(PoolName=f"races-{next(_numbers)}")["UserPool"]["Id"]
-    yield pool
-    api.delete_user_pool(UserPoolId=pool)
-
-
-@pytest.fixture
-def executor() -> Iterator[ThreadPoolExecutor]:
-    with ThreadPoolExecutor(max_workers=4 * PAIRS) as pool:
-        yield pool
 
 
 @pytest.fixture
@@ -68,20 +49,9 @@ def orphans(userpools_server: RunningServer) -> Callable[[], int]:
     return partial(orphan_memberships, userpools_server.db_path, url)
 
 
-def make_user(api: Any, pool_id: str, username: str) -> None:
-    api.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
-
-
 def usernames(api: Any, pool_id: str, group: str) -> list[str]:
     users = all_pages(api, "list_users_in_group", "Users", UserPoolId=pool_id, GroupName=group)
     return [u["Username"] for u in users]
-
-
-def group_names(api: Any, pool_id: str, username: str) -> list[str]:
-    groups = all_pages(
-        api, "admin_list_groups_for_user", "Groups", UserPoolId=pool_id, Username=username
-    )
-    return [g["GroupName"] for g in groups]
 
 
 def members_when_recreated(api: Any, pool_id: str, group: str) -> list[str]:
@@ -212,50 +182,3 @@ def test_admin_add_user_to_group_racing_delete_user_pool_leaves_no_orphan(
         assert usernames(api, pool_id, "g") == ["u"]
         assert orphans() == 0
     both_ways(adds)
-
-
-# uniqueness and quotas -------------------------------------------------------------------
-
-
-def test_create_group_in_parallel_with_one_name_exactly_one_succeeds(
-    api: Any, pool_id: str, executor: ThreadPoolExecutor
-) -> None:
-    threads, names_per_round, rounds = 8, 2, 250  # 500 contested names
-    create = partial(api.create_group, UserPoolId=pool_id)
-    for r in range(rounds):
-        names = [f"same{r}-{n}" for n in range(names_per_round)]
-        racing = [
-            partial(create, GroupName=name, Description=f"thread {t}")
-            for name in names
-            for t in range(threads)
-        ]
-        outcomes = fire(executor, racing)
-        for n, name in enumerate(names):
-            contest = outcomes[n * threads : (n + 1) * threads]
-            check(contest, {"GroupExistsException"}, "CreateGroup")
-            winners = [t for t, o in enumerate(contest) if o.ok]
-            assert len(winners) == 1, f"{name}: {len(winners)} CreateGroup calls succeeded"
-            kept = api.get_group(UserPoolId=pool_id, GroupName=name)["Group"]
-            assert kept["Description"] == f"thread {winners[0]}"
-
-
-def test_admin_add_user_to_group_in_parallel_stops_at_100_groups(
-    api: Any, pool_id: str, executor: ThreadPoolExecutor
-) -> None:
-    base, extra, rounds = 95, 20, 150
-    make_user(api, pool_id, "joiner")
-    create = partial(api.create_group, UserPoolId=pool_id)
-    add = partial(api.admin_add_user_to_group, UserPoolId=pool_id, Username="joiner")
-    remove = partial(api.admin_remove_user_from_group, UserPoolId=pool_id, Username="joiner")
-    bases = [f"base{i:03}" for i in range(base)]
-    extras = [f"extra{i:02}" for i in range(extra)]
-    together(executor, [partial(create, GroupName=g) for g in bases + extras])
-    together(executor, [partial(add, GroupName=g) for g in bases])
-    for _ in range(rounds):
-        outcomes = fire(executor, [partial(add, GroupName=g) for g in extras])
-        check(outcomes, {"LimitExceededException"}, "AdminAddUserToGroup")
-        won = [g for g, o in zip(extras, outcomes, strict=True) if o.ok]
-        assert len(won) == 100 - base, f"{len(won)} of {extra} adds succeeded"
-        listed = group_names(api, pool_id, "joiner")
-        assert sorted(listed) == sorted(bases + won)
-        together(executor, [partial(remove, GroupName=g) for g in won])  # back to 95
