@@ -1,4 +1,4 @@
-"""The fault campaigns of ``chaos.py``, short: a few kill cycles, a 20-second soak.
+"""The fault campaigns of ``chaos.py``, short: a few kill cycles, a 10-second soak.
 
 ``make chaos`` (``tools/chaos.py``) runs the same campaigns long and prints their figures.
 Here only the invariants are asserted: nothing acknowledged lost, no half-write, no 500,
@@ -15,7 +15,7 @@ import pytest
 from . import chaos
 from .nodes import Nodes
 
-SOAK_SECONDS = 20
+SOAK_SECONDS = 10
 
 
 @pytest.fixture(scope="session")
