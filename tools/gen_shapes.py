@@ -2,7 +2,7 @@
 
 Every input and output shape of every ``cognito-idp`` operation becomes a TypedDict, and so
 does every structure they reach; enums become ``Literal`` aliases (with the corrections of
-``patches.json`` applied), timestamps ``datetime``, blobs base64 ``str``, documents
+``patches.json`` applied), timestamps ``EpochSeconds``, blobs base64 ``str``, documents
 ``object``. Required members are required; the others are ``NotRequired``, never ``None``:
 on the wire an absent member and a null one are the same, so handlers leave members out.
 The paginator definitions (``paginators-1.json``) become :data:`PAGINATORS`.
@@ -36,15 +36,17 @@ One TypedDict per input, output and nested structure, named as in the model, eac
 structures it refers to (annotations are evaluated, so that ``__required_keys__`` is right
 at run time). Members the
 model requires are required; the others may be left out, and are never ``None``. Enums are
-``Literal`` aliases, timestamps ``datetime`` (the codec writes epoch seconds), blobs base64
+``Literal`` aliases, timestamps :data:`EpochSeconds` (what the wire carries), blobs base64
 text. :data:`PAGINATORS` holds the model's paginator definitions.
 
 This module is generated and long by nature; the 500-line guideline does not apply to it.
 """
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Final, Literal, NamedTuple, NotRequired, TypedDict
+from typing import Final, Literal, NamedTuple, NotRequired, TypeAlias, TypedDict
+
+EpochSeconds: TypeAlias = float
+"""A timestamp as the wire carries it: seconds since the epoch, to the millisecond."""
 
 '''
 
@@ -68,7 +70,7 @@ _SCALARS = {
     "boolean": "bool",
     "float": "float",
     "double": "float",
-    "timestamp": "datetime",
+    "timestamp": "EpochSeconds",
     "blob": "str",
 }
 

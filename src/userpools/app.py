@@ -10,13 +10,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from userpools.crypto.keys import KeySource, generate_signing_key
-from userpools.crypto.passwords import PasswordHasher
+from userpools.crypto.passwords import PasswordHasher, cores
 from userpools.crypto.sealing import Sealer, new_key
 from userpools.domain.accounts import AccountService
 from userpools.domain.clients import ClientService
@@ -34,7 +35,7 @@ from userpools.domain.users import UserService
 from userpools.http.middleware import AccessLog, BodyCap, RequestId
 from userpools.http.routes import routes
 from userpools.http.well_known import well_known_routes
-from userpools.operations import Services, handlers
+from userpools.operations import READS, Services, handlers
 from userpools.protocol.access import Gate, load_keys
 from userpools.protocol.codec import encode_error
 from userpools.protocol.dispatch import Dispatcher
@@ -59,9 +60,12 @@ class Server:
     asgi: Starlette
     dispatcher: Dispatcher
     hasher: PasswordHasher
+    reads: ThreadPoolExecutor | None = None
 
     def close(self) -> None:
         self.hasher.close()
+        if self.reads is not None:
+            self.reads.shutdown(wait=False)
         self.store.close()
 
 
@@ -104,7 +108,9 @@ def build(
         Gate(keys),
         RateLimiter(limits) if limits else None,
         check_output=settings.check_output,
+        reads=READS,
     )
+    reads = None if store.local_reads else ThreadPoolExecutor(cores(), "reads")
     signing_keys = KeyService(store, clock, key_source)
     # Outermost first. Limits on every connection (counts, header sizes, timeouts) are the
     # HTTP edge's (http/edge.py), before a request is parsed.
@@ -115,11 +121,11 @@ def build(
     ]
     app = Starlette(
         routes=[
-            *routes(dispatcher, api_middleware),
+            *routes(dispatcher, api_middleware, reads),
             *well_known_routes(settings, signing_keys.jwks),
         ]
     )
-    return Server(settings, store, services, app, dispatcher, hasher)
+    return Server(settings, store, services, app, dispatcher, hasher, reads)
 
 
 def app_from_environment() -> Starlette:

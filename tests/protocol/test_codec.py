@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, datetime
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from userpools.domain.errors import (
     InternalError,
@@ -21,7 +22,7 @@ from userpools.protocol.codec import (
     decode_body,
     encode_error,
     encode_result,
-    epoch_seconds,
+    wire_time,
 )
 from userpools.protocol.model import TARGET_PREFIX, operation_for_target
 
@@ -125,31 +126,29 @@ def test_decode_body_messages_do_not_echo_body() -> None:
     assert "hunter2" not in caught.value.message
 
 
-def test_encode_result_renders_epoch_milliseconds() -> None:
-    created = datetime(2023, 5, 1, 15, 43, 49, 578999, tzinfo=UTC)
+def test_encode_result_dumps_the_wire_values_as_they_are() -> None:
     body = encode_result(
         LIST_USERS_IN_GROUP.output_shape,
-        {"Users": [{"Username": "a", "UserCreateDate": created, "Enabled": True}]},
+        {"Users": [{"Username": "a", "UserCreateDate": 1682955829.578, "Enabled": True}]},
     )
     assert body == b'{"Users":[{"Username":"a","UserCreateDate":1682955829.578,"Enabled":true}]}'
 
 
-def test_epoch_seconds_handles_zones_and_naive_values() -> None:
-    moment = datetime(2023, 5, 1, 17, 43, 49, 578000, tzinfo=timezone(timedelta(hours=2)))
-    assert epoch_seconds(moment) == 1682955829.578
-    assert epoch_seconds(datetime(2023, 5, 1, 15, 43, 49, 578000)) == 1682955829.578
-    assert epoch_seconds(datetime(1969, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)) == -0.001
+def test_wire_time_truncates_to_milliseconds() -> None:
+    assert wire_time(1682955829.578999) == 1682955829.578
+    assert wire_time(1682955829.0) == 1682955829.0
+    assert wire_time(1682955829.9999996) == 1682955830.0  # rounds to a whole second first
+    assert wire_time(-0.0005) == -0.001
 
 
-def test_encode_result_drops_none_at_any_depth() -> None:
-    result: dict[str, Any] = {
-        "Users": [
-            {"Username": "a", "MFAOptions": None, "Attributes": [{"Name": "x", "Value": None}]}
-        ],
-        "NextToken": None,
-    }
-    body = encode_result(LIST_USERS_IN_GROUP.output_shape, result)
-    assert orjson.loads(body) == {"Users": [{"Username": "a", "Attributes": [{"Name": "x"}]}]}
+@given(st.floats(-2e9, 4.2e9, allow_nan=False))
+def test_wire_time_is_the_datetime_route(epoch: float) -> None:
+    """What the wire carried when timestamps went through datetime: fromtimestamp (which
+    rounds to microseconds, half to even), then truncation to milliseconds."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    millis = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    assert wire_time(epoch) == millis / 1000
 
 
 def test_encode_result_empty_cases() -> None:

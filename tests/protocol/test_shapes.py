@@ -21,7 +21,8 @@ from userpools.protocol.sigv4 import HttpRequest
 from userpools.testing import start_server
 
 FAMILIES = (accounts, auth, clients, groups, user_pools, users)
-WHEN = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+WHEN = 1704164645.0
+NOW = datetime.now(UTC)  # a datetime is not a wire timestamp: those are epoch seconds
 
 
 def registry() -> dict[str, Any]:
@@ -100,7 +101,7 @@ def test_check_output_accepts_a_well_formed_result() -> None:
         ("GetGroup", {"Group": {"GroupNam": "g"}}, "unknown member 'GroupNam'"),
         ("GetGroup", {"Group": {"Precedence": "1"}}, "Group.Precedence: expected integer"),
         ("GetGroup", {"Group": {"Precedence": True}}, "expected integer, got bool"),
-        ("GetGroup", {"Group": {"CreationDate": 1.5}}, "expected timestamp, got float"),
+        ("GetGroup", {"Group": {"CreationDate": NOW}}, "expected timestamp, got datetime"),
         ("GetGroup", {"Group": ["g"]}, "GetGroup.Group: expected structure, got list"),
         ("GetUser", {"Username": "u"}, "required member 'UserAttributes' is missing"),
         ("GetUser", {"UserAttributes": []}, "required member 'Username' is missing"),

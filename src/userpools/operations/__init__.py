@@ -23,6 +23,24 @@ _FAMILIES: tuple[Mapping[str, Operation], ...] = (
 )
 
 
+#: The operations that only read: no password hash, no write transaction (so no lock wait
+#: and no retry pause). Short enough to answer on the event loop (``http/routes.py``).
+READS = frozenset(
+    {
+        "AdminGetUser",
+        "AdminListGroupsForUser",
+        "DescribeUserPool",
+        "DescribeUserPoolClient",
+        "GetGroup",
+        "ListGroups",
+        "ListUserPoolClients",
+        "ListUserPools",
+        "ListUsers",
+        "ListUsersInGroup",
+    }
+)
+
+
 def implemented() -> frozenset[str]:
     """The names of every operation this server answers."""
     return frozenset(name for family in _FAMILIES for name in family)
@@ -35,4 +53,4 @@ def handlers(services: Services) -> dict[str, Handler]:
     }
 
 
-__all__ = ["Services", "handlers", "implemented"]
+__all__ = ["READS", "Services", "handlers", "implemented"]

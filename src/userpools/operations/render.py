@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import cast
 
 from userpools.domain.models import Group, User
+from userpools.protocol.codec import wire_time
 from userpools.protocol.shapes import (
     AttributeType,
     DeliveryMediumType,
+    EpochSeconds,
     GroupType,
     MFAOptionType,
     UserStatusType,
@@ -17,8 +18,8 @@ from userpools.protocol.shapes import (
 )
 
 
-def when(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
+def when(epoch: float) -> EpochSeconds:
+    return wire_time(epoch)
 
 
 def attributes(pairs: Iterable[tuple[str, str]]) -> list[AttributeType]:
@@ -40,11 +41,11 @@ def user(record: User, only: frozenset[str] | None = None) -> UserType:
         pairs = tuple(p for p in pairs if p[0] in only)
     rendered: UserType = {
         "Username": record.username,
-        "Attributes": attributes(pairs),
-        "UserCreateDate": when(record.created_at),
-        "UserLastModifiedDate": when(record.updated_at),
+        "Attributes": [{"Name": name, "Value": value} for name, value in pairs],
+        "UserCreateDate": wire_time(record.created_at),
+        "UserLastModifiedDate": wire_time(record.updated_at),
         "Enabled": record.enabled,
-        "UserStatus": user_status(record),
+        "UserStatus": record.status.value,
     }
     if record.mfa_options:
         rendered["MFAOptions"] = mfa_options(record)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import orjson
@@ -35,7 +33,6 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _NUL_ESCAPE = re.compile(rb"\\u0000")
 _NUL = re.compile("\x00")
 _HEADER_SAFE = re.compile("[\x20-\x7e]*")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def decode_body(body: bytes) -> dict[str, Any]:
@@ -135,45 +132,28 @@ def _check_strings(value: dict[str, Any], refused: re.Pattern[str], what: str) -
 
 
 def encode_result(output_shape: Shape | None, result: Mapping[str, Any] | None) -> bytes:
-    """Render a success body: ``None`` members dropped, timestamps as epoch seconds.
+    """Render a success body; operations without an output shape answer ``{}``.
 
-    Conversion is by value type, wherever a value sits, so the shape only decides
-    whether there is a body at all; operations without an output shape answer ``{}``.
+    Handlers return wire-ready values (``protocol/shapes.py``): members left out rather than
+    ``None``, timestamps as :func:`wire_time` floats, blobs as base64 text. So the result is
+    dumped as it is, with no walk over it: a page of 60 users is one ``orjson`` call. The
+    test servers check each result against its shape (``protocol/outputs.py``).
     """
     if output_shape is None or result is None:
         return b"{}"
-    return orjson.dumps(_plain(result))
+    return orjson.dumps(result)
 
 
-# Leaf types that need no conversion (exact classes; checked before recursing).
-_SCALARS = frozenset({str, int, bool, float})
+def wire_time(epoch: float) -> float:
+    """A stored timestamp as the wire carries it: epoch seconds, truncated to milliseconds.
 
-
-def _plain(value: Any) -> Any:
-    """A copy of ``value`` that orjson can dump: no ``None`` members, datetimes as floats."""
-    cls = value.__class__
-    if cls is dict or (cls is not list and isinstance(value, Mapping)):
-        return {
-            key: item if item.__class__ in _SCALARS else _plain(item)
-            for key, item in value.items()
-            if item is not None
-        }
-    if cls is list or cls is tuple:
-        return [item if item.__class__ in _SCALARS else _plain(item) for item in value]
-    if isinstance(value, datetime):
-        return epoch_seconds(value)
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode("ascii")
-    return value
-
-
-def epoch_seconds(moment: datetime) -> float:
-    """Seconds since the epoch, truncated to milliseconds; naive values are UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    delta = moment - _EPOCH
-    millis = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
-    return millis / 1000
+    The same value as ``datetime.fromtimestamp(epoch, UTC)`` truncated to milliseconds (that
+    rounds the fraction to microseconds, half to even), without making the datetime; a
+    property test holds the two together.
+    """
+    fraction, whole = math.modf(epoch)
+    micros = round(fraction * 1_000_000)
+    return (int(whole) * 1000 + micros // 1000) / 1000
 
 
 def encode_error(error: DomainError, request_id: str) -> tuple[int, dict[str, str], bytes]:

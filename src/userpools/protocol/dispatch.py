@@ -17,7 +17,7 @@ from userpools.domain.errors import (
 )
 from userpools.protocol.access import Gate
 from userpools.protocol.codec import CONTENT_TYPE, decode_body, encode_error, encode_result
-from userpools.protocol.model import operation_for_target, service_model
+from userpools.protocol.model import TARGET_PREFIX, operation_for_target, service_model
 from userpools.protocol.outputs import OutputMismatch, check_output
 from userpools.protocol.ratelimit import RateLimiter
 from userpools.protocol.sigv4 import HttpRequest
@@ -60,16 +60,24 @@ class Dispatcher:
         gate: Gate | None = None,
         limiter: RateLimiter | None = None,
         check_output: bool = False,
+        reads: frozenset[str] = frozenset(),
     ) -> None:
-        unknown = set(handlers) - set(service_model().operation_names)
+        unknown = (set(handlers) | reads) - set(service_model().operation_names)
         if unknown:
             raise ValueError(f"handlers for operations not in the model: {sorted(unknown)}")
         self._handlers = dict(handlers)
+        self._read_targets = frozenset(TARGET_PREFIX + name for name in reads)
         self._gate = gate if gate is not None else Gate(None)
         self._limiter = limiter
         self._check_output = check_output
         self.output_mismatches: list[str] = []
         """With ``check_output``: every result that did not fit its output shape."""
+
+    def is_short_read(self, request: HttpRequest) -> bool:
+        """Whether the request names one of the ``reads``: operations that only read and
+        never wait (on a password hash, a lock or a retry's pause), so that they may run
+        on the event loop rather than on a worker thread."""
+        return request.headers.get("x-amz-target") in self._read_targets
 
     def handle(self, request: HttpRequest, request_id: str) -> Reply:
         """Answer one ``POST /``; never raises, except :class:`OutputMismatch` in check mode.

@@ -7,14 +7,13 @@ wrong type or a missing required member would pass unnoticed. With ``check_outpu
 answering a wire error, so the test fails.
 
 The rules follow ``shapes.py``: members are those of the model, absent rather than
-``None``; timestamps are ``datetime``; blobs base64 text; enums one of their values
+``None``; timestamps are floats (epoch seconds); blobs base64 text; enums one of their values
 (``patches.json`` applied); lists are lists and maps dicts with string keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from botocore.model import OperationModel, Shape
@@ -29,7 +28,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "float": (int, float),
     "double": (int, float),
-    "timestamp": (datetime,),
+    "timestamp": (float,),
     "structure": (dict,),
     "map": (dict,),
     "list": (list,),

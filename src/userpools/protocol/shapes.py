@@ -6,15 +6,17 @@ One TypedDict per input, output and nested structure, named as in the model, eac
 structures it refers to (annotations are evaluated, so that ``__required_keys__`` is right
 at run time). Members the
 model requires are required; the others may be left out, and are never ``None``. Enums are
-``Literal`` aliases, timestamps ``datetime`` (the codec writes epoch seconds), blobs base64
+``Literal`` aliases, timestamps :data:`EpochSeconds` (what the wire carries), blobs base64
 text. :data:`PAGINATORS` holds the model's paginator definitions.
 
 This module is generated and long by nature; the 500-line guideline does not apply to it.
 """
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Final, Literal, NamedTuple, NotRequired, TypedDict
+from typing import Final, Literal, NamedTuple, NotRequired, TypeAlias, TypedDict
+
+EpochSeconds: TypeAlias = float
+"""A timestamp as the wire carries it: seconds since the epoch, to the millisecond."""
 
 AccountTakeoverEventActionType = Literal["BLOCK", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "NO_ACTION"]
 AdvancedSecurityEnabledModeType = Literal["AUDIT", "ENFORCED"]
@@ -225,7 +227,7 @@ class AddUserPoolClientSecretRequest(TypedDict):
 class ClientSecretDescriptorType(TypedDict):
     ClientSecretId: NotRequired[str]
     ClientSecretValue: NotRequired[str]
-    ClientSecretCreateDate: NotRequired[datetime]
+    ClientSecretCreateDate: NotRequired[EpochSeconds]
 
 
 class AddUserPoolClientSecretResponse(TypedDict):
@@ -285,8 +287,8 @@ class MFAOptionType(TypedDict):
 class UserType(TypedDict):
     Username: NotRequired[str]
     Attributes: NotRequired[list[AttributeType]]
-    UserCreateDate: NotRequired[datetime]
-    UserLastModifiedDate: NotRequired[datetime]
+    UserCreateDate: NotRequired[EpochSeconds]
+    UserLastModifiedDate: NotRequired[EpochSeconds]
     Enabled: NotRequired[bool]
     UserStatus: NotRequired[UserStatusType]
     MFAOptions: NotRequired[list[MFAOptionType]]
@@ -359,9 +361,9 @@ class AdminGetDeviceRequest(TypedDict):
 class DeviceType(TypedDict):
     DeviceKey: NotRequired[str]
     DeviceAttributes: NotRequired[list[AttributeType]]
-    DeviceCreateDate: NotRequired[datetime]
-    DeviceLastModifiedDate: NotRequired[datetime]
-    DeviceLastAuthenticatedDate: NotRequired[datetime]
+    DeviceCreateDate: NotRequired[EpochSeconds]
+    DeviceLastModifiedDate: NotRequired[EpochSeconds]
+    DeviceLastAuthenticatedDate: NotRequired[EpochSeconds]
 
 
 class AdminGetDeviceResponse(TypedDict):
@@ -376,8 +378,8 @@ class AdminGetUserRequest(TypedDict):
 class AdminGetUserResponse(TypedDict):
     Username: str
     UserAttributes: NotRequired[list[AttributeType]]
-    UserCreateDate: NotRequired[datetime]
-    UserLastModifiedDate: NotRequired[datetime]
+    UserCreateDate: NotRequired[EpochSeconds]
+    UserLastModifiedDate: NotRequired[EpochSeconds]
     Enabled: NotRequired[bool]
     UserStatus: NotRequired[UserStatusType]
     MFAOptions: NotRequired[list[MFAOptionType]]
@@ -470,8 +472,8 @@ class GroupType(TypedDict):
     Description: NotRequired[str]
     RoleArn: NotRequired[str]
     Precedence: NotRequired[int]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
+    CreationDate: NotRequired[EpochSeconds]
 
 
 class AdminListGroupsForUserResponse(TypedDict):
@@ -502,7 +504,7 @@ class EventContextDataType(TypedDict):
 class EventFeedbackType(TypedDict):
     FeedbackValue: FeedbackValueType
     Provider: str
-    FeedbackDate: NotRequired[datetime]
+    FeedbackDate: NotRequired[EpochSeconds]
 
 
 class EventRiskType(TypedDict):
@@ -516,7 +518,7 @@ class AuthEventType(TypedDict):
     EventType: NotRequired[
         Literal["SignIn", "SignUp", "ForgotPassword", "PasswordChange", "ResendCode"]
     ]
-    CreationDate: NotRequired[datetime]
+    CreationDate: NotRequired[EpochSeconds]
     EventResponse: NotRequired[EventResponseType]
     EventRisk: NotRequired[EventRiskType]
     ChallengeResponses: NotRequired[list[ChallengeResponseType]]
@@ -806,8 +808,8 @@ class IdentityProviderType(TypedDict):
     ProviderDetails: NotRequired[dict[str, str]]
     AttributeMapping: NotRequired[dict[str, str]]
     IdpIdentifiers: NotRequired[list[str]]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
+    CreationDate: NotRequired[EpochSeconds]
 
 
 class CreateIdentityProviderResponse(TypedDict):
@@ -828,8 +830,8 @@ class ManagedLoginBrandingType(TypedDict):
     UseCognitoProvidedValues: NotRequired[bool]
     Settings: NotRequired[object]
     Assets: NotRequired[list[AssetType]]
-    CreationDate: NotRequired[datetime]
-    LastModifiedDate: NotRequired[datetime]
+    CreationDate: NotRequired[EpochSeconds]
+    LastModifiedDate: NotRequired[EpochSeconds]
 
 
 class CreateManagedLoginBrandingResponse(TypedDict):
@@ -876,8 +878,8 @@ class TermsType(TypedDict):
     TermsSource: TermsSourceType
     Enforcement: TermsEnforcementType
     Links: dict[str, str]
-    CreationDate: datetime
-    LastModifiedDate: datetime
+    CreationDate: EpochSeconds
+    LastModifiedDate: EpochSeconds
 
 
 class CreateTermsResponse(TypedDict):
@@ -895,9 +897,9 @@ class UserImportJobType(TypedDict):
     JobId: NotRequired[str]
     UserPoolId: NotRequired[str]
     PreSignedUrl: NotRequired[str]
-    CreationDate: NotRequired[datetime]
-    StartDate: NotRequired[datetime]
-    CompletionDate: NotRequired[datetime]
+    CreationDate: NotRequired[EpochSeconds]
+    StartDate: NotRequired[EpochSeconds]
+    CompletionDate: NotRequired[EpochSeconds]
     Status: NotRequired[UserImportJobStatusType]
     CloudWatchLogsRoleArn: NotRequired[str]
     ImportedUsers: NotRequired[int]
@@ -953,8 +955,8 @@ class UserPoolClientType(TypedDict):
     ClientName: NotRequired[str]
     ClientId: NotRequired[str]
     ClientSecret: NotRequired[str]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
+    CreationDate: NotRequired[EpochSeconds]
     RefreshTokenValidity: NotRequired[int]
     AccessTokenValidity: NotRequired[int]
     IdTokenValidity: NotRequired[int]
@@ -1129,8 +1131,8 @@ class UserPoolType(TypedDict):
     DeletionProtection: NotRequired[DeletionProtectionType]
     LambdaConfig: NotRequired[LambdaConfigType]
     Status: NotRequired[StatusType]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
+    CreationDate: NotRequired[EpochSeconds]
     SchemaAttributes: NotRequired[list[SchemaAttributeType]]
     AutoVerifiedAttributes: NotRequired[list[VerifiedAttributeType]]
     AliasAttributes: NotRequired[list[AliasAttributeType]]
@@ -1294,7 +1296,7 @@ class RiskConfigurationType(TypedDict):
     ]
     AccountTakeoverRiskConfiguration: NotRequired[AccountTakeoverRiskConfigurationType]
     RiskExceptionConfiguration: NotRequired[RiskExceptionConfigurationType]
-    LastModifiedDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
 
 
 class DescribeRiskConfigurationResponse(TypedDict):
@@ -1475,8 +1477,8 @@ class UICustomizationType(TypedDict):
     ImageUrl: NotRequired[str]
     CSS: NotRequired[str]
     CSSVersion: NotRequired[str]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
+    CreationDate: NotRequired[EpochSeconds]
 
 
 class GetUICustomizationResponse(TypedDict):
@@ -1600,8 +1602,8 @@ class ListIdentityProvidersRequest(TypedDict):
 class ProviderDescription(TypedDict):
     ProviderName: NotRequired[str]
     ProviderType: NotRequired[IdentityProviderTypeType]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
+    CreationDate: NotRequired[EpochSeconds]
 
 
 class ListIdentityProvidersResponse(TypedDict):
@@ -1638,8 +1640,8 @@ class TermsDescriptionType(TypedDict):
     TermsId: str
     TermsName: str
     Enforcement: TermsEnforcementType
-    CreationDate: datetime
-    LastModifiedDate: datetime
+    CreationDate: EpochSeconds
+    LastModifiedDate: EpochSeconds
 
 
 class ListTermsResponse(TypedDict):
@@ -1696,8 +1698,8 @@ class UserPoolDescriptionType(TypedDict):
     Name: NotRequired[str]
     LambdaConfig: NotRequired[LambdaConfigType]
     Status: NotRequired[StatusType]
-    LastModifiedDate: NotRequired[datetime]
-    CreationDate: NotRequired[datetime]
+    LastModifiedDate: NotRequired[EpochSeconds]
+    CreationDate: NotRequired[EpochSeconds]
 
 
 class ListUserPoolsResponse(TypedDict):
@@ -1742,7 +1744,7 @@ class WebAuthnCredentialDescription(TypedDict):
     RelyingPartyId: str
     AuthenticatorAttachment: NotRequired[str]
     AuthenticatorTransports: list[str]
-    CreatedAt: datetime
+    CreatedAt: EpochSeconds
 
 
 class ListWebAuthnCredentialsResponse(TypedDict):

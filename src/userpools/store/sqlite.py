@@ -31,6 +31,9 @@ class SQLiteTransaction(SQLTransaction):
 class SQLiteStore(RetryingStore):
     """A store on one SQLite file. Safe to share between threads and processes."""
 
+    #: A read in WAL mode reads the file and never waits for a writer.
+    local_reads = True
+
     def __init__(self, path: str | Path, *, synchronous: str = "NORMAL") -> None:
         self.path = Path(path)
         if synchronous.upper() not in {"NORMAL", "FULL"}:

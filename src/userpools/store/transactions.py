@@ -79,6 +79,8 @@ class RetryingStore:
 
     #: Where unavailability is reported; each store instance gets its own (see ``__init__``).
     unavailable_log: IntervalLog
+    #: See :class:`~userpools.domain.store.Store`; engines over the network leave it False.
+    local_reads: bool = False
 
     def __init__(self) -> None:
         self.unavailable_log = IntervalLog()

@@ -66,6 +66,10 @@ class Transaction(
 
 
 class Store(Protocol):
+    #: Whether a read only touches local files (no network round trip, and no lock wait in
+    #: the common case): short enough to run on the server's event loop.
+    local_reads: bool
+
     def read(self, fn: Callable[[Transaction], T]) -> T:
         """``fn`` on one consistent snapshot, run again if the snapshot lost a race."""
         ...

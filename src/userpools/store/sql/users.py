@@ -23,6 +23,9 @@ USER_COLUMNS = (
 _COPIED = tuple(a for a in SearchableAttribute if a.is_user_attribute)
 _LOOKUP_COLUMNS: frozenset[str] = frozenset(get_args(LookupField))
 
+#: The stored status values (an enum call per row costs more than the look-up).
+_STATUSES = {status.value: status for status in UserStatus}
+
 #: The longest text an index column keeps as it is, in UTF-8 bytes. PostgreSQL refuses B-tree
 #: entries past about 2.7 KB, and attribute values may be 2,048 characters (8 KB).
 MAX_INDEXED_BYTES = 1024
@@ -134,7 +137,7 @@ def user_from_row(row: Row) -> User:
         username=row["username"],
         username_key=row["username_key"],
         sub=row["sub"],
-        status=UserStatus(row["user_status"]),
+        status=_STATUSES[row["user_status"]],
         enabled=bool(row["enabled"]),
         attributes=_loads_pairs(row["attributes"]),
         mfa_options=_loads_pairs(row["mfa_options"]),
