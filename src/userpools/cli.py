@@ -41,6 +41,27 @@ _DATABASE_URL_HELP = (
 )
 
 
+class WorkerCount(click.ParamType[int]):
+    """``--workers``: a count from 1 to 64, or ``auto`` for one per core."""
+
+    name = "workers"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        if str(value).lower() == "auto":
+            from userpools.crypto.passwords import cores
+
+            return min(cores(), 64)
+        try:
+            count = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor 'auto'", param, ctx)
+        if not 1 <= count <= 64:
+            self.fail(f"{count} is not in the range 1<=x<=64", param, ctx)
+        return count
+
+
 def database_options(command: Callable[..., None]) -> Callable[..., None]:
     """``--db`` and ``--database-url``, shared by every command that opens the store."""
     command = click.option(
@@ -94,10 +115,13 @@ def edge_options(command: Callable[..., None]) -> Callable[..., None]:
 @database_options
 @click.option(
     "--workers",
-    default=1,
+    default="1",
     show_default=True,
-    type=click.IntRange(1, 64),
-    help="Worker processes sharing the port (and the database: SQLite file or PostgreSQL).",
+    type=WorkerCount(),
+    metavar="N|auto",
+    help="Worker processes sharing the port (and the database: SQLite file or PostgreSQL); "
+    "auto: one per core this process may run on. Each worker is one Python process, so "
+    "more cores need more workers (docs/deployment.md).",
 )
 @click.option(
     "--public-url",

@@ -16,7 +16,7 @@ import pytest
 from botocore.config import Config
 from click.testing import CliRunner
 
-from userpools.cli import main
+from userpools.cli import WorkerCount, main
 from userpools.store.migrate import migration_files
 
 USERPOOLS = Path(sys.executable).with_name("userpools")
@@ -137,6 +137,21 @@ def test_cli_help_is_complete() -> None:
     edge += ("--max-header-bytes", "--linger-bytes", "--linger-timeout")
     for option in options + edge:
         assert option in serve_help.output
+
+
+@pytest.mark.parametrize(
+    ("given", "count"), [("1", 1), ("3", 3), ("auto", len(os.sched_getaffinity(0))), ("AUTO", None)]
+)
+def test_workers_take_a_count_or_auto(given: str, count: int | None) -> None:
+    expected = len(os.sched_getaffinity(0)) if count is None else count
+    assert WorkerCount().convert(given, None, None) == expected
+
+
+@pytest.mark.parametrize("given", ["0", "65", "two", ""])
+def test_workers_refuse_other_values(given: str) -> None:
+    result = CliRunner().invoke(main, ["serve", "--workers", given])
+    assert result.exit_code == 2
+    assert "Invalid value for '--workers'" in result.output
 
 
 def test_cli_outbox_prints_messages(tmp_path: Path) -> None:
