@@ -38,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,6 +72,7 @@ from userpools.domain.pool_config import (
 from userpools.domain.store import (
     Conflict,
     LookupField,
+    MemberPage,
     Position,
     Retryable,
     SignInKeys,
@@ -80,6 +82,7 @@ from userpools.domain.store import (
 )
 from userpools.store import open_store as open_url
 from userpools.store import sqlite_url, transactions
+from userpools.store.postgres import PostgresStore
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -441,7 +444,7 @@ def test_delete_pool_cascades_users_groups_and_memberships(store: Store) -> None
         assert tx.count_groups(doomed) == 0
         assert tx.find_user(doomed, "username_key", "ann") is None
         assert tx.get_group(doomed, "admins") is None
-        assert tx.list_members(doomed, admins, None, 10) == []
+        assert tx.member_page(doomed.id, admins.name, None, 10).members == []
         assert tx.list_groups_of(doomed, ann, None, 10) == []
         assert tx.count_groups_of(doomed, ann) == 0
         assert not tx.is_member(doomed, admins, ann)
@@ -452,7 +455,10 @@ def test_delete_pool_cascades_users_groups_and_memberships(store: Store) -> None
         assert tx.count_groups(kept) == 2
         kept_admins = tx.get_group(kept, "admins")
         assert kept_admins is not None
-        assert user_keys(tx.list_members(kept, kept_admins, None, 10)) == ["ann", "bob"]
+        assert user_keys(tx.member_page(kept.id, kept_admins.name, None, 10).members) == [
+            "ann",
+            "bob",
+        ]
 
 
 def test_count_users_counts_only_that_pool(store: Store) -> None:
@@ -684,7 +690,7 @@ def test_delete_user_removes_its_memberships(store: Store) -> None:
         assert tx.count_groups_of(pool, doomed) == 0
         assert tx.list_groups_of(pool, doomed, None, 10) == []
         for group in groups:
-            assert user_keys(tx.list_members(pool, group, None, 10)) == ["kept"]
+            assert user_keys(tx.member_page(pool.id, group.name, None, 10).members) == ["kept"]
             assert not tx.is_member(pool, group, doomed)
         assert tx.count_groups_of(pool, kept) == 2
     # A user re-created under the old name starts with no groups.
@@ -1019,7 +1025,7 @@ def test_delete_group_cascades_memberships(store: Store) -> None:
         tx.delete_group(pool, doomed)
     with store.transaction(write=False) as tx:
         assert tx.get_group(pool, "doomed") is None
-        assert tx.list_members(pool, doomed, None, 10) == []
+        assert tx.member_page(pool.id, doomed.name, None, 10).members == []
         for user in users:
             assert group_names(tx.list_groups_of(pool, user, None, 10)) == ["kept"]
             assert tx.count_groups_of(pool, user) == 1
@@ -1038,7 +1044,7 @@ def test_delete_group_recreated_name_starts_empty(store: Store) -> None:
         new = add_group(tx, pool, "admins")
     assert new.key != old.key
     with store.transaction(write=False) as tx:
-        assert tx.list_members(pool, new, None, 10) == []
+        assert tx.member_page(pool.id, new.name, None, 10).members == []
         assert not tx.is_member(pool, new, user)
         assert tx.count_groups_of(pool, user) == 0
 
@@ -1083,7 +1089,7 @@ def test_add_member_is_idempotent(store: Store) -> None:
     with store.transaction(write=True) as tx:
         tx.add_member(pool, group, user)
     with store.transaction(write=False) as tx:
-        assert tx.list_members(pool, group, None, 10) == [user]
+        assert tx.member_page(pool.id, group.name, None, 10).members == [user]
         assert tx.list_groups_of(pool, user, None, 10) == [group]
         assert tx.count_groups_of(pool, user) == 1
 
@@ -1099,14 +1105,14 @@ def test_remove_member_of_a_non_member_is_a_no_op(store: Store) -> None:
         tx.remove_member(pool, group, bob)
         tx.remove_member(pool, other, ann)
     with store.transaction(write=False) as tx:
-        assert tx.list_members(pool, group, None, 10) == [ann]
-        assert tx.list_members(pool, other, None, 10) == [bob]
+        assert tx.member_page(pool.id, group.name, None, 10).members == [ann]
+        assert tx.member_page(pool.id, other.name, None, 10).members == [bob]
     with store.transaction(write=True) as tx:
         tx.remove_member(pool, group, ann)
         tx.remove_member(pool, group, ann)
     with store.transaction(write=False) as tx:
-        assert tx.list_members(pool, group, None, 10) == []
-        assert tx.list_members(pool, other, None, 10) == [bob]
+        assert tx.member_page(pool.id, group.name, None, 10).members == []
+        assert tx.member_page(pool.id, other.name, None, 10).members == [bob]
 
 
 def test_is_member_reflects_add_and_remove(store: Store) -> None:
@@ -1152,11 +1158,34 @@ def test_list_members_pages_by_user_key(store: Store, limit: int) -> None:
         tx.add_member(pool, other, outsider)
     with store.transaction(write=False) as tx:
         listed = collect_pages(
-            lambda after: tx.list_members(pool, group, after, limit),
+            lambda after: tx.member_page(pool.id, group.name, after, limit).members,
             lambda u: u.username_key,
             limit,
         )
     assert listed == [users[key] for key in sorted(keys)]
+
+
+def test_member_page_finds_the_pool_and_the_group_by_name(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        group, empty = add_group(tx, pool, "group"), add_group(tx, pool, "empty")
+        ann = add_user(tx, pool, "ann")
+        tx.add_member(pool, group, ann)
+        other = add_pool(tx, POOL_B)
+        add_group(tx, other, "only-in-b")
+    with store.transaction(write=False) as tx:
+        assert tx.member_page(pool.id, "group", None, 10) == MemberPage(
+            pool.key, REGION, group, [ann]
+        )
+        assert tx.member_page(pool.id, "group", "ann", 10) == MemberPage(
+            pool.key, REGION, group, []
+        )
+        assert tx.member_page(pool.id, "empty", None, 10) == MemberPage(pool.key, REGION, empty, [])
+        assert tx.member_page(pool.id, "only-in-b", None, 10) == MemberPage(
+            pool.key, REGION, None, []
+        )
+        missing = MemberPage(None, None, None, [])
+        assert tx.member_page("us-east-1_NoSuchOne", "group", None, 10) == missing
 
 
 def test_list_members_after_a_removed_anchor_continues(store: Store) -> None:
@@ -1170,7 +1199,7 @@ def test_list_members_after_a_removed_anchor_continues(store: Store) -> None:
         tx.remove_member(pool, group, users[1])
         tx.delete_user(pool, users[2])
     with store.transaction(write=False) as tx:
-        assert user_keys(tx.list_members(pool, group, "b", 10)) == ["d"]
+        assert user_keys(tx.member_page(pool.id, group.name, "b", 10).members) == ["d"]
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 100])
@@ -1208,7 +1237,7 @@ def test_add_member_across_pools_conflicts(
         tx.add_member(pools[pool_of_call], groups[pool_of_group], users[pool_of_user])
     with store.transaction(write=False) as tx:
         for p, pool in pools.items():
-            assert tx.list_members(pool, groups[p], None, 10) == []
+            assert tx.member_page(pool.id, groups[p].name, None, 10).members == []
             assert tx.list_groups_of(pool, users[p], None, 10) == []
             assert tx.count_groups_of(pool, users[p]) == 0
             assert not tx.is_member(pool, groups[p], users[p])
@@ -1411,11 +1440,11 @@ def test_read_sees_a_consistent_snapshot(store: Store) -> None:
         assert tx.count_users(pool) == 1
         assert tx.find_user(pool, "username_key", "new") is None
         assert tx.find_user(pool, "username_key", "old") == old
-        assert tx.list_members(pool, group, None, 10) == [old]
+        assert tx.member_page(pool.id, group.name, None, 10).members == [old]
         assert tx.get_pool(POOL_A) == pool
         assert tx.count_groups(pool) == 1
     with store.transaction(write=False) as tx:
-        assert user_keys(tx.list_members(pool, group, None, 10)) == ["new"]
+        assert user_keys(tx.member_page(pool.id, group.name, None, 10).members) == ["new"]
         renamed = tx.get_pool(POOL_A)
         assert renamed is not None and renamed.name == "renamed"
         assert tx.count_groups(pool) == 2
@@ -1612,7 +1641,7 @@ def test_list_members_paging_yields_sorted_members_once(store: Store, data: st.D
     with store.transaction(write=False) as tx:
         for _ in range(len(names) + 2):
             limit = data.draw(st.integers(1, 6), label="limit")
-            page = tx.list_members(pool, group, after, limit)
+            page = tx.member_page(pool.id, group.name, after, limit).members
             assert len(page) <= limit
             seen.extend(user_keys(page))
             if len(page) < limit:
@@ -1950,3 +1979,79 @@ def test_long_indexed_values_are_stored_found_and_ordered(store: Store) -> None:
         )
         assert [u.username for u in found] == ["bob", "ann"]
         assert tx.list_users(pool, UserQuery(SearchableAttribute.NAME, "名" * 256), None, 10) == []
+
+
+# PostgreSQL: a read of one statement runs without a transaction (one round trip) ----------
+
+
+@pytest.fixture
+def postgres_store(contract_postgres_url: str) -> Iterator[PostgresStore]:
+    _empty_postgres(contract_postgres_url)
+    opened = PostgresStore(contract_postgres_url)
+    yield opened
+    opened.close()
+
+
+class Statements:
+    """Every statement the store's connections send, and whether each was in a transaction."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sent: list[tuple[str, bool]] = []
+        execute = psycopg.Connection.execute
+
+        def spy(conn: psycopg.Connection[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+            in_transaction = conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+            self.sent.append((str(query), in_transaction))
+            return execute(conn, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Connection, "execute", spy)
+
+
+def seeded(store: PostgresStore) -> UserPool:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        group = add_group(tx, pool, "group")
+        for name in ("ann", "bob"):
+            tx.add_member(pool, group, add_user(tx, pool, name))
+    return pool
+
+
+def test_a_page_of_members_is_one_statement_outside_a_transaction(
+    postgres_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = postgres_store
+    seeded(store)
+    statements = Statements(monkeypatch)
+    page = store.read(lambda tx: tx.member_page(POOL_A, "group", None, 10))
+    assert [u.username for u in page.members] == ["ann", "bob"]
+    assert len(statements.sent) == 1
+    query, in_transaction = statements.sent[0]
+    assert "LATERAL" in query and not in_transaction
+
+
+def test_a_read_of_two_statements_runs_again_in_a_snapshot_and_starts_in_one_after(
+    postgres_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = postgres_store
+    seeded(store)
+    calls: list[int] = []
+
+    def two_statements(tx: Transaction) -> tuple[int, int]:
+        calls.append(1)
+        pool = tx.get_pool(POOL_A)
+        assert pool is not None
+        group = tx.get_group(pool, "group")
+        assert group is not None
+        return pool.key, group.key
+
+    statements = Statements(monkeypatch)
+    first = store.read(two_statements)
+    assert len(calls) == 2  # stopped before its second statement, then run in a snapshot
+    begins = [q for q, _ in statements.sent if q.startswith("BEGIN")]
+    assert len(begins) == 1 and "REPEATABLE READ" in begins[0]
+    assert [inside for q, inside in statements.sent if "FROM groups" in q] == [True]
+
+    statements.sent.clear()
+    assert store.read(two_statements) == first
+    assert len(calls) == 3  # remembered: straight into a transaction
+    assert statements.sent[0][0].startswith("BEGIN")

@@ -7,16 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from userpools.domain import messages
-from userpools.domain.errors import GroupExists, LimitExceeded, ResourceNotFound
+from userpools.domain.errors import GroupExists, InvalidParameter, LimitExceeded, ResourceNotFound
 from userpools.domain.lookup import require_user
 from userpools.domain.models import Group, Page, User, UserPool
-from userpools.domain.pagination import Cursors
+from userpools.domain.pagination import INVALID_TOKEN, Cursors
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Conflict, Store, Transaction
 
 #: Quotas from "Quotas in Amazon Cognito" (not adjustable).
 MAX_GROUPS_PER_POOL = 10_000
 MAX_GROUPS_PER_USER = 100
+
+LIST_MEMBERS = "ListUsersInGroup"
 
 
 @dataclass(frozen=True)
@@ -141,17 +143,31 @@ class GroupService:
     def list_users(
         self, region: str, pool_id: str, name: str, limit: int, token: str | None
     ) -> Page[User]:
-        def run(tx: Transaction) -> Page[User]:
-            pool = require_pool(tx, pool_id, region)
-            group = require_group(tx, pool, name)
-            scope = (pool.key, group.key)
-            after = self._cursors.decode("ListUsersInGroup", scope, token)
-            users = tx.list_members(pool, group, after[0] if after else None, limit + 1)
-            return self._cursors.page(
-                "ListUsersInGroup", scope, users, limit, lambda u: (u.username_key,)
-            )
+        """A page of the group's members: one store call, one statement on PostgreSQL.
 
-        return self._store.read(run)
+        The token is opened before the look-up (it is sealed with the names, not the keys),
+        but a bad one is reported only after the pool and the group are found, as before.
+        """
+        names = (pool_id, name)
+        try:
+            opened = self._cursors.open_named(LIST_MEMBERS, names, token)
+            refused: InvalidParameter | None = None
+        except InvalidParameter as error:
+            opened, refused = None, error
+        after = opened.position[0] if opened else None
+        found = self._store.read(lambda tx: tx.member_page(pool_id, name, after, limit + 1))
+        if found.pool_key is None or found.region != region:
+            raise ResourceNotFound(messages.POOL_NOT_FOUND.format(pool_id=pool_id))
+        if found.group is None:
+            raise ResourceNotFound(messages.GROUP_NOT_FOUND)
+        keys = (found.pool_key, found.group.key)
+        if refused is not None:
+            raise refused
+        if opened is not None and opened.keys != keys:
+            raise InvalidParameter(INVALID_TOKEN)
+        return self._cursors.page_named(
+            LIST_MEMBERS, names, keys, found.members, limit, lambda u: (u.username_key,)
+        )
 
     def list_groups_of(
         self, region: str, pool_id: str, username: str, limit: int, token: str | None

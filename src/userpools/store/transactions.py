@@ -94,10 +94,18 @@ class RetryingStore:
     def write(self, fn: Callable[[Transaction], T]) -> T:
         return self._run(fn, write=True)
 
-    def _run(self, fn: Callable[[Transaction], T], *, write: bool) -> T:
+    def _run(
+        self,
+        fn: Callable[[Transaction], T],
+        *,
+        write: bool,
+        opener: Callable[[], AbstractContextManager[Transaction]] | None = None,
+    ) -> T:
+        """``fn`` in a transaction from ``opener`` (default: :meth:`transaction`), run again
+        after a lost race."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with self.transaction(write=write) as tx:
+                with opener() if opener else self.transaction(write=write) as tx:
                     return fn(tx)
             except ServiceUnavailable as exc:
                 self.unavailable_log.warning(exc.message)

@@ -21,7 +21,7 @@ from typing import Protocol, TypeVar
 
 from userpools.domain.filters import UserQuery
 from userpools.domain.store.clients import ClientStore
-from userpools.domain.store.groups import GroupStore
+from userpools.domain.store.groups import GroupStore, MemberPage
 from userpools.domain.store.keys import KeyStore
 from userpools.domain.store.messages import MessageStore
 from userpools.domain.store.pools import PoolStore
@@ -91,6 +91,7 @@ __all__ = [
     "GroupStore",
     "KeyStore",
     "LookupField",
+    "MemberPage",
     "MessageStore",
     "PoolStore",
     "Position",

@@ -94,6 +94,11 @@ def _converted(sql: str, placeholder: str) -> str:
     return sql.replace("?", placeholder)
 
 
+def qualified(columns: str, table: str) -> str:
+    """``"a, b"`` as ``"t.a, t.b"``: a column list for a join."""
+    return ", ".join(f"{table}.{c.strip()}" for c in columns.split(","))
+
+
 def dumps(value: Any) -> str:
     """A JSON column's text."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -4,15 +4,13 @@ keyset scans: members of a group by user key, groups of a user by group name."""
 from __future__ import annotations
 
 from userpools.domain.models import Group, User, UserPool
-from userpools.domain.store import GroupStore
-from userpools.store.sql.base import Row, SQLBase, replace_key
+from userpools.domain.store import GroupStore, MemberPage
+from userpools.store.sql.base import Row, SQLBase, qualified, replace_key
 from userpools.store.sql.users import USER_COLUMNS, user_from_row
 
 GROUP_COLUMNS = "id, name, description, role_arn, precedence, created_at, updated_at"
-
-
-def _qualified(columns: str, table: str) -> str:
-    return ", ".join(f"{table}.{c.strip()}" for c in columns.split(","))
+#: The group's columns of a join, as ``g_<column>`` (beside a pool's and users' columns).
+GROUP_AS_G = ", ".join(f"g.{c.strip()} AS g_{c.strip()}" for c in GROUP_COLUMNS.split(","))
 
 
 class GroupSQL(SQLBase, GroupStore):
@@ -93,23 +91,38 @@ class GroupSQL(SQLBase, GroupStore):
             (pool.key, user.key),
         )
 
-    def list_members(
-        self, pool: UserPool, group: Group, after: str | None, limit: int
+    def _list_members(
+        self, pool_key: int, group: Group, after: str | None, limit: int
     ) -> list[User]:
         rows = self._all(
-            f"SELECT {_qualified(USER_COLUMNS, 'u')} FROM memberships m"
+            f"SELECT {qualified(USER_COLUMNS, 'u')} FROM memberships m"
             " JOIN users u ON u.id = m.user_id"
             " WHERE m.pool = ? AND m.group_id = ? AND m.user_key > ?"
             " ORDER BY m.user_key LIMIT ?",
-            (pool.key, group.key, after or "", limit),
+            (pool_key, group.key, after or "", limit),
         )
         return [user_from_row(r) for r in rows]
+
+    def member_page(
+        self, pool_id: str, group_name: str, after: str | None, limit: int
+    ) -> MemberPage:
+        row = self._one(
+            f"SELECT p.id AS pool_key, p.region AS pool_region, {GROUP_AS_G}"
+            " FROM user_pools p LEFT JOIN groups g ON g.pool = p.id AND g.name = ?"
+            " WHERE p.pool_id = ?",
+            (group_name, pool_id),
+        )
+        if row is None:
+            return MemberPage(None, None, None, [])
+        group = group_from_row(row, "g_") if row["g_id"] is not None else None
+        members = [] if group is None else self._list_members(row["pool_key"], group, after, limit)
+        return MemberPage(row["pool_key"], row["pool_region"], group, members)
 
     def list_groups_of(
         self, pool: UserPool, user: User, after: str | None, limit: int
     ) -> list[Group]:
         rows = self._all(
-            f"SELECT {_qualified(GROUP_COLUMNS, 'g')} FROM memberships m"
+            f"SELECT {qualified(GROUP_COLUMNS, 'g')} FROM memberships m"
             " JOIN groups g ON g.id = m.group_id"
             " WHERE m.pool = ? AND m.user_id = ? AND m.group_name > ?"
             " ORDER BY m.group_name LIMIT ?",
@@ -118,13 +131,14 @@ class GroupSQL(SQLBase, GroupStore):
         return [group_from_row(r) for r in rows]
 
 
-def group_from_row(row: Row) -> Group:
+def group_from_row(row: Row, prefix: str = "") -> Group:
+    """A group from its columns, named with ``prefix`` where a join selects them so."""
     return Group(
-        key=row["id"],
-        name=row["name"],
-        description=row["description"],
-        role_arn=row["role_arn"],
-        precedence=row["precedence"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        key=row[prefix + "id"],
+        name=row[prefix + "name"],
+        description=row[prefix + "description"],
+        role_arn=row[prefix + "role_arn"],
+        precedence=row[prefix + "precedence"],
+        created_at=row[prefix + "created_at"],
+        updated_at=row[prefix + "updated_at"],
     )
