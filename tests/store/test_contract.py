@@ -2055,3 +2055,37 @@ def test_a_read_of_two_statements_runs_again_in_a_snapshot_and_starts_in_one_aft
     assert store.read(two_statements) == first
     assert len(calls) == 3  # remembered: straight into a transaction
     assert statements.sent[0][0].startswith("BEGIN")
+
+
+def _waiting_for_a_lock(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_shared_pool_writers_wait_for_the_others_but_not_for_each_other(
+    postgres_store: PostgresStore, contract_postgres_url: str
+) -> None:
+    store = postgres_store
+    pool = seeded(store)
+    with ThreadPoolExecutor(2) as pool_threads, store.transaction(write=True) as holder:
+        assert holder.get_pool(pool.id, shared=True) == pool
+
+        def write(shared: bool) -> str:
+            with store.transaction(write=True) as tx:
+                found = tx.get_pool(pool.id, shared=shared)
+                assert found is not None
+                return found.id
+
+        # Another shared writer does not wait for the holder.
+        assert pool_threads.submit(write, True).result(timeout=30) == pool.id
+        # An exclusive writer does: it waits on the lock until the holder ends.
+        exclusive = pool_threads.submit(write, False)
+        while _waiting_for_a_lock(contract_postgres_url) == 0:
+            assert not exclusive.done(), exclusive.result()
+        assert not exclusive.done()
+    assert exclusive.result(timeout=30) == pool.id

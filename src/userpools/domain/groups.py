@@ -7,7 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from userpools.domain import messages
-from userpools.domain.errors import GroupExists, InvalidParameter, LimitExceeded, ResourceNotFound
+from userpools.domain.errors import (
+    GroupExists,
+    InvalidParameter,
+    LimitExceeded,
+    ResourceNotFound,
+    UserNotFound,
+)
 from userpools.domain.lookup import require_user
 from userpools.domain.models import Group, Page, User, UserPool
 from userpools.domain.pagination import INVALID_TOKEN, Cursors
@@ -115,9 +121,13 @@ class GroupService:
         """Add a member; adding an existing member succeeds and changes nothing."""
 
         def run(tx: Transaction) -> None:
-            pool = require_pool(tx, pool_id, region)
+            # The per-user quota is the one rule here: the user's lock keeps it, so adds
+            # hold the pool shared and adds for different users of a pool run at once.
+            pool = require_pool(tx, pool_id, region, shared=True)
             group = require_group(tx, pool, name)
             user = require_user(tx, pool, username)
+            if not tx.lock_user(pool, user):
+                raise UserNotFound()
             if tx.is_member(pool, group, user):
                 return
             if tx.count_groups_of(pool, user) >= MAX_GROUPS_PER_USER:
@@ -134,7 +144,7 @@ class GroupService:
         """Remove a member; removing a non-member succeeds and changes nothing."""
 
         def run(tx: Transaction) -> None:
-            pool = require_pool(tx, pool_id, region)
+            pool = require_pool(tx, pool_id, region, shared=True)  # no rule to keep
             group = require_group(tx, pool, name)
             tx.remove_member(pool, group, require_user(tx, pool, username))
 

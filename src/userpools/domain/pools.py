@@ -145,9 +145,10 @@ def new_pool_keys(now: float, key_source: KeySource = generate_signing_key) -> l
     return [PoolKey(purpose, key_source(now)) for purpose in KEY_PURPOSES]
 
 
-def require_pool(tx: Transaction, pool_id: str, region: str) -> UserPool:
-    """The pool, or ``ResourceNotFound``. Pools are regional, as on AWS."""
-    pool = tx.get_pool(pool_id)
+def require_pool(tx: Transaction, pool_id: str, region: str, *, shared: bool = False) -> UserPool:
+    """The pool, or ``ResourceNotFound``. Pools are regional, as on AWS. ``shared``: see
+    ``PoolStore.get_pool``."""
+    pool = tx.get_pool(pool_id, shared=shared)
     if pool is None or pool.region != region:
         raise ResourceNotFound(messages.POOL_NOT_FOUND.format(pool_id=pool_id))
     return pool

@@ -9,9 +9,11 @@
   round trip in all; if it makes a second statement, it is stopped before that statement
   runs and run again in a transaction, and its call site (the function's code) is
   remembered so that it starts in one from then on.
-- Writes run at READ COMMITTED. The first thing every write of a pool does is read the
-  pool row ``FOR UPDATE``, so the writers of one pool take turns: a domain rule checked
-  inside the transaction (a quota, an alias, a name) still holds when it commits. The
+- Writes run at READ COMMITTED. The first thing a write of a pool does is read the pool
+  row ``FOR UPDATE``, so the writers of one pool take turns: a domain rule checked inside
+  the transaction (a quota, an alias, a name) still holds when it commits. Membership
+  changes hold the pool row shared (``FOR KEY SHARE``: they wait for the other writers,
+  not for each other) and lock the user's row for the per-user quota. The
   foreign keys (``ON DELETE CASCADE``) keep memberships consistent even so.
 - Deadlocks, serialization failures and lost connections become ``Retryable``.
 - A write learns its transaction id with its ``BEGIN`` (one round trip). When the

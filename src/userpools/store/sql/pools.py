@@ -29,10 +29,12 @@ class PoolSQL(SQLBase, PoolStore):
         )
         return UserPool(key, pool_id, region, name, config, now, now)
 
-    def get_pool(self, pool_id: str) -> UserPool | None:
-        lock = " FOR UPDATE" if self._writing and self.lock_pools else ""
+    def get_pool(self, pool_id: str, *, shared: bool = False) -> UserPool | None:
+        locking = ""
+        if self._writing and self.lock_pools:
+            locking = " FOR KEY SHARE" if shared else " FOR UPDATE"
         row = self._one(
-            f"SELECT {POOL_COLUMNS} FROM user_pools WHERE pool_id = ?{lock}", (pool_id,)
+            f"SELECT {POOL_COLUMNS} FROM user_pools WHERE pool_id = ?{locking}", (pool_id,)
         )
         return pool_from_row(row) if row else None
 

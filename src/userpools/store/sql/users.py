@@ -56,6 +56,15 @@ class UserSQL(SQLBase, UserStore):
         )
         return user_from_row(row) if row else None
 
+    def lock_user(self, pool: UserPool, user: User) -> bool:
+        # FOR NO KEY UPDATE: memberships being added for the user (foreign-key checks, which
+        # take KEY SHARE) do not wait for it; a deletion of the user does.
+        locking = " FOR NO KEY UPDATE" if self._writing and self.lock_pools else ""
+        row = self._one(
+            f"SELECT id FROM users WHERE pool = ? AND id = ?{locking}", (pool.key, user.key)
+        )
+        return row is not None
+
     def update_user(self, pool: UserPool, user: User, keys: SignInKeys) -> None:
         values = _stored(user, keys)
         sets = ", ".join(f"{column} = ?" for column in values)
