@@ -4,6 +4,7 @@ searchable attributes."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -137,6 +138,21 @@ def test_rows_map_by_column_name_whatever_the_select_order(
     assert as_written is not None and reordered is not None
     assert list(reordered) == list(reversed(list(as_written)))  # the order did change
     assert mapper(reordered) == mapper(as_written) == record
+
+
+def test_a_user_mapped_from_a_row_has_every_field_and_no_other(store: Store) -> None:
+    """``user_from_row`` fills the record's ``__dict__`` itself (for speed), so check that it
+    sets exactly the dataclass's fields."""
+    with store.transaction(write=True) as tx:
+        assert isinstance(tx, SQLTransaction)
+        user: Any = _records(tx)[1]
+        row = tx._one(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user.key,))
+    assert row is not None
+    mapped = user_from_row(row)
+    assert list(vars(mapped)) == [f.name for f in dataclasses.fields(User)]
+    assert mapped == user and hash(mapped) == hash(user)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mapped.username = "changed"  # type: ignore[misc]
 
 
 # the searchable attributes and the schema -------------------------------------------------
