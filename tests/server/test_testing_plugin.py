@@ -223,3 +223,10 @@ def test_plugin_password_hashing_is_fast_unless_the_ini_says_owasp(
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 passed" in run.stdout
+
+
+def test_start_server_refuses_an_unknown_password_hashing(tmp_path: Path) -> None:
+    """A misspelt ini value must not quietly fall back to either cost."""
+    with pytest.raises(ValueError, match="unknown password hashing 'owsap'"):
+        next(start_server(tmp_path / "never.db", password_hashing="owsap"))
+    assert not (tmp_path / "never.db").exists()
