@@ -19,7 +19,6 @@ from botocore.config import Config
 from click.testing import CliRunner
 
 from userpools.cli import main
-from userpools.settings import FAST_HASHING_WARNING
 from userpools.store.migrate import migration_files
 
 USERPOOLS = Path(sys.executable).with_name("userpools")
@@ -143,49 +142,6 @@ def test_cli_help_is_complete() -> None:
         assert option in serve_help.output
 
 
-def test_cli_help_shows_the_password_hashing_choices() -> None:
-    serve_help = CliRunner().invoke(main, ["serve", "--help"])
-    assert serve_help.exit_code == 0
-    text = " ".join(serve_help.output.split())  # as wrapped for any terminal width
-    assert re.search(r"--password-hashing \[owasp\|fast\] [^[]*never for real passwords", text)
-    assert "--password-hashing [owasp|fast]" in text and "[default: owasp]" in text
-
-
-@pytest.mark.parametrize(
-    ("options", "cost", "warned"),
-    [((), "m=19456,t=2,p=1", False), (("--password-hashing", "fast"), "m=8,t=1,p=1", True)],
-    ids=["owasp", "fast"],
-)
-def test_serve_password_hashing(
-    serve: Any, tmp_path: Path, options: tuple[str, ...], cost: str, warned: bool
-) -> None:
-    """OWASP's Argon2id cost by default; ``fast`` hashes at Argon2's minimum and says so in
-    the banner. The hash's PHC string, read from the database, tells the cost it was made at."""
-    db = tmp_path / "hashing.db"
-    served = serve(db, *options)
-    assert (FAST_HASHING_WARNING + "\n" in served.banner) is warned
-    client = served.client()
-    pool_id = client.create_user_pool(PoolName="hashing")["UserPool"]["Id"]
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="ann",
-        TemporaryPassword="Temp-Passw0rd!",
-        MessageAction="SUPPRESS",
-    )
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
-        (stored,) = connection.execute("SELECT password_hash FROM users").fetchone()
-    assert stored.startswith(f"$argon2id$v=19${cost}$")
-
-
-def test_cli_serve_refuses_an_unknown_password_hashing(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["serve", "--port", "0", "--db", str(tmp_path / "x.db"), "--password-hashing", "slow"]
-    )
-    assert result.exit_code == 2
-    assert "Invalid value for '--password-hashing'" in result.output
-    assert not (tmp_path / "x.db").exists()
-
-
 def test_cli_outbox_prints_messages(tmp_path: Path) -> None:
     from userpools.testing import start_server
 
@@ -219,3 +175,48 @@ def test_cli_migrate_applies_the_schema_once(fresh_database: dict[str, Any]) -> 
         assert f"schema at version {version} ({name})" in result.output
     if url:
         assert "password" not in result.output
+
+
+def test_cli_help_shows_the_password_hashing_choices() -> None:
+    serve_help = CliRunner().invoke(main, ["serve", "--help"])
+    assert serve_help.exit_code == 0
+    text = " ".join(serve_help.output.split())  # as wrapped for any terminal width
+    assert re.search(r"--password-hashing \[owasp\|fast\] [^[]*never for real passwords", text)
+    assert "--password-hashing [owasp|fast]" in text and "[default: owasp]" in text
+
+
+@pytest.mark.parametrize(
+    ("options", "cost", "warned"),
+    [((), "m=19456,t=2,p=1", False), (("--password-hashing", "fast"), "m=8,t=1,p=1", True)],
+    ids=["owasp", "fast"],
+)
+def test_serve_password_hashing(
+    serve: Any, tmp_path: Path, options: tuple[str, ...], cost: str, warned: bool
+) -> None:
+    """OWASP's Argon2id cost by default; ``fast`` hashes at Argon2's minimum and says so in
+    the banner. The hash's PHC string, read from the database, tells the cost it was made at."""
+    from userpools.settings import FAST_HASHING_WARNING
+
+    db = tmp_path / "hashing.db"
+    served = serve(db, *options)
+    assert (FAST_HASHING_WARNING + "\n" in served.banner) is warned
+    client = served.client()
+    pool_id = client.create_user_pool(PoolName="hashing")["UserPool"]["Id"]
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ann",
+        TemporaryPassword="Temp-Passw0rd!",
+        MessageAction="SUPPRESS",
+    )
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
+        (stored,) = connection.execute("SELECT password_hash FROM users").fetchone()
+    assert stored.startswith(f"$argon2id$v=19${cost}$")
+
+
+def test_cli_serve_refuses_an_unknown_password_hashing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["serve", "--port", "0", "--db", str(tmp_path / "x.db"), "--password-hashing", "slow"]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for '--password-hashing'" in result.output
+    assert not (tmp_path / "x.db").exists()
