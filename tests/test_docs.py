@@ -59,6 +59,17 @@ def test_readme_commands_are_make_targets() -> None:
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().endswith("make test")
 
 
+def test_readme_lists_every_serve_option() -> None:
+    from userpools.cli import serve
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    table = table[: table.index("\n\n", table.index("| option |"))]
+    options = [name for param in serve.params for name in param.opts if name.startswith("--")]
+    missing = [name for name in options if f"`{name}" not in table]
+    assert missing == []
+
+
 def test_errors_doc_lists_every_error_class() -> None:
     from userpools.domain import errors
 

@@ -40,7 +40,7 @@ from userpools.protocol.access import Gate, load_keys
 from userpools.protocol.codec import encode_error
 from userpools.protocol.dispatch import Dispatcher
 from userpools.protocol.ratelimit import RateLimiter, parse_limits
-from userpools.settings import LOG_FORMAT, Settings
+from userpools.settings import LOG_FORMAT, PASSWORD_HASHING, Settings
 from userpools.store import open_store
 
 PAGINATION_SECRET = "pagination-v1"
@@ -78,6 +78,11 @@ def build(
     """Wire one server; ``clock`` and ``sleep`` are replaceable so tests can move time, and
     ``key_source`` (where pools' signing keys come from) so tests need not wait for RSA key
     generation."""
+    if settings.password_hashing not in PASSWORD_HASHING:
+        raise ValueError(
+            f"unknown password hashing {settings.password_hashing!r}: "
+            f"choose one of {', '.join(PASSWORD_HASHING)}"
+        )
     store = open_store(settings.store_url, sqlite_synchronous=settings.sqlite_synchronous)
     key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))

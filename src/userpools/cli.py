@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from userpools import __version__
-from userpools.settings import DEFAULT_HOST, DEFAULT_PORT, LOG_FORMAT, EdgeLimits, Settings
+from userpools.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    FAST_HASHING_WARNING,
+    LOG_FORMAT,
+    PASSWORD_HASHING,
+    EdgeLimits,
+    Settings,
+)
 
 if TYPE_CHECKING:
     from userpools.domain.store import Store
@@ -168,6 +176,14 @@ def edge_options(command: Callable[..., None]) -> Callable[..., None]:
     help="normal survives a crash or kill -9; full also survives power loss (slower writes).",
 )
 @click.option(
+    "--password-hashing",
+    type=click.Choice(PASSWORD_HASHING, case_sensitive=False),
+    default="owasp",
+    show_default=True,
+    help="Argon2id cost of password hashes: owasp (m=19 MiB, t=2, p=1, about 100 ms a hash) "
+    "or fast (Argon2's minimum, for test suites; never for real passwords).",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
     default="info",
@@ -187,6 +203,7 @@ def serve(
     rate_limits: tuple[str, ...],
     aws_issuer: bool,
     sqlite_synchronous: str,
+    password_hashing: str,
     log_level: str,
     header_timeout: float,
     body_timeout: float,
@@ -242,6 +259,7 @@ def serve(
         db_path=db,
         database_url=database_url,
         sqlite_synchronous=sqlite_synchronous,
+        password_hashing=password_hashing.lower(),
         log_level=log_level.lower(),
     )
     # Build once here: migrations run, and a bad database or credentials file fails before
@@ -270,6 +288,8 @@ def serve(
             f"{limits.max_connections}: the descriptor limit (ulimit -n) is {descriptors}",
             err=True,
         )
+    if settings.password_hashing == "fast":
+        click.echo(FAST_HASHING_WARNING, err=True)
     if credentials_file is not None:
         click.echo(f"admin API: SigV4 signatures required (keys from {credentials_file})")
     elif _is_loopback(host):

@@ -15,6 +15,13 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9229
 MAX_BODY_BYTES = 1024 * 1024
 LOG_FORMAT = "%(asctime)s %(process)d %(name)s %(message)s"
+#: ``serve --password-hashing``: OWASP's Argon2id cost (m=19 MiB, t=2, p=1), or Argon2's
+#: minimum (m=8 KiB, t=1, p=1) for test suites, whose hashes must never protect real passwords.
+PASSWORD_HASHING = ("owasp", "fast")
+FAST_HASHING_WARNING = (
+    "warning: --password-hashing fast: password hashes are made at Argon2's minimum cost; "
+    "never use this server for real passwords"
+)
 
 
 def default_db_path() -> Path:
@@ -52,7 +59,8 @@ class Settings:
     #: survives power loss, at the price of an fsync per write.
     sqlite_synchronous: str = "NORMAL"
     max_body_bytes: int = MAX_BODY_BYTES
-    #: Argon2id cost: "owasp" (m=19 MiB, t=2) or "fast" (for test suites only).
+    #: Argon2id cost, one of :data:`PASSWORD_HASHING`: "owasp" (m=19 MiB, t=2) or "fast"
+    #: (for test suites only).
     password_hashing: str = "owasp"
     access_log: bool = True
     log_level: str = "info"

@@ -791,6 +791,26 @@ def test_change_password(app: App) -> None:
     assert app.get_user(token)["Username"] == "ann"  # the session goes on
 
 
+def test_admin_reset_user_password_gives_a_user_without_password_one(app: App) -> None:
+    """A user created with SUPPRESS and no TemporaryPassword has no password (issue 11,
+    item 4); AdminResetUserPassword and the code it sends give it one."""
+    app.api.admin_create_user(
+        UserPoolId=app.pool_id,
+        Username="ann",
+        UserAttributes=[
+            {"Name": "email", "Value": "ann@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    assert fails(app.sign_in, username="ann") == INCORRECT
+    app.api.admin_reset_user_password(UserPoolId=app.pool_id, Username="ann")
+    assert app.user("ann")["UserStatus"] == "RESET_REQUIRED"
+    app.confirm_forgot_password("ann", app.code("ann"), NEW_PASSWORD)
+    assert app.user("ann")["UserStatus"] == "CONFIRMED"
+    assert app.sign_in("ann", NEW_PASSWORD)["AccessToken"]
+
+
 def test_change_password_refused_after_an_admin_reset(app: App) -> None:
     """The reset code, not a token from before AdminResetUserPassword, sets the new password."""
     confirmed(app)

@@ -7,12 +7,15 @@ here looks at wall time.
 
 The paths that check a password all share one counter: USER_PASSWORD_AUTH,
 ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH → PASSWORD_VERIFIER (pycognito's real SRP client) and
-ChangePassword's PreviousPassword. Parallel guesses, from threads and from two servers on one
+ChangePassword's PreviousPassword. A user without a password (AdminCreateUser with SUPPRESS
+and no TemporaryPassword) fails every one of them as a wrong password, counted alike. Parallel
+guesses, from threads and from two servers on one
 database, never get more than the five free failures.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import uuid
@@ -28,9 +31,9 @@ from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain.lockout import CHECK_SECONDS, MAX_WAIT_SECONDS
-from userpools.domain.lookup import resolve
-from userpools.domain.messages import CHECKS_IN_FLIGHT
-from userpools.domain.store import Retryable
+from userpools.domain.lookup import resolve, sign_in_keys
+from userpools.domain.messages import CHECKS_IN_FLIGHT, PREVIOUS_PASSWORD_REQUIRED
+from userpools.domain.store import Retryable, Transaction
 from userpools.testing import RunningServer, start_server
 
 PASSWORD = "Corr3ct-horse-battery!"
@@ -273,6 +276,157 @@ def test_change_password_success_clears_the_count(account: Account, frozen: Any)
     assert account.counter() == (0, None)
     fail(account, 4, "srp")  # the new password is in force, for SRP too
     assert account.attempt("srp", right=True) == OK
+
+
+# --- users without a password --------------------------------------------------------------------
+
+
+@pytest.fixture
+def dummy_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The passwords checked against no hash at all (a spy on ``PasswordHasher.dummy_verify``,
+    the Argon2id work spent where there is nothing to check)."""
+    checked: list[str] = []
+    real = PasswordHasher.dummy_verify
+
+    def spy(self: PasswordHasher, password: str) -> None:
+        checked.append(password)
+        real(self, password)
+
+    monkeypatch.setattr(PasswordHasher, "dummy_verify", spy)
+    return checked
+
+
+@pytest.fixture
+def passwordless(app: App, frozen: Any) -> Account:
+    """A user made by AdminCreateUser with SUPPRESS and no TemporaryPassword: no password at
+    all. ``password`` is a password it might have had; no access token."""
+    username = f"bare-{uuid.uuid4().hex[:10]}"
+    app.idp.admin_create_user(UserPoolId=app.pool_id, Username=username, MessageAction="SUPPRESS")
+    return Account(app, username, access_token="")
+
+
+SIGN_IN_PATHS = ["user-password", "admin-password", "srp"]
+
+
+def test_a_user_without_a_password_fails_every_sign_in_as_a_wrong_password(
+    passwordless: Account, frozen: Any, dummy_checks: list[str]
+) -> None:
+    """Same error, same count, same lock as wrong passwords; the password flows spend a
+    dummy Argon2id check, as for an unknown user."""
+    tries = [*SIGN_IN_PATHS, "user-password", "srp"]
+    for number, path in enumerate(tries):
+        assert passwordless.attempt(path, right=number % 2 == 0) == WRONG
+        assert passwordless.counter()[0] == number + 1
+    assert passwordless.counter() == (5, frozen() + 1)
+    assert len(dummy_checks) == sum(path != "srp" for path in tries)
+    for path in SIGN_IN_PATHS:
+        assert passwordless.attempt(path, right=True) == LOCKED
+    frozen.advance(1.01)
+    assert passwordless.attempt("admin-password", right=True) == WRONG
+    assert passwordless.counter() == (6, frozen() + 2)
+
+
+def test_a_user_without_a_password_gets_an_srp_challenge_like_a_real_one(
+    passwordless: Account, frozen: Any
+) -> None:
+    """USER_SRP_AUTH answers with the user's own username and a stable salt, as for a user
+    with a password; the proof is checked, refused and counted."""
+    idp, app = passwordless.app.idp, passwordless.app
+    replies = []
+    for _ in range(2):
+        srp = AWSSRP(
+            username=passwordless.username,
+            password=PASSWORD,
+            pool_id=app.pool_id,
+            client_id=app.client_id,
+            client=idp,
+        )
+        reply = idp.initiate_auth(
+            ClientId=app.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=srp.get_auth_params()
+        )
+        replies.append(reply)
+    one, two = (r["ChallengeParameters"] for r in replies)
+    assert replies[0]["ChallengeName"] == "PASSWORD_VERIFIER"
+    assert one["USER_ID_FOR_SRP"] == one["USERNAME"] == passwordless.username
+    assert one["SALT"] == two["SALT"] and one["SRP_B"] != two["SRP_B"]
+    answer = srp.process_challenge(two, srp.get_auth_params())
+    with pytest.raises(ClientError) as refused:
+        idp.respond_to_auth_challenge(
+            ClientId=app.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer
+        )
+    assert refused.value.response["Error"] == {
+        "Code": "NotAuthorizedException",
+        "Message": WRONG,
+    }
+    assert passwordless.counter() == (1, None)
+
+
+@pytest.mark.parametrize("permanent", [True, False], ids=["permanent", "temporary"])
+def test_a_user_without_a_password_signs_in_once_an_admin_sets_one(
+    passwordless: Account, frozen: Any, permanent: bool
+) -> None:
+    app = passwordless.app
+    fail(passwordless, 1)  # with the three below, one short of the lock
+    app.idp.admin_set_user_password(
+        UserPoolId=app.pool_id,
+        Username=passwordless.username,
+        Password=PASSWORD,
+        Permanent=permanent,
+    )
+    for path in SIGN_IN_PATHS:
+        assert passwordless.attempt(path, right=False) == WRONG
+    auth = app.idp.admin_initiate_auth(
+        UserPoolId=app.pool_id,
+        ClientId=app.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": passwordless.username, "PASSWORD": PASSWORD},
+    )
+    if permanent:
+        assert auth["AuthenticationResult"]["AccessToken"]
+        assert passwordless.attempt("srp", right=True) == OK
+    else:
+        assert auth["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    assert passwordless.counter() == (0, None)
+
+
+def remove_password(account: Account) -> None:
+    """Leave ``account`` without a password, as AdminCreateUser with SUPPRESS does; through
+    the store, since no API call takes the password of a signed-in user without also making
+    it RESET_REQUIRED (which ChangePassword refuses first)."""
+    app = account.app
+
+    def strip(tx: Transaction) -> None:
+        pool = tx.get_pool(app.pool_id)
+        assert pool is not None
+        user = resolve(tx, pool, account.username)
+        assert user is not None
+        bare = dataclasses.replace(user, password_hash=None, srp_verifier=None)
+        tx.update_user(pool, bare, sign_in_keys(pool, bare.attributes))
+
+    app.server.server.store.write(strip)
+
+
+def test_change_password_without_a_password_is_a_wrong_previous_password(
+    account: Account, frozen: Any, dummy_checks: list[str]
+) -> None:
+    """ChangePassword checks PreviousPassword even when there is no password to match: it
+    is refused as a wrong one, after a dummy check, and counted; leaving it out is refused
+    as it is for any user."""
+    remove_password(account)
+    assert account.attempt("change-password", right=True) == WRONG
+    assert dummy_checks == [PASSWORD]
+    assert account.counter() == (1, None)
+    with pytest.raises(ClientError) as missing:
+        account.app.idp.change_password(
+            AccessToken=account.access_token, ProposedPassword=NEW_PASSWORD
+        )
+    assert missing.value.response["Error"] == {
+        "Code": "InvalidParameterException",
+        "Message": PREVIOUS_PASSWORD_REQUIRED,
+    }
+    fail(account, 4, "change-password")
+    assert account.counter() == (5, frozen() + 1)
+    assert account.attempt("change-password", right=True) == LOCKED
 
 
 # --- parallel guesses -----------------------------------------------------------------------------

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from support import error_of
+
+from userpools.crypto.passwords import PasswordHasher
+from userpools.domain.lookup import resolve
+from userpools.domain.models import User
+from userpools.domain.store import Transaction
+from userpools.testing import RunningServer
 
 
 def attrs(user: dict[str, Any], key: str = "Attributes") -> dict[str, str]:
@@ -493,3 +500,138 @@ def test_admin_update_user_attributes_email_of_another_user(
     )
     got = cognito_idp.admin_get_user(UserPoolId=pool_id, Username="bob@example.com")
     assert attrs(got, "UserAttributes")["email"] == "bob@example.com"
+
+
+# passwords at creation ----------------------------------------------------------------------
+
+TEMPORARY = "Temp-Passw0rd!"
+
+
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The passwords the server's hasher is asked to hash (a spy on ``PasswordHasher.hash``;
+    the server runs in this process)."""
+    hashed: list[str] = []
+    real = PasswordHasher.hash
+
+    def spy(self: PasswordHasher, password: str) -> str:
+        hashed.append(password)
+        return real(self, password)
+
+    monkeypatch.setattr(PasswordHasher, "hash", spy)
+    return hashed
+
+
+def stored(server: RunningServer, pool_id: str, username: str) -> User:
+    """The user as the store holds it, password hash and SRP verifier included."""
+
+    def read(tx: Transaction) -> User:
+        pool = tx.get_pool(pool_id)
+        assert pool is not None
+        user = resolve(tx, pool, username)
+        assert user is not None
+        return user
+
+    return server.server.store.read(read)
+
+
+def invited_password(body: str) -> str:
+    """The temporary password in a default invitation (``{####}``, then a full stop)."""
+    match = re.fullmatch(r"Your username is \S+ and temporary password is (.+)\.", body)
+    assert match, body
+    return match.group(1)
+
+
+def password_client(cognito_idp: Any, pool_id: str) -> str:
+    client: str = cognito_idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    return client
+
+
+def sign_in(cognito_idp: Any, client_id: str, username: str, password: str) -> dict[str, Any]:
+    response: dict[str, Any] = cognito_idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )
+    return response
+
+
+def test_admin_create_user_suppressed_without_password_hashes_nothing(
+    userpools_server: RunningServer, cognito_idp: Any, user_pool_id: str, hashes: list[str]
+) -> None:
+    """Issue 11, item 4: a generated temporary password that is never sent is one nobody
+    could ever use, so none is made: no Argon2id hash, no SRP verifier, nothing to expire."""
+    user = cognito_idp.admin_create_user(
+        UserPoolId=user_pool_id, Username="ann", MessageAction="SUPPRESS"
+    )["User"]
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert hashes == []
+    kept = stored(userpools_server, user_pool_id, "ann")
+    assert (kept.password_hash, kept.srp_verifier, kept.password_expires_at) == (None, None, None)
+    assert userpools_server.outbox(user_pool_id) == []
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"TemporaryPassword": TEMPORARY, "MessageAction": "SUPPRESS"},
+        {"TemporaryPassword": TEMPORARY},
+        {},  # generated and sent
+    ],
+    ids=["given-suppressed", "given-sent", "generated-sent"],
+)
+def test_admin_create_user_hashes_a_password_someone_can_use(
+    userpools_server: RunningServer,
+    cognito_idp: Any,
+    user_pool_id: str,
+    hashes: list[str],
+    given: dict[str, str],
+) -> None:
+    cognito_idp.admin_create_user(
+        UserPoolId=user_pool_id,
+        Username="ann",
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550100"}],
+        **given,
+    )
+    password = given.get("TemporaryPassword")
+    if password is None:
+        (message,) = userpools_server.outbox(user_pool_id)
+        password = invited_password(message.body)
+    assert hashes == [password]
+    kept = stored(userpools_server, user_pool_id, "ann")
+    assert kept.password_hash is not None and kept.password_hash.startswith("$argon2id$")
+    assert kept.srp_verifier is not None and kept.password_expires_at is not None
+    client_id = password_client(cognito_idp, user_pool_id)
+    reply = sign_in(cognito_idp, client_id, "ann", password)
+    assert reply["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+
+
+def test_admin_create_user_resend_gives_a_user_without_password_one(
+    userpools_server: RunningServer, cognito_idp: Any, user_pool_id: str
+) -> None:
+    """RESEND works for a user created without a password, as on AWS: a new temporary
+    password is generated, hashed and sent, and it signs in."""
+    cognito_idp.admin_create_user(
+        UserPoolId=user_pool_id,
+        Username="ann",
+        UserAttributes=[{"Name": "email", "Value": "ann@example.com"}],
+        MessageAction="SUPPRESS",
+    )
+    assert stored(userpools_server, user_pool_id, "ann").password_hash is None
+    cognito_idp.admin_create_user(
+        UserPoolId=user_pool_id,
+        Username="ann",
+        MessageAction="RESEND",
+        DesiredDeliveryMediums=["EMAIL"],
+    )
+    (message,) = userpools_server.outbox(user_pool_id)
+    password = invited_password(message.body)
+    kept = stored(userpools_server, user_pool_id, "ann")
+    assert kept.status.value == "FORCE_CHANGE_PASSWORD"
+    assert kept.password_hash is not None and kept.srp_verifier is not None
+    client_id = password_client(cognito_idp, user_pool_id)
+    assert sign_in(cognito_idp, client_id, "ann", password)["ChallengeName"] == (
+        "NEW_PASSWORD_REQUIRED"
+    )

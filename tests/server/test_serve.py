@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,10 @@ USERPOOLS = Path(sys.executable).with_name("userpools")
 
 
 class Served:
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *options: str) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [str(USERPOOLS), "serve", "--port", "0", "--db", str(db)],
+            [str(USERPOOLS), "serve", "--port", "0", "--db", str(db), *options],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -63,8 +65,8 @@ class Served:
 def serve(tmp_path: Path) -> Iterator[Any]:
     started: list[Served] = []
 
-    def start(db: Path = tmp_path / "serve.db") -> Served:
-        served = Served(db)
+    def start(db: Path = tmp_path / "serve.db", *options: str) -> Served:
+        served = Served(db, *options)
         started.append(served)
         return served
 
@@ -132,7 +134,8 @@ def test_cli_help_is_complete() -> None:
     assert "serve" in top.output and "outbox" in top.output
     serve_help = runner.invoke(main, ["serve", "--help"])
     assert serve_help.exit_code == 0
-    options = ("--host", "--port", "--db", "--sqlite-synchronous", "--log-level")
+    options = ("--host", "--port", "--db", "--sqlite-synchronous", "--password-hashing")
+    options += ("--log-level",)
     edge = ("--header-timeout", "--body-timeout", "--keepalive-timeout", "--max-connections")
     edge += ("--max-header-bytes", "--linger-bytes", "--linger-timeout")
     for option in options + edge:
@@ -187,3 +190,48 @@ def test_cli_migrate_applies_the_schema_once(fresh_database: dict[str, Any]) -> 
         assert f"schema at version {version} ({name})" in result.output
     if url:
         assert "password" not in result.output
+
+
+def test_cli_help_shows_the_password_hashing_choices() -> None:
+    serve_help = CliRunner().invoke(main, ["serve", "--help"])
+    assert serve_help.exit_code == 0
+    text = " ".join(serve_help.output.split())  # as wrapped for any terminal width
+    assert re.search(r"--password-hashing \[owasp\|fast\] [^[]*never for real passwords", text)
+    assert "--password-hashing [owasp|fast]" in text and "[default: owasp]" in text
+
+
+@pytest.mark.parametrize(
+    ("options", "cost", "warned"),
+    [((), "m=19456,t=2,p=1", False), (("--password-hashing", "fast"), "m=8,t=1,p=1", True)],
+    ids=["owasp", "fast"],
+)
+def test_serve_password_hashing(
+    serve: Any, tmp_path: Path, options: tuple[str, ...], cost: str, warned: bool
+) -> None:
+    """OWASP's Argon2id cost by default; ``fast`` hashes at Argon2's minimum and says so in
+    the banner. The hash's PHC string, read from the database, tells the cost it was made at."""
+    from userpools.settings import FAST_HASHING_WARNING
+
+    db = tmp_path / "hashing.db"
+    served = serve(db, *options)
+    assert (FAST_HASHING_WARNING + "\n" in served.banner) is warned
+    client = served.client()
+    pool_id = client.create_user_pool(PoolName="hashing")["UserPool"]["Id"]
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ann",
+        TemporaryPassword="Temp-Passw0rd!",
+        MessageAction="SUPPRESS",
+    )
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
+        (stored,) = connection.execute("SELECT password_hash FROM users").fetchone()
+    assert stored.startswith(f"$argon2id$v=19${cost}$")
+
+
+def test_cli_serve_refuses_an_unknown_password_hashing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["serve", "--port", "0", "--db", str(tmp_path / "x.db"), "--password-hashing", "slow"]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for '--password-hashing'" in result.output
+    assert not (tmp_path / "x.db").exists()

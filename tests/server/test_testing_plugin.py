@@ -1,4 +1,5 @@
-"""The pytest plugin (``userpools.testing``): its clients, its in-process transport, its keys.
+"""The pytest plugin (``userpools.testing``): its clients, its in-process transport, its keys,
+its Argon2id cost.
 
 ``RunningServer.client`` must show every error to a test: a client that quietly retries
 hides a 500 whenever the second attempt succeeds, and the suites that assert "no client
@@ -7,6 +8,9 @@ ever sees a 500" rely on seeing the first one.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +24,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+import userpools
 from userpools.crypto.keys import load_signing_key
 from userpools.testing import RunningServer, start_server
 from userpools.testing.keys import TestKeys, load_primes
@@ -178,3 +183,50 @@ def test_test_keys_are_enough_for_the_primes_file() -> None:
     assert all(p.bit_length() == 1024 for p in primes)
     smallest, next_smallest = sorted(primes)[:2]
     assert (smallest * next_smallest).bit_length() == 2048  # so every product is 2048 bits
+
+
+# the Argon2id cost ----------------------------------------------------------------------------
+
+PLUGIN_USER_TEST = """
+def test_cost(userpools_server):
+    assert repr(userpools_server.server.hasher) == {expected!r}
+"""
+
+
+@pytest.mark.parametrize(
+    ("ini", "expected"),
+    [
+        ("", "PasswordHasher(t=1, m=8KiB, p=1)"),
+        ("userpools_password_hashing = owasp\n", "PasswordHasher(t=2, m=19456KiB, p=1)"),
+    ],
+    ids=["default-fast", "owasp"],
+)
+def test_plugin_password_hashing_is_fast_unless_the_ini_says_owasp(
+    tmp_path: Path, ini: str, expected: str
+) -> None:
+    """A project that uses the plugin gets Argon2's minimum cost, or production's when its
+    pytest configuration says ``userpools_password_hashing = owasp`` (a pytest run of its own,
+    in a subprocess, with the plugin loaded from its entry point)."""
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\n{ini}", encoding="utf-8")
+    (tmp_path / "test_cost.py").write_text(
+        PLUGIN_USER_TEST.format(expected=expected), encoding="utf-8"
+    )
+    source = str(Path(userpools.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout
+
+
+def test_start_server_refuses_an_unknown_password_hashing(tmp_path: Path) -> None:
+    """A misspelt ini value must not quietly fall back to either cost."""
+    with pytest.raises(ValueError, match="unknown password hashing 'owsap'"):
+        next(start_server(tmp_path / "never.db", password_hashing="owsap"))
+    assert not (tmp_path / "never.db").exists()

@@ -376,7 +376,11 @@ class AccountService:
         self._store.write(run)
 
     def change_password(self, access_token: str, previous: str | None, proposed: str) -> None:
-        def first(tx: Transaction) -> tuple[TokenCaller, Check | None] | Wait:
+        """ChangePassword. ``PreviousPassword`` is required and checked under the lock-out
+        whether or not the user has a password: one without (``users.unseen_password``) answers
+        as a wrong one, after the same work (``PasswordChecks.verify``)."""
+
+        def first(tx: Transaction) -> tuple[TokenCaller, Check] | Wait:
             caller = self._caller(tx, access_token)
             pool, user = caller.pool, caller.user
             if user.status is UserStatus.RESET_REQUIRED:
@@ -384,8 +388,6 @@ class AccountService:
                 # set a new one, not a token from before the reset.
                 raise PasswordResetRequired()
             check(pool.config.password_policy, proposed)
-            if user.password_hash is None:
-                return caller, None
             if previous is None:
                 raise InvalidParameter(messages.PREVIOUS_PASSWORD_REQUIRED)
             started = password_checks.start(tx, pool, user, self._clock())
@@ -393,7 +395,7 @@ class AccountService:
 
         checked, started = self._checks.turn(first)
         pool, user = checked.pool, checked.user
-        if started is not None and not self._checks.verify(started, previous or ""):
+        if not self._checks.verify(started, previous or ""):
             raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
 
         def run(tx: Transaction) -> None:

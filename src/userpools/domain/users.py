@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import attributes, messages, usernames
@@ -52,6 +52,34 @@ class NewUser:
     signed_up: bool = False
 
 
+def unseen_password(new: NewUser) -> bool:
+    """Whether the new user's temporary password is one nobody could ever see: generated (no
+    ``TemporaryPassword``) and never sent (``MessageAction=SUPPRESS``).
+
+    Such a user gets no password at all, so nothing is hashed (AWS's generated password is as
+    unknowable): every sign-in fails as a wrong password does until AdminSetUserPassword,
+    AdminCreateUser ``RESEND``, or AdminResetUserPassword and its code give the user one.
+    """
+    return new.suppress and new.temporary_password is None and not new.resend and not new.signed_up
+
+
+def _password_for(policy: PasswordPolicy, given: str | None) -> str:
+    """``given``, checked against ``policy``; or, without one, a temporary password made for it."""
+    if given is None:
+        return generate_temporary_password(policy)
+    check(policy, given)
+    return given
+
+
+@dataclass(frozen=True)
+class _Secret:
+    """A usable password with its Argon2id hash and SRP verifier, made outside transactions."""
+
+    password: str = field(repr=False)
+    hash: str = field(repr=False)
+    verifier: str = field(repr=False)
+
+
 class UserService:
     def __init__(
         self,
@@ -77,25 +105,29 @@ class UserService:
         on_created: Callable[[Transaction, UserPool, User], None] | None = None,
     ) -> User:
         """Create the user; ``on_created`` runs in the same transaction, after the insert."""
-        snapshot, password, password_hash = self._hashed_password(
-            region, pool_id, new.temporary_password
-        )
-        identity: tuple[str, attributes.Attributes, str] | None = None
-        if not new.resend:
-            # The username is settled, and its SRP verifier made (a 3072-bit modular power),
-            # before the write transaction, as the Argon2id hash is. UsernameAttributes cannot
-            # change after creation, so the snapshot's answer holds inside the transaction.
-            username, start = self._initial_identity(snapshot, new)
-            identity = (username, start, srp_verifier(snapshot, username, password))
+        if new.resend:
+            return self._resend(region, pool_id, new)
+        snapshot = self._store.read(lambda tx: require_pool(tx, pool_id, region))
+        password = None
+        if not unseen_password(new):
+            password = _password_for(snapshot.config.password_policy, new.temporary_password)
+        # The username is settled, and the password's Argon2id hash and SRP verifier (a
+        # 3072-bit modular power) made, before the write transaction. UsernameAttributes cannot
+        # change after creation, so the snapshot's answer holds inside the transaction.
+        username, start = self._initial_identity(snapshot, new)
+        secret = None
+        if password is not None:
+            secret = _Secret(
+                password, self._hasher.hash(password), srp_verifier(snapshot, username, password)
+            )
 
         def run(tx: Transaction) -> User:
             pool = require_pool(tx, pool_id, region)
-            policy = self._policy_for(pool, password)
-            if identity is None:
-                return self._resend(tx, pool, new, password, password_hash, policy)
-            username, attrs, verifier = identity
+            policy = pool.config.password_policy
+            if secret is not None:
+                policy = self._policy_for(pool, secret.password)
             attributes.check_writable(pool.config, (n for n, _ in new.attributes), creating=True)
-            attrs = attributes.merge(attrs, new.attributes)
+            attrs = attributes.merge(start, new.attributes)
             if new.signed_up:
                 for name in pool.config.required_attributes:
                     if attributes.value_of(attrs, name) is None:
@@ -114,11 +146,12 @@ class UserService:
                 mfa_options=(),
                 created_at=now,
                 updated_at=now,
-                password_hash=password_hash,
+                # No password at all: nothing to hash, verify or expire (unseen_password).
+                password_hash=secret.hash if secret is not None else None,
                 password_expires_at=None
-                if new.signed_up
+                if new.signed_up or secret is None
                 else now + policy.temporary_validity_days * _DAY,
-                srp_verifier=verifier,
+                srp_verifier=secret.verifier if secret is not None else None,
             )
             if tx.find_user(pool, "username_key", user.username_key) is not None:
                 raise UsernameExists(messages.USER_EXISTS)
@@ -128,30 +161,23 @@ class UserService:
                 user = tx.insert_user(pool, user, keys)
             except Conflict as exc:
                 raise self._conflict_error(pool, exc) from None
-            if not (new.suppress or new.signed_up):
-                self._invite(tx, pool, user, password, new.delivery, now)
+            if secret is not None and not (new.suppress or new.signed_up):
+                self._invite(tx, pool, user, secret.password, new.delivery, now)
             if on_created is not None:
                 on_created(tx, pool, user)
             return user
 
         return self._store.write(run)
 
-    def _hashed_password(
-        self, region: str, pool_id: str, given: str | None
-    ) -> tuple[UserPool, str, str]:
-        """The pool, and a password checked against (or generated for) its policy, and its hash.
+    def _hashed_password(self, region: str, pool_id: str, given: str) -> tuple[UserPool, str]:
+        """The pool, and ``given`` checked against its policy and hashed.
 
         Argon2id is deliberately slow, so it runs before the write transaction, never
         while holding the store's write lock.
         """
         pool = self._store.read(lambda tx: require_pool(tx, pool_id, region))
-        policy = pool.config.password_policy
-        if given is None:
-            password = generate_temporary_password(policy)
-        else:
-            check(policy, given)
-            password = given
-        return pool, password, self._hasher.hash(password)
+        check(pool.config.password_policy, given)
+        return pool, self._hasher.hash(given)
 
     @staticmethod
     def _policy_for(pool: UserPool, password: str) -> PasswordPolicy:
@@ -184,30 +210,34 @@ class UserService:
             raise InvalidParameter(messages.USERNAME_NOT_EMAIL_OR_PHONE)
         return sub, tuple(start)
 
-    def _resend(
-        self,
-        tx: Transaction,
-        pool: UserPool,
-        new: NewUser,
-        password: str,
-        password_hash: str,
-        policy: PasswordPolicy,
-    ) -> User:
-        user = require_user(tx, pool, new.username)
-        if user.status is not UserStatus.FORCE_CHANGE_PASSWORD:
-            raise UnsupportedUserState(messages.RESEND_NOT_ALLOWED.format(username=user.username))
-        now = self._clock()
-        user = dataclasses.replace(
-            user,
-            password_hash=password_hash,
-            password_expires_at=now + policy.temporary_validity_days * _DAY,
-            srp_verifier=srp_verifier(pool, user.username, password),
-            updated_at=now,
-        )
-        tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
-        if not new.suppress:
+    def _resend(self, region: str, pool_id: str, new: NewUser) -> User:
+        """MessageAction=RESEND: a new temporary password (given or generated) for a user in
+        FORCE_CHANGE_PASSWORD, with or without one so far, and the invitation again."""
+        snapshot = self._store.read(lambda tx: require_pool(tx, pool_id, region))
+        password = _password_for(snapshot.config.password_policy, new.temporary_password)
+        password_hash = self._hasher.hash(password)
+
+        def run(tx: Transaction) -> User:
+            pool = require_pool(tx, pool_id, region)
+            policy = self._policy_for(pool, password)
+            user = require_user(tx, pool, new.username)
+            if user.status is not UserStatus.FORCE_CHANGE_PASSWORD:
+                raise UnsupportedUserState(
+                    messages.RESEND_NOT_ALLOWED.format(username=user.username)
+                )
+            now = self._clock()
+            user = dataclasses.replace(
+                user,
+                password_hash=password_hash,
+                password_expires_at=now + policy.temporary_validity_days * _DAY,
+                srp_verifier=srp_verifier(pool, user.username, password),
+                updated_at=now,
+            )
+            tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
             self._invite(tx, pool, user, password, new.delivery, now)
-        return user
+            return user
+
+        return self._store.write(run)
 
     def _invite(
         self,
@@ -384,7 +414,7 @@ class UserService:
     def set_password(
         self, region: str, pool_id: str, username: str, password: str, permanent: bool
     ) -> None:
-        snapshot, _, password_hash = self._hashed_password(region, pool_id, password)
+        snapshot, password_hash = self._hashed_password(region, pool_id, password)
         named = self._store.read(lambda tx: require_user(tx, snapshot, username).username)
         verifier = srp_verifier(snapshot, named, password)
 

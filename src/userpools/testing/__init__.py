@@ -13,6 +13,11 @@ skip the socket: their requests go to the application in-process (``transport.py
 makes a call several times cheaper. Two things are made faster than in production: the
 Argon2id cost is lowered, and pools' RSA keys come from a supply of test-only keys
 (``keys.py``) instead of being generated.
+
+The Argon2id cost is ``serve --password-hashing``'s ``fast`` (Argon2's minimum) unless the
+ini option ``userpools_password_hashing`` says ``owasp`` (production's cost), e.g. in
+``pyproject.toml``'s ``[tool.pytest.ini_options]``; :func:`start_server` takes it as
+``password_hashing``.
 """
 
 from __future__ import annotations
@@ -90,6 +95,7 @@ def start_server(
     Without ``credentials_file`` the server is in development mode (any signature or none).
     Every response is checked against its output shape: a mismatch fails its request with a
     500 and, when the server stops, raises :class:`OutputMismatch` listing them all.
+    ``password_hashing`` is ``"fast"`` (Argon2's minimum cost, the default) or ``"owasp"``.
     ``key_source`` makes pools' signing keys (default: the test-only ``TEST_KEYS``), and
     ``in_process=False`` sends the boto3 clients of :meth:`RunningServer.client` over the socket.
     """
@@ -152,10 +158,28 @@ def start_server(
         )
 
 
+#: The ini option that sets the Argon2id cost of :func:`userpools_server`.
+PASSWORD_HASHING_INI = "userpools_password_hashing"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        PASSWORD_HASHING_INI,
+        "Argon2id cost of the userpools_server fixture: fast (Argon2's minimum, the default) "
+        "or owasp (production's, about 100 ms a hash).",
+        default="fast",
+    )
+
+
 @pytest.fixture(scope="session")
-def userpools_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def userpools_server(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[RunningServer]:
     """A userpools server with a fresh database, shared by the whole session."""
-    yield from start_server(tmp_path_factory.mktemp("userpools") / "userpools.db")
+    yield from start_server(
+        tmp_path_factory.mktemp("userpools") / "userpools.db",
+        password_hashing=str(pytestconfig.getini(PASSWORD_HASHING_INI)),
+    )
 
 
 @pytest.fixture

@@ -30,6 +30,9 @@ from userpools.domain.store import Transaction
 
 PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
 _SIMULATION_SECRET = "srp-simulation-v1"
+#: A placeholder verifier is drawn from this many keyed bytes (more than ``N``'s 384), reduced
+#: modulo ``N``.
+_PLACEHOLDER_BYTES = 400
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,16 @@ class SrpFlow:
                 simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
                 return _simulated_challenge(simulated, pool, username, srp_a)
             verifier = _stored_verifier(user)
-            if verifier is None:  # a password set before SRP verifiers were kept
+            if verifier is None and user.password_hash is not None:
+                # A password set before SRP verifiers were kept.
                 simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
                 return _simulated_challenge(simulated, pool, user.username, srp_a)
+            if verifier is None:
+                # No password at all (``domain/users.py``, ``unseen_password``): the exchange
+                # runs as a real one, against a verifier no password matches, so the answer
+                # is checked, refused and counted exactly as a wrong password's.
+                simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
+                verifier = _placeholder_verifier(simulated, pool, user.username)[0]
             exchange = _start(verifier, srp_a)
             state = VerifierState(exchange)
             attempt.enter(
@@ -123,7 +133,7 @@ class PasswordVerifier:
             responses["PASSWORD_CLAIM_SIGNATURE"],
             now=now,
         )
-        if not proven:
+        if not proven or user.srp_verifier is None:  # a user without a password proves nothing
             failed = lockout.failed(user, now)
             tx.update_user(pool, failed, sign_in_keys(pool, failed.attributes))
             return Step(error=NotAuthorized(messages.INCORRECT_CREDENTIALS))
@@ -154,19 +164,33 @@ def _canonical_block(block: str) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _simulated_challenge(key: bytes, pool: UserPool, username: str, srp_a: str) -> Outcome:
-    """A PASSWORD_VERIFIER challenge for a name with no usable verifier (reliability.md §1.6).
+def _placeholder_verifier(key: bytes, pool: UserPool, username: str) -> tuple[srp.Verifier, bytes]:
+    """A verifier no password matches, for a name that has none, and the keyed digest it comes
+    from (reliability.md §1.6).
 
-    The salt and the user id are keyed functions of (pool, name), so asking twice gives the
-    same answer, as for a real user; ``SRP_B`` and the block are random. The block is never
-    stored, so the answer fails with the same error as a wrong password.
+    The salt is a keyed function of (pool, name), so asking twice gives the same answer, as for
+    a real user. ``v`` is a keyed pseudo-random number below ``N``, not ``g^x`` for some known
+    ``x``: nobody can compute a proof against it, and making it costs no modular power, so the
+    challenge takes as long as a real user's.
     """
     seed = hmac.new(
         key, f"{pool.id}\x00{username}".encode("utf-8", "surrogatepass"), hashlib.sha256
     )
     digest_bytes = seed.digest()
     salt = digest_bytes[: srp.SALT_BYTES]
-    fake = srp.Verifier(salt=salt, verifier=pow(srp.G, int.from_bytes(digest_bytes, "big"), srp.N))
+    wide = hashlib.shake_256(b"srp-placeholder-verifier\x00" + digest_bytes)
+    value = int.from_bytes(wide.digest(_PLACEHOLDER_BYTES), "big") % srp.N
+    return srp.Verifier(salt=salt, verifier=value or 1), digest_bytes
+
+
+def _simulated_challenge(key: bytes, pool: UserPool, username: str, srp_a: str) -> Outcome:
+    """A PASSWORD_VERIFIER challenge for a name with no usable verifier (reliability.md §1.6).
+
+    The salt and the user id are keyed functions of (pool, name) (:func:`_placeholder_verifier`);
+    ``SRP_B`` and the block are random. The block is never stored, so the answer fails with the
+    same error as a wrong password.
+    """
+    fake, digest_bytes = _placeholder_verifier(key, pool, username)
     exchange = _start(fake, srp_a)
     # What a real user would show: the username itself, or, when the name typed is an email
     # or phone sign-in name, a username that is not that name (a UUID, as generated ones are).
