@@ -163,6 +163,10 @@ class PostgresStore(RetryingStore):
             # broken idle connection now, so the retry gets a live one.
             self._pool.check()
             raise Retryable("connection: " + type(exc).__name__, connection=True) from exc
+        except Retryable as exc:
+            if exc.connection:  # the same, met by a statement (translated in SQLBase)
+                self._pool.check()
+            raise
 
     @contextmanager
     def _transaction(
