@@ -4,6 +4,7 @@ issue's targets and the plot."""
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,10 +15,9 @@ from _wrk import WrkResult
 
 USERPOOLS = ("userpools/SQLite", "userpools/PostgreSQL")
 MOTO = "moto"
-#: Figures whose value is linear in the pool size for moto, and figures whose inverse is
-#: (rates: moto's time per page is linear in the pool size).
-LINEAR = ("first_ms", "last_ms", "last_full_ms", "rss_mb")
-INVERSE_LINEAR = ("pages_c1", "pages_c8", "boto3_pages_per_s")
+#: moto's figures that scale with its CPU time per page: times, and rates (inversely).
+TIMES = ("first_ms", "last_ms", "last_full_ms")
+RATES = ("pages_c1", "pages_c8", "boto3_pages_per_s")
 MILLION = 1_000_000
 
 
@@ -35,6 +35,8 @@ class ApiFigures:
     add_cpu_ms: float
     errors: int
     first_error: str | None
+    create_client_cpu_ms: float  # the benchmark's CPU per call, all 4 threads (one GIL)
+    add_client_cpu_ms: float
     store_rows_per_s: float | None = None  # userpools: seed_userpools, a row at a time
 
 
@@ -76,28 +78,40 @@ def fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
     return my - b * mx, b
 
 
+def page_cpu_ms(p: Point) -> float:
+    """The server's CPU time per page, averaged over the wrk runs."""
+    return sum(r.server_cpu_ms for r in p.wrk.values()) / len(p.wrk)
+
+
 def extrapolate(points: list[Point], sizes: Sequence[int]) -> list[Point]:
     """moto's figures at the sizes it was not measured at (needs two measured sizes).
 
-    moto's ListUsersInGroup filters every user of the pool, then finds the page's token in
-    that list: its time per page is ``a + b N``. ``a`` and ``b`` are fitted by least squares
-    on the measured sizes, for each latency, for the inverse of each rate, and for RSS.
+    moto's ListUsersInGroup goes through every user of the pool, then finds the page's
+    token in that list: the CPU time of a page is ``a + b N``, fitted by least squares on
+    the measured sizes (the server's CPU per page during the wrk runs, from /proc: less
+    disturbed by other work on the machine than wall-clock figures). Times at a larger N are
+    those of the largest measured size times ``cpu(N) / cpu(largest)``, rates divided by
+    it; RSS is fitted as ``a + b N`` of its own. A slope that is not positive (noise larger
+    than the growth between the sizes) extrapolates nothing: NaN, shown as "-".
     """
-    measured = sorted((p for p in points if p.server == MOTO), key=lambda p: p.n)
+    measured = sorted((p for p in points if p.server == MOTO and p.wrk), key=lambda p: p.n)
     if len(measured) < 2:
         return []
     ns = [float(p.n) for p in measured]
+    a, b = fit(ns, [page_cpu_ms(p) for p in measured])
+    ra, rb = fit(ns, [p.rss_mb for p in measured])
+    top = measured[-1]
     out = []
     for n in sizes:
-        if n <= measured[-1].n:
+        if n <= top.n:
             continue
-        point = Point(MOTO, n, extrapolated=True, last_items=measured[-1].last_items)
-        for name in LINEAR:
-            a, b = fit(ns, [getattr(p, name) for p in measured])
-            setattr(point, name, a + b * n)
-        for name in INVERSE_LINEAR:
-            a, b = fit(ns, [1 / getattr(p, name) for p in measured])
-            setattr(point, name, 1 / (a + b * n))
+        point = Point(MOTO, n, extrapolated=True, last_items=top.last_items)
+        growth = (a + b * n) / (a + b * top.n) if b > 0 else math.nan
+        for name in TIMES:
+            setattr(point, name, getattr(top, name) * growth)
+        for name in RATES:
+            setattr(point, name, getattr(top, name) / growth)
+        point.rss_mb = ra + rb * n if rb > 0 else math.nan
         out.append(point)
     return out
 
@@ -126,7 +140,7 @@ def targets(
         store = server.split("/")[1]
         label = f"{store}: first pages/s, 8 connections, N={n:,} >= {goal:g}x moto{suffix}"
         mine, moto = at.get((server, n)), at.get((MOTO, n))
-        if mine is None or moto is None:
+        if mine is None or moto is None or math.isnan(moto.pages_c8):
             out.append(Target(label, "not measured", None))
             return
         ratio = mine.pages_c8 / moto.pages_c8
@@ -320,7 +334,7 @@ PAGE_ROWS = (
 
 def advantage(mine: float, theirs: float, better: str) -> str:
     """How many times better ``mine`` is (rates: mine/theirs; times and memory: the inverse)."""
-    if mine <= 0 or theirs <= 0:
+    if not (mine > 0 and theirs > 0):  # also NaN
         return "n/a"
     return times(mine / theirs if better == "higher" else theirs / mine)
 
@@ -338,7 +352,7 @@ def markdown(lines: list[list[str]]) -> str:
 
 
 def cell(value: float | str | None, fmt: str, guessed: bool = False) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return fmt.format(value) + ("*" if guessed else "")
 
@@ -389,9 +403,23 @@ def api_table(api: list[ApiFigures], points: list[Point]) -> str:
         ("AdminCreateUser, 4 threads (users/s)", lambda a: a.users_per_s, "{:,.0f}", "higher"),
         ("  latency p50 (ms)", lambda a: a.create_p50_ms, "{:.1f}", "lower"),
         ("  server CPU per call (ms)", lambda a: a.create_cpu_ms, "{:.2f}", "lower"),
+        ("  client CPU per call (ms, 4 threads)", lambda a: a.create_client_cpu_ms, "{:.2f}", ""),
+        (
+            "  client busy (% of one core)",
+            lambda a: a.create_client_cpu_ms * a.users_per_s / 10,
+            "{:.0f}",
+            "",
+        ),
         ("AdminAddUserToGroup, 4 threads (adds/s)", lambda a: a.adds_per_s, "{:,.0f}", "higher"),
         ("  latency p50 (ms)", lambda a: a.add_p50_ms, "{:.1f}", "lower"),
         ("  server CPU per call (ms)", lambda a: a.add_cpu_ms, "{:.2f}", "lower"),
+        ("  client CPU per call (ms, 4 threads)", lambda a: a.add_client_cpu_ms, "{:.2f}", ""),
+        (
+            "  client busy (% of one core)",
+            lambda a: a.add_client_cpu_ms * a.adds_per_s / 10,
+            "{:.0f}",
+            "",
+        ),
         ("  errors", lambda a: str(a.errors), "{}", ""),
         ("store, a statement per row (users/s)", lambda a: a.store_rows_per_s, "{:,.0f}", ""),
         ("seeding the page sizes (users/s)", lambda a: bulk(a.server), "{:,.0f}", ""),
@@ -424,8 +452,9 @@ def report(
         "(signatures not checked), seeded through its store, restarted at each size.",
         f"moto: `python -m moto.server`, seeded through its API; measured at N = "
         f"{', '.join(f'{n:,}' for n in moto) or 'none'}. "
-        "* = extrapolated: moto's time per page is linear in the pool size (a + b N, "
-        "least squares on the measured sizes; rates as 1 / (a + b N); RSS as a + b N).",
+        "* = extrapolated: moto's CPU per page is linear in the pool size (cpu = a + b N, "
+        "least squares on the measured sizes); its times at the largest measured size are "
+        "scaled by cpu(N) / cpu(that size), its rates divided by it; RSS fitted as a + b N.",
         f"wrk: -t {args.wrk_threads}, {args.duration:g} s per run, the request boto3 sends "
         "(signed once). floor: floor.py, Starlette + orjson under uvicorn with httptools, "
         "the same page. Medians of "
@@ -440,6 +469,11 @@ def report(
     if args.quick:
         lines.append("--quick: small sizes and short runs, not the reported figures.")
     lines += ["", f"Seeding through the API ({args.api_n:,} users, 4 boto3 clients):", ""]
+    lines += [
+        "(the 4 client threads share one Python process and its GIL: near 100% 'client "
+        "busy', a rate is the client's limit, not the server's)",
+        "",
+    ]
     lines += [api_table(api, points), "", "Pages (ListUsersInGroup, Limit 60):", ""]
     lines += [pages_table(points, floor, args.sizes), "", "Targets:"]
     for t in checks:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import statistics
@@ -92,6 +93,7 @@ class Calls:
     count: int
     errors: int
     first_error: str | None
+    client_cpu_ms: float  # this process's CPU per call: the 4 clients share one GIL
 
 
 def in_threads(
@@ -119,13 +121,15 @@ def in_threads(
     for thread in threads:
         thread.start()
     start_line.wait()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     done = [t for per_thread in latencies for t in per_thread]
     p50 = statistics.median(done) * 1000 if done else 0.0
-    return Calls(len(done) / elapsed, p50, len(done), len(errors), errors[0] if errors else None)
+    first_error = errors[0] if errors else None
+    client_ms = 1000 * cpu / max(len(done), 1)
+    return Calls(len(done) / elapsed, p50, len(done), len(errors), first_error, client_ms)
 
 
 def api_clients(endpoint: str) -> list[Client]:
@@ -181,6 +185,8 @@ def seed_through_api(server: Server, n: int) -> ApiFigures:
         1000 * add_cpu / max(adds.count, 1),
         creates.errors + adds.errors,
         creates.first_error or adds.first_error,
+        creates.client_cpu_ms,
+        adds.client_cpu_ms,
     )
 
 
@@ -346,12 +352,16 @@ def bench_userpools(
 def moto_sizes(api: ApiFigures, args: argparse.Namespace) -> list[int]:
     """The sizes whose seeding through moto's API is expected to fit ``--moto-budget``,
     from the rates measured in the API phase (the cost of a call does not grow with N).
-    When only one does, a tenth of it is measured too, for the fit (not in the table)."""
+
+    Extrapolating needs two: when fewer of ``--sizes`` fit, moto is measured at the largest
+    that fits (else the largest power of ten that does) and at a tenth of it.
+    """
     per_user = 1 / api.users_per_s + 1 / api.adds_per_s
-    chosen = [n for n in args.sizes if n * per_user <= args.moto_budget] or args.sizes[:1]
-    if len(chosen) == 1 and len(args.sizes) > 1:  # two points are needed to extrapolate
-        chosen.insert(0, max(chosen[0] // 10, 2 * PAGE_SIZE))
-    return chosen
+    fits = [n for n in args.sizes if n * per_user <= args.moto_budget]
+    if len(fits) >= 2:
+        return fits
+    top = fits[-1] if fits else 10 ** int(math.log10(max(args.moto_budget / per_user, 10)))
+    return sorted({max(top // 10, 2 * PAGE_SIZE), max(top, 2 * PAGE_SIZE)})
 
 
 def bench_moto(args: argparse.Namespace, api: list[ApiFigures], points: list[Point]) -> None:
@@ -446,10 +456,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         quick = RESULTS_DIR / "scale-quick.png"
         args.plot = quick if args.quick else HERE.parent / "docs" / "performance.png"
     args.sizes = sorted(set(args.sizes))
+    if args.sizes[0] <= 2 * PAGE_SIZE:
+        parser.error(f"--sizes: each must be above {2 * PAGE_SIZE} (the last two pages are timed)")
     args.src = args.src.resolve()
     if args.postgres is None:
         args.postgres = postgres_reachable(args.postgres_admin_url)
     return args
+
+
+def finite(value: Any) -> Any:
+    """``value`` with NaN (a figure that could not be extrapolated) as ``None``: valid JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -494,7 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "floor": {c: asdict(r) for c, r in floor.items()},
         "targets": [asdict(t) for t in checks],
     }
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    out.write_text(json.dumps(finite(results), indent=2) + "\n")
     print(f"\nresults: {out}")
     if not args.no_plot:
         draw(points, floor, args.plot)
