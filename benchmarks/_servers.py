@@ -390,12 +390,13 @@ def grow_group(store: Store, start: int, end: int, pool_id: str = USERPOOLS_POOL
         from userpools.store.sql.users import _stored
     except ImportError:  # another checkout's store: the path every call takes
         _stored = None
+        log("grow_group: no userpools.store.sql.users._stored; seeding a row at a time")
     for first in range(start, end, SEED_BATCH):
         last = min(end, first + SEED_BATCH)
         users = [seeded_user(i, now) for i in range(first, last)]
         with store.transaction(write=True) as tx:
             conn, mark = getattr(tx, "_conn", None), getattr(tx, "placeholder", None)
-            if _stored is None or conn is None or mark is None:
+            if _stored is None or conn is None or mark is None:  # a row at a time
                 for user in users:
                     tx.add_member(pool, group, tx.insert_user(pool, user, keys))
                 continue

@@ -206,9 +206,16 @@ def cpu_since(server: Server, mark: tuple[CpuSnapshot, CpuSnapshot]) -> float:
 
 
 def measure(
-    server: Server, pool_id: str, point: Point, args: argparse.Namespace
+    server: Server,
+    pool_id: str,
+    point: Point,
+    args: argparse.Namespace,
+    reference: Request | None = None,
 ) -> tuple[Request, bytes]:
-    """Every page figure of ``point`` on a running server; the first page's request and body."""
+    """Every page figure of ``point`` on a running server; the first page's request and body.
+
+    ``reference``: a first page of another server (the smallest size), timed with the others.
+    """
     client = make_client(server.endpoint)
     members = {"UserPoolId": pool_id, "GroupName": BIG_GROUP, "Limit": PAGE_SIZE}
     first = boto3_request(client, "list_users_in_group", **members)
@@ -240,12 +247,18 @@ def measure(
     last = boto3_request(client, "list_users_in_group", **members, NextToken=tokens[-1])
     full = boto3_request(client, "list_users_in_group", **members, NextToken=tokens[0])
     point.last_items = len(orjson.loads(conn.send(last)[1])["Users"])
-    times: list[list[float]] = [[], [], []]
-    for _ in range(args.repeats):
-        for kind, request in enumerate((first, last, full)):
-            times[kind].append(conn.timed(request))
+    point.first_ms, point.last_ms, point.last_full_ms = interleaved(
+        [(conn, first), (conn, last), (conn, full)], args.repeats
+    )
+    if reference is not None:
+        # Apart from the above: alternating between two servers slows both a little.
+        other = Connection(reference.url)
+        alongside, point.reference_first_ms = interleaved(
+            [(conn, first), (other, reference)], args.repeats
+        )
+        point.first_over_reference = alongside / point.reference_first_ms
+        other.close()
     conn.close()
-    point.first_ms, point.last_ms, point.last_full_ms = (statistics.median(t) * 1000 for t in times)
 
     for connections in (1, 8):
         log(f"{server.name} N={point.n:,}: wrk -c {connections}, {args.duration:g} s")
@@ -267,6 +280,15 @@ def measure(
     if problems := server.log_problems():
         point.errors.append(f"{problems} tracebacks or given-up calls in {server.log}")
     return first, first_body
+
+
+def interleaved(requests: list[tuple[Connection, Request]], repeats: int) -> list[float]:
+    """Median milliseconds of each request, sent in turn ``repeats`` times."""
+    times: list[list[float]] = [[] for _ in requests]
+    for _ in range(repeats):
+        for kind, (connection, request) in enumerate(requests):
+            times[kind].append(connection.timed(request))
+    return [statistics.median(t) * 1000 for t in times]
 
 
 @dataclass
@@ -292,9 +314,10 @@ def userpools_store(name: str, args: argparse.Namespace, label: str) -> Iterator
         yield Store(name, sqlite_url(db), ["--db", str(db)])
         return
     with private_database(args.postgres_admin_url, private_name(0) + f"_{label}") as url:
-        server_url = with_params(url, application_name=SERVER_APPLICATION)
+        application = f"{SERVER_APPLICATION}-{label}"  # its backends, told apart from others'
+        server_url = with_params(url, application_name=application)
         yield Store(
-            name, url, ["--database-url", server_url], partial(backend_cpu, url, SERVER_APPLICATION)
+            name, url, ["--database-url", server_url], partial(backend_cpu, url, application)
         )
 
 
@@ -328,25 +351,42 @@ def bench_userpools(
         api.append(replace(figures, store_rows_per_s=rows_per_s))
 
     first: tuple[Request, bytes] | None = None
-    with userpools_store(engine, args, "pages") as store:
-        seeded = 0
-        for n in args.sizes:
-            log(f"userpools/{engine}: growing the group from {seeded:,} to {n:,} through the store")
-            seeding = open_store(store.url)
-            start = time.perf_counter()
-            grow_group(seeding, seeded, n)
-            seeding.close()
-            if engine == "PostgreSQL":
-                vacuum_analyze(store.url)
-            point = Point(f"userpools/{engine}", n, seed_s=time.perf_counter() - start)
-            point.seed_per_s = (n - seeded) / point.seed_s
-            seeded = n
-            with serving(store, args, str(n)) as server:
-                page = measure(server, USERPOOLS_POOL_ID, point, args)
-            first = first or page
-            points.append(point)
+    with (
+        userpools_store(engine, args, "reference") as reference_store,
+        userpools_store(engine, args, "pages") as store,
+    ):
+        # The smallest size again, served throughout: its first page is timed alongside
+        # each size's, so that their ratio does not depend on when each was measured.
+        grow(reference_store, 0, args.sizes[0])
+        with serving(reference_store, args, "reference") as reference:
+            members = {"UserPoolId": USERPOOLS_POOL_ID, "GroupName": BIG_GROUP, "Limit": PAGE_SIZE}
+            client = make_client(reference.endpoint)
+            reference_page = boto3_request(client, "list_users_in_group", **members)
+            seeded = 0
+            for n in args.sizes:
+                log(f"userpools/{engine}: growing the group from {seeded:,} to {n:,}")
+                point = Point(f"userpools/{engine}", n, seed_s=grow(store, seeded, n))
+                point.seed_per_s = (n - seeded) / point.seed_s
+                seeded = n
+                with serving(store, args, str(n)) as server:
+                    page = measure(server, USERPOOLS_POOL_ID, point, args, reference_page)
+                first = first or page
+                points.append(point)
     assert first is not None
     return first
+
+
+def grow(store: Store, start: int, end: int) -> float:
+    """Grow the store's group through the store (and VACUUM it on PostgreSQL); seconds."""
+    from userpools.store import open_store
+
+    began = time.perf_counter()
+    seeding = open_store(store.url)
+    grow_group(seeding, start, end)
+    seeding.close()
+    if store.name == "PostgreSQL":
+        vacuum_analyze(store.url)
+    return time.perf_counter() - began
 
 
 def moto_sizes(api: ApiFigures, args: argparse.Namespace) -> list[int]:
