@@ -386,21 +386,22 @@ def grow_group(store: Store, start: int, end: int, pool_id: str = USERPOOLS_POOL
             pool, maybe = found, tx.get_group(found, BIG_GROUP)
             assert maybe is not None
             group = maybe
-    try:
-        from userpools.store.sql.users import _stored
-    except ImportError:  # another checkout's store: the path every call takes
-        _stored = None
+    from userpools.store.sql import users as user_sql
+
+    # The column values insert_user writes; another checkout may lack it: a row at a time.
+    stored = getattr(user_sql, "_stored", None)
+    if stored is None:
         log("grow_group: no userpools.store.sql.users._stored; seeding a row at a time")
     for first in range(start, end, SEED_BATCH):
         last = min(end, first + SEED_BATCH)
         users = [seeded_user(i, now) for i in range(first, last)]
         with store.transaction(write=True) as tx:
             conn, mark = getattr(tx, "_conn", None), getattr(tx, "placeholder", None)
-            if _stored is None or conn is None or mark is None:  # a row at a time
+            if stored is None or conn is None or mark is None:  # a row at a time
                 for user in users:
                     tx.add_member(pool, group, tx.insert_user(pool, user, keys))
                 continue
-            rows = [_stored(user, keys) for user in users]
+            rows = [stored(user, keys) for user in users]
             columns = ", ".join(["pool", *rows[0]])
             marks = ", ".join([mark] * (len(rows[0]) + 1))
             cursor = conn.cursor()
