@@ -75,7 +75,7 @@ bench-edge: setup
 	$(BIN)/python benchmarks/edge.py $(ARGS)
 
 ## bench-pages: pages at 1k to 1M members, SQLite and PostgreSQL beside moto and a floor, with
-## wrk (about 30 minutes; ARGS="--quick" for a 2-minute smoke run); docs/performance.md
+## wrk (15 to 25 minutes; ARGS="--quick" for a 2-minute smoke run); docs/performance.md
 bench-pages: setup postgres
 	$(BIN)/python benchmarks/scale.py $(ARGS)
 
