@@ -368,6 +368,19 @@ def cell(value: float | str | None, fmt: str, guessed: bool = False) -> str:
     return fmt.format(value) + ("*" if guessed else "")
 
 
+def share_of_floor(floor: dict[str, WrkResult]) -> Row:
+    """Pages/s as a share of the floor's, with 1 and with 8 connections."""
+
+    def value(p: Point) -> str | None:
+        if math.isnan(p.pages_c1) or math.isnan(p.pages_c8) or not p.pages_c8:
+            return None
+        one = 100 * p.pages_c1 / floor["1"].pages_per_s
+        eight = 100 * p.pages_c8 / floor["8"].pages_per_s
+        return f"{one:.1f}% / {eight:.1f}%"
+
+    return Row("  % of the floor (1 / 8 connections)", value, "{}")
+
+
 def pages_table(points: list[Point], floor: dict[str, WrkResult], sizes: Sequence[int]) -> str:
     """One row per measure and size; a column per server, the floor, and userpools vs moto."""
     at = {(p.server, p.n): p for p in points}
@@ -377,7 +390,12 @@ def pages_table(points: list[Point], floor: dict[str, WrkResult], sizes: Sequenc
     if MOTO in servers:
         header += [f"{s.removeprefix('userpools/')} vs moto" for s in stores]
     lines = [header]
-    for row in PAGE_ROWS:
+    rows = list(PAGE_ROWS)
+    at_eight = next(
+        i for i, row in enumerate(rows) if row.label.endswith("8 connections (pages/s)")
+    )
+    rows.insert(at_eight + 1, share_of_floor(floor))
+    for row in rows:
         for i, n in enumerate(sizes):
             line = [row.label if i == 0 else "", f"{n:,}"]
             for server in servers:
