@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JS := tests/js
 
-.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz chaos bench bench-quick bench-scale bench-edge clean
+.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz chaos bench bench-quick bench-scale bench-edge bench-pages clean
 
 setup: $(STAMP)
 
@@ -73,6 +73,11 @@ bench-scale: setup postgres
 ## bench-edge: the HTTP edge under idle, slow and oversized clients (about a minute)
 bench-edge: setup
 	$(BIN)/python benchmarks/edge.py $(ARGS)
+
+## bench-pages: pages at 1k to 1M members, SQLite and PostgreSQL beside moto and a floor, with
+## wrk (15 to 25 minutes; ARGS="--quick" for a 2-minute smoke run); docs/performance.md
+bench-pages: setup postgres
+	$(BIN)/python benchmarks/scale.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis

@@ -6,19 +6,22 @@ Used by ``membership.py`` (run as a script, so this module is imported by its pl
 from __future__ import annotations
 
 import os
+import platform
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,7 @@ import boto3
 from botocore.config import Config
 
 if TYPE_CHECKING:
+    from userpools.domain.models import Group, User
     from userpools.domain.store import Store
 
 REGION = "us-east-1"
@@ -63,6 +67,22 @@ def make_client(endpoint: str, **config: Any) -> Client:
 
 def retries_of(response: dict[str, Any]) -> int:
     return int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0))
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def environment(*packages: str) -> dict[str, Any]:
+    """The machine and the versions that decide the figures, for the JSON reports."""
+    names = ("userpools", "boto3", "botocore", "moto", *packages)
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "sqlite": sqlite3.sqlite_version,
+        "versions": {name: version(name) for name in names},
+    }
 
 
 # processes -------------------------------------------------------------------------------
@@ -194,11 +214,19 @@ class Server:
 
 @contextmanager
 def running(
-    name: str, command: Sequence[str], port: int, log: Path, workers: int = 0
+    name: str,
+    command: Sequence[str],
+    port: int,
+    log: Path,
+    workers: int = 0,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Start a server, wait until it answers (and ``workers`` workers started), then stop it."""
+    """Start a server, wait until it answers (and ``workers`` workers started), then stop it.
+
+    ``env``: the server's environment (default: this process's).
+    """
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     server = Server(name, f"http://127.0.0.1:{port}", process, log)
     try:
         wait_ready(server, workers)
@@ -266,13 +294,38 @@ def moto_command(port: int) -> list[str]:
 # seeding ---------------------------------------------------------------------------------
 
 
+def seeded_user(i: int, now: float) -> User:
+    """User ``i`` of the benchmarks: confirmed, with an email and a name."""
+    from userpools.domain.models import User, UserStatus
+
+    name, sub = username(i), str(uuid.uuid4())
+    return User(
+        key=0,
+        username=name,
+        username_key=name,
+        sub=sub,
+        status=UserStatus.CONFIRMED,
+        enabled=True,
+        attributes=(("sub", sub), ("email", f"{name}@example.com"), ("name", f"User {i}")),
+        mfa_options=(),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def seeded_group(name: str, now: float) -> Group:
+    from userpools.domain.models import Group
+
+    return Group(0, name, None, None, None, now, now)
+
+
 def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_POOL_ID) -> str:
     """Write the pool, N members of BIG_GROUP and one user in G groups through the store.
 
     The same path for every store (write transactions of SEED_BATCH users each);
     the store is closed afterwards.
     """
-    from userpools.domain.models import Group, User, UserStatus
+    from userpools.domain.models import User, UserStatus
     from userpools.domain.pool_config import PoolConfig
     from userpools.domain.pools import new_config
     from userpools.domain.store import SignInKeys
@@ -281,41 +334,87 @@ def seed_userpools(store: Store, n: int, groups: int, pool_id: str = USERPOOLS_P
     keys = SignInKeys()
     now = time.time()
 
-    def user(name: str, display: str) -> User:
+    def multi_user() -> User:
         sub = str(uuid.uuid4())
+        attributes = (("sub", sub), ("email", f"{MULTI_USER}@example.com"), ("name", "Multi"))
         return User(
-            key=0,
-            username=name,
-            username_key=name,
-            sub=sub,
-            status=UserStatus.CONFIRMED,
-            enabled=True,
-            attributes=(("sub", sub), ("email", f"{name}@example.com"), ("name", display)),
-            mfa_options=(),
-            created_at=now,
-            updated_at=now,
+            0, MULTI_USER, MULTI_USER, sub, UserStatus.CONFIRMED, True, attributes, (), now, now
         )
-
-    def group(name: str) -> Group:
-        return Group(0, name, None, None, None, now, now)
 
     try:
         with store.transaction(write=True) as tx:
             pool = tx.insert_pool(pool_id, REGION, "bench", config, now)
-            big = tx.insert_group(pool, group(BIG_GROUP))
+            big = tx.insert_group(pool, seeded_group(BIG_GROUP, now))
             for name in (SEQ_GROUP, PAR_GROUP):
-                tx.insert_group(pool, group(name))
-            multi = tx.insert_user(pool, user(MULTI_USER, "Multi"), keys)
+                tx.insert_group(pool, seeded_group(name, now))
+            multi = tx.insert_user(pool, multi_user(), keys)
             for g in range(groups):
-                tx.add_member(pool, tx.insert_group(pool, group(group_name(g))), multi)
+                tx.add_member(pool, tx.insert_group(pool, seeded_group(group_name(g), now)), multi)
         for start in range(0, n, SEED_BATCH):
             with store.transaction(write=True) as tx:
                 for i in range(start, min(n, start + SEED_BATCH)):
-                    member = tx.insert_user(pool, user(username(i), f"User {i}"), keys)
-                    tx.add_member(pool, big, member)
+                    tx.add_member(pool, big, tx.insert_user(pool, seeded_user(i, now), keys))
     finally:
         store.close()
     return pool.id
+
+
+def grow_group(store: Store, start: int, end: int, pool_id: str = USERPOOLS_POOL_ID) -> None:
+    """Grow BIG_GROUP, whose pool has no other users, from ``start`` to ``end`` members.
+
+    At ``start == 0`` the pool and the group are made first. The rows are those of
+    ``seed_userpools`` and go through the store's transactions, SEED_BATCH users per
+    transaction, but each batch is written as one ``executemany`` of the users (the column
+    values the store's ``insert_user`` would write) and one ``INSERT … SELECT`` of their
+    memberships: about 2.5x faster on SQLite and 10x on PostgreSQL (whose driver pipelines
+    the batch) than a statement per row, which matters at a million users. Where the store
+    lacks the internals this needs, it falls back to ``insert_user`` and ``add_member``.
+    The store stays open.
+    """
+    from userpools.domain.pool_config import PoolConfig
+    from userpools.domain.pools import new_config
+    from userpools.domain.store import SignInKeys
+
+    keys, now = SignInKeys(), time.time()
+    with store.transaction(write=True) as tx:
+        if start == 0:
+            pool = tx.insert_pool(pool_id, REGION, "bench", new_config(PoolConfig()), now)
+            group = tx.insert_group(pool, seeded_group(BIG_GROUP, now))
+        else:
+            found = tx.get_pool(pool_id)
+            assert found is not None, pool_id
+            pool, maybe = found, tx.get_group(found, BIG_GROUP)
+            assert maybe is not None
+            group = maybe
+    from userpools.store.sql import users as user_sql
+
+    # The column values insert_user writes; another checkout may lack it: a row at a time.
+    stored = getattr(user_sql, "_stored", None)
+    if stored is None:
+        log("grow_group: no userpools.store.sql.users._stored; seeding a row at a time")
+    for first in range(start, end, SEED_BATCH):
+        last = min(end, first + SEED_BATCH)
+        users = [seeded_user(i, now) for i in range(first, last)]
+        with store.transaction(write=True) as tx:
+            conn, mark = getattr(tx, "_conn", None), getattr(tx, "placeholder", None)
+            if stored is None or conn is None or mark is None:  # a row at a time
+                for user in users:
+                    tx.add_member(pool, group, tx.insert_user(pool, user, keys))
+                continue
+            rows = [stored(user, keys) for user in users]
+            columns = ", ".join(["pool", *rows[0]])
+            marks = ", ".join([mark] * (len(rows[0]) + 1))
+            cursor = conn.cursor()
+            cursor.executemany(
+                f"INSERT INTO users ({columns}) VALUES ({marks})",
+                [(pool.key, *row.values()) for row in rows],
+            )
+            cursor.execute(
+                "INSERT INTO memberships (pool, group_id, user_id, user_key, group_name)"
+                f" SELECT pool, {mark}, id, username_key, {mark} FROM users"
+                f" WHERE pool = {mark} AND username_key >= {mark} AND username_key <= {mark}",
+                (group.key, group.name, pool.key, username(first), username(last - 1)),
+            )
 
 
 def seed_moto(endpoint: str, n: int, groups: int, threads: int) -> str:

@@ -28,9 +28,7 @@ import itertools
 import json
 import multiprocessing as mp
 import os
-import platform
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -41,7 +39,6 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from importlib.metadata import version
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
@@ -76,7 +73,9 @@ from _servers import (
     Server,
     busy_since,
     cpu_used,
+    environment,
     free_port,
+    log,
     machine_cpu,
     make_client,
     moto_command,
@@ -485,20 +484,6 @@ def bench_moto(n: int, args: argparse.Namespace, workdir: Path) -> Measurements:
         m = Measurements("moto", n, args.groups, "API (boto3)", seed_s)
         measure(m, server, pool_id, args)
     return m
-
-
-def environment() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "sqlite": sqlite3.sqlite_version,
-        "versions": {name: version(name) for name in ("userpools", "boto3", "botocore", "moto")},
-    }
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # command line ----------------------------------------------------------------------------
