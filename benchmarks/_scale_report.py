@@ -477,7 +477,8 @@ def report(
     lines = [
         f"Pages at scale, {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs; server source "
         f"{args.src}.",
-        "userpools: `userpools serve` (one process, access log to a file), development mode "
+        f"userpools: `userpools serve` ({_processes(args.workers)}, access log to a file), "
+        "development mode "
         "(signatures not checked), seeded through its store, restarted at each size.",
         f"moto: `python -m moto.server`, seeded through its API; measured at N = "
         f"{', '.join(f'{n:,}' for n in moto) or 'none'}. "
@@ -575,3 +576,7 @@ def draw(points: list[Point], floor: dict[str, WrkResult], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def _processes(workers: int) -> str:
+    return "one process" if workers <= 1 else f"--workers {workers}"

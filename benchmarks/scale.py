@@ -325,11 +325,15 @@ def userpools_store(name: str, args: argparse.Namespace, label: str) -> Iterator
 def serving(store: Store, args: argparse.Namespace, label: str) -> Iterator[Server]:
     """``userpools serve`` on ``store``, from ``--src``."""
     port = free_port()
-    command = [*userpools_command(port), *store.server_options]
+    command = [*userpools_command(port, workers=args.workers), *store.server_options]
     env = {**os.environ, "PYTHONPATH": str(args.src)}
     log_file = args.tmp / f"userpools-{store.name.lower()}-{label}.log"
     name = f"userpools/{store.name}"
-    with running(name, command, port, log_file, env=env) as server, store.database_cpu() as cpu:
+    workers = args.workers if args.workers > 1 else 0
+    with (
+        running(name, command, port, log_file, workers=workers, env=env) as server,
+        store.database_cpu() as cpu,
+    ):
         server.database_cpu = cpu
         yield server
 
@@ -469,6 +473,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add("--boto3-duration", type=float, default=3.0, help="seconds of boto3 first pages")
     add("--repeats", type=int, default=200, help="first/last page timings per size")
     add("--wrk-threads", type=int, default=1, help="wrk's threads (-t)")
+    add("--workers", type=int, default=1, help="userpools serve --workers (moto has one)")
     add(
         "--postgres",
         action=argparse.BooleanOptionalAction,
