@@ -16,7 +16,7 @@ In one run (issue 11, item 5):
 It prints the tables and the issue's targets, writes JSON to ``benchmarks/results/`` and
 draws ``--plot``. Run with the project's venv:
 
-    .venv/bin/python benchmarks/scale.py            # the reported figures (15-25 minutes)
+    .venv/bin/python benchmarks/scale.py            # about 40 minutes (see benchmarks/README.md)
     .venv/bin/python benchmarks/scale.py --quick    # a smoke run (~2 minutes)
 """
 
