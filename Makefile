@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The runtime alone (no test or benchmark extras): all that `make serve` needs.
+RUNTIME_STAMP := $(VENV)/.runtime
 JS := tests/js
 
 .PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz chaos bench bench-quick bench-scale bench-edge bench-pages clean
@@ -15,8 +17,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	touch $(STAMP)
 
-## serve: start the server on the embedded SQLite default (ARGS="--port 9229 --db x.db")
-serve: setup
+$(RUNTIME_STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $(RUNTIME_STAMP)
+
+## serve: start the server on the embedded SQLite default (ARGS="--port 9229 --db x.db");
+## installs the runtime only, not the test and benchmark extras
+serve: $(RUNTIME_STAMP)
 	$(BIN)/userpools serve $(ARGS)
 
 ## test: the whole suite, exactly as CI runs it: lint, types, then pytest
@@ -35,7 +44,8 @@ PYTEST_WORKERS ?= auto
 pytest: setup postgres js-deps
 	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-## js-deps: amazon-cognito-identity-js for tests/api/test_js_client.py (needs Node 20+ and npm)
+## js-deps: amazon-cognito-identity-js and aws-amplify for tests/api/test_js_client.py and
+## tests/api/test_amplify.py (needs Node 20+ and npm)
 js-deps: $(JS)/node_modules/.installed
 
 $(JS)/node_modules/.installed: $(JS)/package-lock.json

@@ -18,10 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 from botocore.model import Shape
 
-from userpools.protocol.model import SERVICE_NAME, service_model
+from userpools.protocol.model import PAGINATORS_FILE, model_data, service_model
 from userpools.protocol.validate import model_patches
 
 MODULE = Path(__file__).resolve().parents[1] / "src" / "userpools" / "protocol" / "shapes.py"
@@ -200,10 +199,7 @@ def _wrapped(head: str, items: list[str], tail: str) -> str:
 
 
 def _paginators() -> dict[str, dict[str, Any]]:
-    loader = botocore.session.get_session().get_component("data_loader")
-    definitions: dict[str, dict[str, Any]] = loader.load_service_model(
-        SERVICE_NAME, "paginators-1"
-    )["pagination"]
+    definitions: dict[str, dict[str, Any]] = model_data(PAGINATORS_FILE)["pagination"]
     return definitions
 
 

@@ -19,19 +19,25 @@ from starlette.middleware import Middleware
 from userpools.crypto.keys import KeySource, generate_signing_key
 from userpools.crypto.passwords import PasswordHasher, cores
 from userpools.crypto.sealing import Sealer, new_key
+from userpools.delivery import Courier, transports
 from userpools.domain.accounts import AccountService
+from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
 from userpools.domain.errors import TooManyRequests
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
 from userpools.domain.models import UserPool
+from userpools.domain.outbox import Delivery
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
+from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
 from userpools.domain.users import UserService
+from userpools.http.home import home_route
+from userpools.http.messages import confirm_link_route, messages_route
 from userpools.http.middleware import AccessLog, BodyCap, RequestId
 from userpools.http.routes import routes
 from userpools.http.well_known import well_known_routes
@@ -61,8 +67,12 @@ class Server:
     dispatcher: Dispatcher
     hasher: PasswordHasher
     reads: ThreadPoolExecutor | None = None
+    #: Sends the outbox when ``--smtp-url`` or ``--sms-webhook`` is set.
+    courier: Courier | None = None
 
     def close(self) -> None:
+        if self.courier is not None:
+            self.courier.close()
         self.hasher.close()
         if self.reads is not None:
             self.reads.shutdown(wait=False)
@@ -83,6 +93,7 @@ def build(
             f"unknown password hashing {settings.password_hashing!r}: "
             f"choose one of {', '.join(PASSWORD_HASHING)}"
         )
+    routes_by_medium = transports(settings.smtp_url, settings.sms_webhook)  # checked first
     store = open_store(settings.store_url, sqlite_synchronous=settings.sqlite_synchronous)
     key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))
@@ -92,7 +103,8 @@ def build(
         else PasswordHasher(busy=TooManyRequests)
     )
     ids = Ids()
-    users = UserService(store, cursors, ids, hasher, clock)
+    delivery = Delivery(frozenset(routes_by_medium), settings.base_url)
+    users = UserService(store, cursors, ids, hasher, clock, delivery=delivery)
 
     def issuer(pool: UserPool) -> str:
         return settings.issuer_for(pool.id)
@@ -105,12 +117,15 @@ def build(
         groups=GroupService(store, cursors, clock),
         auth=AuthService(store, tokens, hasher, clock, sleep=sleep),
         accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
+        settings=SettingService(store, clock, key_source),
+        events=AuthEventService(store, cursors, clock),
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None
+    gate = Gate(keys)
     dispatcher = Dispatcher(
         handlers(services),
-        Gate(keys),
+        gate,
         RateLimiter(limits) if limits else None,
         check_output=settings.check_output,
         reads=READS,
@@ -127,10 +142,23 @@ def build(
     app = Starlette(
         routes=[
             *routes(dispatcher, api_middleware, reads),
+            home_route(settings),
             *well_known_routes(settings, signing_keys.jwks),
+            messages_route(gate, users.recent_messages),
+            confirm_link_route(
+                lambda client_id, username, code: services.accounts.confirm_sign_up(
+                    client_id, username, code, None, False, from_link=True
+                )
+            ),
         ]
     )
-    return Server(settings, store, services, app, dispatcher, hasher, reads)
+    courier = None
+    if routes_by_medium:
+        courier = Courier(
+            store, routes_by_medium, clock, retry_base=settings.delivery_retry_seconds
+        )
+        courier.start()
+    return Server(settings, store, services, app, dispatcher, hasher, reads, courier)
 
 
 def app_from_environment() -> Starlette:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
 import logging
 import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,14 +29,18 @@ if TYPE_CHECKING:
     from userpools.domain.store import Store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="userpools")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """A self-hosted server for the Amazon Cognito User Pools API (cognito-idp).
 
     Point boto3, the AWS CLI or any AWS SDK at it with endpoint_url. State lives in a
     SQLite file, or in PostgreSQL for several nodes (see `userpools serve --help`).
     """
+    # Asking for nothing is asking what there is: the help, and success (click says 2).
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 _DB_HELP = (
@@ -169,6 +175,21 @@ def edge_options(command: Callable[..., None]) -> Callable[..., None]:
     "jwks.json (docs/tokens.md).",
 )
 @click.option(
+    "--smtp-url",
+    envvar="USERPOOLS_SMTP_URL",
+    metavar="URL",
+    help="Send email (codes, invitations) through this SMTP server: smtp://host:port, "
+    "smtp+starttls://user:password@host:587 or smtps://user:password@host:465 (also "
+    "$USERPOOLS_SMTP_URL). Sent after the call commits; a failure is kept in the outbox with "
+    "its error and retried with backoff. Default: email is only kept in the outbox.",
+)
+@click.option(
+    "--sms-webhook",
+    metavar="URL",
+    help="POST each SMS as JSON ({pool_id, username, medium, destination, body, created_at}) "
+    "to this http(s) URL, retried like email. Default: SMS is only kept in the outbox.",
+)
+@click.option(
     "--sqlite-synchronous",
     type=click.Choice(["normal", "full"], case_sensitive=False),
     default="normal",
@@ -202,6 +223,8 @@ def serve(
     insecure_allow_any_credentials: bool,
     rate_limits: tuple[str, ...],
     aws_issuer: bool,
+    smtp_url: str | None,
+    sms_webhook: str | None,
     sqlite_synchronous: str,
     password_hashing: str,
     log_level: str,
@@ -227,7 +250,6 @@ def serve(
 
     from userpools.app import SETTINGS_ENV, SUPERVISOR_ENV, build
     from userpools.http.edge import EdgeConfig, connection_cap, raise_descriptor_limit
-    from userpools.http.listen import listening_socket
     from userpools.store import describe_store
 
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
@@ -248,13 +270,15 @@ def serve(
         linger_bytes=linger_bytes,
         linger_timeout=linger_timeout,
     )
-    sock = listening_socket(host, port)
+    sock = _listen(host, port)
     settings = Settings(
         host=host,
         port=sock.getsockname()[1],
         public_url=public_url,
         credentials_file=str(credentials_file) if credentials_file is not None else None,
         aws_issuer=aws_issuer,
+        smtp_url=smtp_url,
+        sms_webhook=sms_webhook,
         rate_limits=tuple(rate_limits),
         db_path=db,
         database_url=database_url,
@@ -266,13 +290,14 @@ def serve(
     # the banner.
     try:
         server = build(settings)
-    except ValueError as exc:  # the credentials file's or database URL's message: no secret
+    except ValueError as exc:  # the credentials file's, database or delivery URL's: no secret
+        sock.close()
         raise click.UsageError(str(exc)) from None
     url_host = f"[{host}]" if ":" in host else host
     endpoint = f"http://{url_host}:{settings.port}"
     click.echo(f"userpools {__version__} serving cognito-idp at {endpoint}")
     click.echo(f"database: {describe_store(settings.store_url)}")
-    click.echo(f"token issuers: {settings.base_url}/<poolId>")
+    click.echo(_issuers_line(settings))
     if workers > 1:
         click.echo(f"workers: {workers}")
     if rate_limits:
@@ -290,6 +315,7 @@ def serve(
         )
     if settings.password_hashing == "fast":
         click.echo(FAST_HASHING_WARNING, err=True)
+    click.echo(f"messages: {_delivery_line(smtp_url, sms_webhook)}")
     if credentials_file is not None:
         click.echo(f"admin API: SigV4 signatures required (keys from {credentials_file})")
     elif _is_loopback(host):
@@ -332,6 +358,34 @@ def serve(
         server.close()
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, or one line that says why not (not uvicorn's traceback)."""
+    from userpools.http.listen import listening_socket
+
+    try:
+        return listening_socket(host, port)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRINUSE:
+            hint = "another process is listening there; choose another port with --port"
+        elif exc.errno == errno.EACCES:
+            hint = "ports below 1024 need privileges; choose another port with --port"
+        else:
+            hint = "check --host and --port"
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}; {hint}") from None
+
+
+def _issuers_line(settings: Settings) -> str:
+    """Where tokens say they come from; with --aws-issuer that is not where keys are."""
+    served = f"{settings.base_url}/<poolId>"
+    if not settings.aws_issuer:
+        return f"token issuers: {served}"
+    return (
+        "token issuers: https://cognito-idp.<region>.amazonaws.com/<poolId> (--aws-issuer); "
+        f"JWKS and discovery at {served}/.well-known/"
+    )
+
+
 @main.command()
 @database_options
 def migrate(db: Path | None, database_url: str | None) -> None:
@@ -356,6 +410,21 @@ def _open_store(url: str) -> Store:
         return open_store(url)
     except DatabaseURLError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _delivery_line(smtp_url: str | None, sms_webhook: str | None) -> str:
+    """Where messages go, for the banner; never a password."""
+    from urllib.parse import urlsplit
+
+    sent = []
+    if smtp_url:
+        parts = urlsplit(smtp_url)
+        sent.append(f"email by {parts.scheme}://{parts.hostname}:{parts.port or 'default'}")
+    if sms_webhook:
+        parts = urlsplit(sms_webhook)
+        sent.append(f"SMS to {parts.scheme}://{parts.hostname}{parts.path}")
+    kept = "the rest kept" if sent else "kept"
+    return ", ".join([*sent, f"{kept} in the outbox (GET /_userpools/messages)"])
 
 
 def _is_loopback(host: str) -> bool:

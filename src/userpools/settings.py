@@ -75,6 +75,14 @@ class Settings:
     credentials_file: str | None = None
     #: Per-category request-rate limits ("Category=RPS" or "aws"); empty: none.
     rate_limits: tuple[str, ...] = ()
+    #: Send email through this SMTP server (``smtp://``, ``smtp+starttls://``, ``smtps://``,
+    #: user and password in the URL); ``None``: email is only kept in the outbox.
+    smtp_url: str | None = None
+    #: POST each SMS as JSON to this URL; ``None``: SMS is only kept in the outbox.
+    sms_webhook: str | None = None
+    #: Seconds before the first retry of a failed delivery; each retry doubles it (15 min
+    #: at most).
+    delivery_retry_seconds: float = 5.0
     #: Check every result against its output shape and fail loudly on a mismatch (test
     #: servers; see protocol/outputs.py). Off in production: it costs a walk per reply.
     check_output: bool = False

@@ -39,6 +39,9 @@ CODE_MISMATCH = ("CodeMismatchException", "Invalid verification code provided, p
 EXPIRED_CODE = ("ExpiredCodeException", "Invalid code provided, please request a code again.")
 ATTEMPTS = ("LimitExceededException", "Attempt limit exceeded, please try after some time.")
 NO_SUCH_USER = ("UserNotFoundException", "User does not exist.")
+#: ForgotPassword and ResendConfirmationCode for an unknown user (quoted in
+#: aws-amplify/amplify-js#11270).
+NO_SUCH_NAME = ("UserNotFoundException", "Username/client id combination not found.")
 NO_CHANNEL = (
     "InvalidParameterException",
     "Cannot reset password for the user as there is no registered/verified email or phone_number",
@@ -429,7 +432,7 @@ def test_resend_confirmation_code_refusals(app: App, make_app: AppFactory) -> No
         "InvalidParameterException",
         "User is already confirmed.",
     )
-    assert fails(resend, ClientId=app.client_id, Username="ghost") == NO_SUCH_USER
+    assert fails(resend, ClientId=app.client_id, Username="ghost") == NO_SUCH_NAME
     plain = make_app(pool={})
     plain.sign_up("bob", email="bob@example.com")
     assert fails(plain.api.resend_confirmation_code, ClientId=plain.client_id, Username="bob") == (
@@ -495,7 +498,7 @@ def test_forgot_password_refusals_by_user_state(app: App) -> None:
         "NotAuthorizedException",
         "User is disabled.",
     )
-    assert fails(app.forgot_password, username="ghost") == NO_SUCH_USER
+    assert fails(app.forgot_password, username="ghost") == NO_SUCH_NAME
     assert fails(
         app.confirm_forgot_password, username="ghost", code="123456", password=NEW_PASSWORD
     ) == (NO_SUCH_USER)

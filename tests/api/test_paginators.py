@@ -29,6 +29,8 @@ def _listing(operation: str, server: RunningServer) -> tuple[Any, dict[str, Any]
         for name in names[1:]:
             client.create_user_pool(PoolName=name)
         return client, {"MaxResults": 60}, ["paginators", *names[1:]]
+    if operation == "AdminListUserAuthEvents":
+        return _auth_events(client)
     if operation == "ListUserPoolClients":
         for name in names:
             client.create_user_pool_client(UserPoolId=pool, ClientName=name)
@@ -48,7 +50,34 @@ def _listing(operation: str, server: RunningServer) -> tuple[Any, dict[str, Any]
     return client, {"UserPoolId": pool, "Username": "item-0"}, names
 
 
+def _auth_events(client: Any) -> tuple[Any, dict[str, Any], list[str]]:
+    """COUNT sign-ins of one user in a pool that records them; the names are the event ids
+    one unpaged call lists."""
+    pool = client.create_user_pool(
+        PoolName="events", UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"}
+    )["UserPool"]["Id"]
+    app = client.create_user_pool_client(
+        UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(UserPoolId=pool, Username="ann", MessageAction="SUPPRESS")
+    password = "Correct-horse-1"
+    client.admin_set_user_password(
+        UserPoolId=pool, Username="ann", Password=password, Permanent=True
+    )
+    for _ in range(COUNT):
+        client.admin_initiate_auth(
+            UserPoolId=pool,
+            ClientId=app,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "ann", "PASSWORD": password},
+        )
+    params = {"UserPoolId": pool, "Username": "ann"}
+    events = client.admin_list_user_auth_events(**params, MaxResults=60)["AuthEvents"]
+    return client, params, [e["EventId"] for e in events]
+
+
 _NAME_OF = {
+    "AuthEvents": "EventId",
     "Users": "Username",
     "Groups": "GroupName",
     "UserPools": "Name",

@@ -122,7 +122,7 @@ def test_updated_config_keeps_creation_members_and_tier_and_resets_the_rest() ->
             user_pool_tier="PLUS",
             alias_attributes=("email",),
             username_configuration=UsernameConfiguration(case_sensitive=False),
-            schema_attributes=(SchemaAttribute("tenant"),),
+            schema_attributes=(SchemaAttribute("tenant", "String"),),
         )
     )
     updated = updated_config(current, PoolConfig())

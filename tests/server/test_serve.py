@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -65,8 +66,8 @@ class Served:
 def serve(tmp_path: Path) -> Iterator[Any]:
     started: list[Served] = []
 
-    def start(db: Path = tmp_path / "serve.db", *options: str) -> Served:
-        served = Served(db, *options)
+    def start(db: Path | None = None, *options: str) -> Served:
+        served = Served(db or tmp_path / "serve.db", *options)
         started.append(served)
         return served
 
@@ -81,6 +82,49 @@ def test_serve_prints_endpoint_and_example(serve: Any) -> None:
     text = "".join(served.banner)
     assert "import boto3" in text and served.endpoint_url in text
     assert served.client().list_user_pools(MaxResults=10)["UserPools"] == []
+
+
+def test_serve_banner_names_the_local_issuer(serve: Any) -> None:
+    served = serve()
+    (line,) = [line for line in served.banner if line.startswith("token issuers:")]
+    assert line.strip() == f"token issuers: {served.endpoint_url}/<poolId>"
+
+
+def test_serve_banner_with_aws_issuer_names_awss_issuer_and_where_keys_are(serve: Any) -> None:
+    served = serve(None, "--aws-issuer")
+    (line,) = [line for line in served.banner if line.startswith("token issuers:")]
+    assert line.strip() == (
+        "token issuers: https://cognito-idp.<region>.amazonaws.com/<poolId> (--aws-issuer); "
+        f"JWKS and discovery at {served.endpoint_url}/<poolId>/.well-known/"
+    )
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(USERPOOLS), "serve", "--port", str(port), "--db", str(tmp_path / "busy.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; another process "
+        "is listening there; choose another port with --port\n"
+    )
+
+
+def test_userpools_without_a_command_prints_help_and_succeeds() -> None:
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: ")
+    assert "serve" in result.output and "outbox" in result.output
+    assert result.output == CliRunner().invoke(main, ["--help"]).output
 
 
 def test_serve_data_survives_kill_9(serve: Any, tmp_path: Path) -> None:

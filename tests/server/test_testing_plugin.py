@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 import userpools
 from userpools.crypto.keys import load_signing_key
-from userpools.testing import RunningServer, start_server
+from userpools.testing import MISSING_BOTO3, RunningServer, start_server
 from userpools.testing.keys import TestKeys, load_primes
 
 
@@ -230,3 +230,14 @@ def test_start_server_refuses_an_unknown_password_hashing(tmp_path: Path) -> Non
     with pytest.raises(ValueError, match="unknown password hashing 'owsap'"):
         next(start_server(tmp_path / "never.db", password_hashing="owsap"))
     assert not (tmp_path / "never.db").exists()
+
+
+def test_client_without_boto3_names_the_testing_extra(
+    userpools_server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """userpools needs only botocore: without boto3 the plugin says which extra to install."""
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 raises ModuleNotFoundError
+    with pytest.raises(ModuleNotFoundError) as caught:
+        userpools_server.client()
+    assert str(caught.value) == MISSING_BOTO3
+    assert "pip install 'userpools[testing]'" in MISSING_BOTO3

@@ -52,6 +52,24 @@ def test_openid_configuration_agrees_with_issuer_and_jwks(
     assert status == 200 and len(keys["keys"]) == 2
 
 
+def test_openid_configuration_advertises_only_what_is_served(
+    userpools_server: Any, user_pool_id: str
+) -> None:
+    """No OAuth 2.0 endpoint is served, so none is named, nor what only one would serve
+    (OIDC Discovery §3 requires authorization_endpoint beside response_types_supported)."""
+    base = userpools_server.endpoint_url
+    _, document = get_json(f"{base}/{user_pool_id}/.well-known/openid-configuration")
+    assert set(document) == {
+        "issuer",
+        "jwks_uri",
+        "id_token_signing_alg_values_supported",
+        "subject_types_supported",
+        "claims_supported",
+    }
+    assert "authorization_endpoint" not in document
+    assert "response_types_supported" not in document
+
+
 @pytest.mark.parametrize("pool_id", ["us-east-1_Missing00", "not-a-pool-id", "x" * 80])
 def test_well_known_unknown_pool_is_404(userpools_server: Any, pool_id: str) -> None:
     for suffix in ("jwks.json", "openid-configuration"):

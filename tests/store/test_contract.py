@@ -47,7 +47,9 @@ from userpools.domain.errors import InternalError
 from userpools.domain.filters import SearchableAttribute
 from userpools.domain.models import (
     AppClient,
+    AuthEvent,
     AuthSession,
+    ClientSecret,
     ClientSettings,
     Group,
     Message,
@@ -96,10 +98,14 @@ BACKENDS = ("sqlite", "postgres")
 POSTGRES_SCHEMA = "store_contract"
 #: Every table but ``schema_migrations``, referencing tables first; and the identities.
 POSTGRES_TABLES = (
+    "auth_events",
+    "pool_settings",
+    "client_secrets",
     "memberships",
     "auth_sessions",
     "refresh_tokens",
     "user_codes",
+    "pending_attributes",
     "password_checks",
     "users",
     "groups",
@@ -117,6 +123,9 @@ POSTGRES_IDENTITIES = (
     "signing_keys",
     "outbox",
     "password_checks",
+    "auth_events",
+    "pool_settings",
+    "client_secrets",
 )
 _POSTGRES_EMPTY = "; ".join(
     [f"DELETE FROM {table}" for table in POSTGRES_TABLES]
@@ -1607,6 +1616,108 @@ def test_list_messages_never_exceeds_limit(store: Store) -> None:
             assert tx.list_messages(POOL_B, 1, limit) == [MESSAGES[1], MESSAGES[4]][:limit]
 
 
+def test_recent_messages_are_the_pools_newest_first(store: Store) -> None:
+    _add_messages(store)
+    pool_a = [m for m in MESSAGES if m.pool_id == POOL_A]
+    with store.transaction(write=False) as tx:
+        assert tx.recent_messages(POOL_A, None, 100) == pool_a[::-1]
+        assert tx.recent_messages(POOL_A, None, 2) == pool_a[::-1][:2]
+        assert tx.recent_messages(POOL_A, "ω@example.com", 100) == [MESSAGES[2]]
+        assert tx.recent_messages(POOL_B, MESSAGES[1].destination, 100) == [
+            m
+            for m in MESSAGES[::-1]
+            if m.pool_id == POOL_B and m.destination == MESSAGES[1].destination
+        ]
+        assert tx.recent_messages("us-east-1_Nobody", None, 100) == []
+
+
+def _pending(pool_id: str, username: str, medium: str = "EMAIL", **overrides: Any) -> Message:
+    return make_message(
+        pool_id, username, "code 123456", medium=medium, delivery="pending", **overrides
+    )
+
+
+def test_claims_lease_pending_messages_of_the_media(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.add_message(make_message(POOL_A, "kept", "not to send"))
+        tx.add_message(_pending(POOL_A, "mail"))
+        tx.add_message(_pending(POOL_B, "text", medium="SMS", subject=None))
+    email = frozenset({"EMAIL"})
+    with store.transaction(write=False) as tx:
+        assert tx.any_message_due(email, NOW)
+        assert not tx.any_message_due(email, NOW - 1)  # due from its creation
+        assert not tx.any_message_due(frozenset(), NOW)
+    with store.transaction(write=True) as tx:
+        ((_, claimed),) = tx.claim_messages(email, NOW, 60.0, 10)
+        assert (claimed.username, claimed.delivery, claimed.attempts) == ("mail", "pending", 0)
+    with store.transaction(write=True) as tx:
+        assert tx.claim_messages(email, NOW + 59, 60.0, 10) == []  # leased
+        assert not tx.any_message_due(email, NOW + 59)
+        again = tx.claim_messages(email, NOW + 61, 60.0, 10)  # the lease ran out
+        assert [m.username for _, m in again] == ["mail"]
+        both = tx.claim_messages(frozenset({"EMAIL", "SMS"}), NOW + 200, 60.0, 10)
+        assert sorted(m.username for _, m in both) == ["mail", "text"]
+
+
+def test_a_sent_message_is_never_claimed_again(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.add_message(_pending(POOL_A, "ann"))
+        ((message_id, _),) = tx.claim_messages(frozenset({"EMAIL"}), NOW, 60.0, 10)
+        tx.mark_message_sent(message_id, NOW + 1)
+    with store.transaction(write=True) as tx:
+        assert tx.claim_messages(frozenset({"EMAIL"}), NOW + 10_000, 60.0, 10) == []
+        (message,) = tx.list_messages(POOL_A, 0, 10)
+    assert (message.delivery, message.attempts, message.error) == ("sent", 1, None)
+
+
+def test_a_failed_attempt_keeps_its_error_and_retries_then_gives_up(store: Store) -> None:
+    email = frozenset({"EMAIL"})
+    with store.transaction(write=True) as tx:
+        tx.add_message(_pending(POOL_A, "ann"))
+        ((message_id, _),) = tx.claim_messages(email, NOW, 60.0, 10)
+        tx.mark_message_failed(message_id, "ConnectionRefusedError: refused", NOW + 5)
+    with store.transaction(write=True) as tx:
+        (kept,) = tx.list_messages(POOL_A, 0, 10)
+        assert (kept.delivery, kept.attempts, kept.error) == (
+            "pending",
+            1,
+            "ConnectionRefusedError: refused",
+        )
+        assert tx.claim_messages(email, NOW + 4, 60.0, 10) == []
+        ((again_id, again),) = tx.claim_messages(email, NOW + 5, 60.0, 10)
+        assert again_id == message_id and again.attempts == 1
+        tx.mark_message_failed(message_id, "still refused", None)
+    with store.transaction(write=True) as tx:
+        assert tx.claim_messages(email, NOW + 10**9, 60.0, 10) == []
+        (given_up,) = tx.list_messages(POOL_A, 0, 10)
+    assert (given_up.delivery, given_up.attempts, given_up.error) == ("failed", 2, "still refused")
+
+
+def test_nodes_claiming_at_once_never_claim_a_message_twice(
+    open_store: Callable[[], Store],
+) -> None:
+    nodes = [open_store() for _ in range(3)]
+    with nodes[0].transaction(write=True) as tx:
+        for number in range(40):
+            tx.add_message(_pending(POOL_A, f"user{number}"))
+    claimed: list[int] = []
+    lock = threading.Lock()
+
+    def drain(node: Store) -> None:
+        while True:
+            batch = node.write(lambda tx: tx.claim_messages(frozenset({"EMAIL"}), NOW, 600.0, 3))
+            if not batch:
+                return
+            with lock:
+                claimed.extend(message_id for message_id, _ in batch)
+
+    with ThreadPoolExecutor(6) as executor:
+        for future in [executor.submit(drain, nodes[i % 3]) for i in range(6)]:
+            future.result(timeout=60)
+    assert len(claimed) == 40
+    assert len(set(claimed)) == 40
+
+
 # properties ------------------------------------------------------------------------------
 
 #: Any text a text column can hold: all of Unicode except surrogates and NUL (which
@@ -1888,6 +1999,49 @@ def test_token_family_lookup_revoke_and_expiry_cleanup(store: Store) -> None:
         tx.find_token_family(pool, "user_id", "1")  # type: ignore[arg-type]
 
 
+def test_token_family_rotation_keeps_the_replaced_token_findable(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        family = _family("t-1", "o-ann", ann)
+        tx.insert_token_family(pool, family)
+        tx.insert_token_family(pool, _family("t-bob", "o-bob", bob))
+        assert tx.find_token_family(pool, "previous_hash", "t-1") is None
+        tx.rotate_token_family(pool, "o-ann", "t-2", "t-1", NOW + 60)
+        rotated = dataclasses.replace(
+            family, token_hash="t-2", previous_hash="t-1", previous_until=NOW + 60
+        )
+        assert tx.find_token_family(pool, "token_hash", "t-2") == rotated
+        assert tx.find_token_family(pool, "previous_hash", "t-1") == rotated
+        assert tx.find_token_family(pool, "token_hash", "t-1") is None
+        tx.rotate_token_family(pool, "o-ann", "t-3", "t-1", NOW + 60)
+        assert tx.find_token_family(pool, "token_hash", "t-2") is None
+        assert tx.find_token_family(pool, "previous_hash", "t-1") == dataclasses.replace(
+            rotated, token_hash="t-3"
+        )
+    with store.transaction(write=False) as tx:
+        bobs = tx.find_token_family(pool, "origin_jti", "o-bob")
+        assert bobs is not None and bobs.previous_hash is None and bobs.token_hash == "t-bob"
+
+
+def test_pending_attributes_replace_delete_and_go_with_their_user(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        tx.put_pending_attribute(pool, ann, "email", "a@example.com")
+        tx.put_pending_attribute(pool, ann, "email", "b@example.com")
+        tx.put_pending_attribute(pool, ann, "phone_number", "+15550100")
+        tx.put_pending_attribute(pool, bob, "email", "bob@example.com")
+        assert tx.get_pending_attribute(pool, ann, "email") == "b@example.com"
+        tx.delete_pending_attribute(pool, ann, "email")
+        tx.delete_pending_attribute(pool, ann, "email")  # gone already: a no-op
+        assert tx.get_pending_attribute(pool, ann, "email") is None
+        assert tx.get_pending_attribute(pool, ann, "phone_number") == "+15550100"
+        tx.delete_user(pool, ann)
+        assert tx.get_pending_attribute(pool, ann, "phone_number") is None
+        assert tx.get_pending_attribute(pool, bob, "email") == "bob@example.com"
+
+
 def test_codes_replace_count_and_delete(store: Store) -> None:
     with store.transaction(write=True) as tx:
         pool = add_pool(tx)
@@ -2089,3 +2243,112 @@ def test_shared_pool_writers_wait_for_the_others_but_not_for_each_other(
             assert not exclusive.done(), exclusive.result()
         assert not exclusive.done()
     assert exclusive.result(timeout=30) == pool.id
+
+
+# client secrets, settings, sign-in events ---------------------------------------------------
+
+
+def test_client_secrets_in_creation_order_and_the_newest_on_the_client(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        client = tx.insert_client(pool, make_client("abc", secret="first"))
+        tx.insert_client_secret(client, ClientSecret("abc--1", "first", NOW))
+        tx.insert_client_secret(client, ClientSecret("abc--2", "second", LATER))
+    with store.transaction(write=False) as tx:
+        pool = tx.get_pool(POOL_A)
+        assert pool is not None
+        loaded = tx.get_client(pool, "abc")
+        assert loaded is not None
+        assert loaded.secrets == ("first", "second")
+        assert [s.secret_id for s in tx.client_secrets(loaded)] == ["abc--1", "abc--2"]
+        assert tx.client_secrets(loaded)[1] == ClientSecret("abc--2", "second", LATER)
+    with store.transaction(write=True) as tx:
+        pool = tx.get_pool(POOL_A)
+        assert pool is not None
+        loaded = tx.get_client(pool, "abc")
+        assert loaded is not None
+        tx.delete_client_secret(loaded, "abc--1")
+        tx.update_client(pool, dataclasses.replace(loaded, secret="second"))
+    with store.transaction(write=False) as tx:
+        pool = tx.get_pool(POOL_A)
+        assert pool is not None
+        loaded = tx.get_client(pool, "abc")
+        assert loaded is not None and loaded.secrets == ("second",)
+        assert loaded.secret == "second"
+
+
+def test_client_secret_ids_are_unique(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        client = tx.insert_client(pool, make_client("abc", secret="first"))
+        tx.insert_client_secret(client, ClientSecret("abc--1", "first", NOW))
+        with pytest.raises(Conflict):
+            tx.insert_client_secret(client, ClientSecret("abc--1", "other", NOW))
+
+
+def test_settings_per_pool_and_client_replace_and_keep_their_creation(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        client = tx.insert_client(pool, make_client("abc"))
+        assert tx.get_setting(pool, "ui") is None
+        tx.put_setting(pool, "ui", None, {"CSS": "a"}, NOW)
+        tx.put_setting(pool, "ui", client, {"CSS": "b"}, NOW)
+        replaced = tx.put_setting(pool, "ui", None, {"CSS": "c"}, LATER)
+        assert (replaced.created_at, replaced.updated_at) == (NOW, LATER)
+    with store.transaction(write=False) as tx:
+        pool = tx.get_pool(POOL_A)
+        assert pool is not None
+        client = tx.get_client(pool, "abc")
+        pool_level = tx.get_setting(pool, "ui")
+        assert pool_level is not None and pool_level.document == {"CSS": "c"}
+        assert pool_level.client_key is None and pool_level.created_at == NOW
+        own = tx.get_setting(pool, "ui", client)
+        assert own is not None and own.document == {"CSS": "b"}
+        assert tx.get_setting(pool, "risk", client) is None
+
+
+def test_deleting_a_client_deletes_its_secrets_and_settings(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        client = tx.insert_client(pool, make_client("abc", secret="first"))
+        tx.insert_client_secret(client, ClientSecret("abc--1", "first", NOW))
+        tx.put_setting(pool, "ui", client, {"CSS": "b"}, NOW)
+        tx.put_setting(pool, "ui", None, {"CSS": "a"}, NOW)
+        tx.delete_client(pool, client)
+        again = tx.insert_client(pool, make_client("abd"))
+        assert tx.client_secrets(client) == []
+        assert tx.get_setting(pool, "ui", again) is None
+        assert tx.get_setting(pool, "ui") is not None
+        tx.delete_pool(pool)
+        other = add_pool(tx, POOL_B)
+        assert tx.get_setting(other, "ui") is None
+
+
+def _event(number: int) -> AuthEvent:
+    return AuthEvent(
+        key=0,
+        event_id=f"event-{number}",
+        event_type="SignIn",
+        response="Pass" if number % 2 else "Fail",
+        challenges=(("Password", "Success" if number % 2 else "Failure"),),
+        created_at=NOW + number,
+    )
+
+
+def test_auth_events_newest_first_by_page_and_deleted_with_their_user(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        for number in range(5):
+            tx.insert_auth_event(pool, ann, _event(number))
+        tx.insert_auth_event(pool, bob, _event(9))
+    with store.transaction(write=False) as tx:
+        first = tx.auth_events(pool, ann, None, 3)
+        assert [e.event_id for e in first] == ["event-4", "event-3", "event-2"]
+        assert dataclasses.replace(first[1], key=0) == _event(3)
+        rest = tx.auth_events(pool, ann, first[-1].key, 3)
+        assert [e.event_id for e in rest] == ["event-1", "event-0"]
+    with store.transaction(write=True) as tx:
+        tx.delete_user(pool, ann)
+        assert tx.auth_events(pool, ann, None, 10) == []
+        assert [e.event_id for e in tx.auth_events(pool, bob, None, 10)] == ["event-9"]

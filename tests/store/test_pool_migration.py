@@ -42,6 +42,33 @@ OLD_VERSION = 4
 REORDERED = frozenset({"email-sign-in", "zero-validity", "updated"})
 
 
+#: What issue 12 changed on purpose in a new pool's answers (docs/errors.md [S-schema]):
+#: developer-only attributes are ``dev:custom:NAME``; the legacy verification members and
+#: ``VerificationMessageTemplate`` are filled from each other. (The samples give every
+#: custom attribute its ``AttributeDataType``, which CreateUserPool now requires; main's
+#: answers were the same for them with ``String`` given.)
+_LEGACY_MEMBERS = (
+    ("SmsVerificationMessage", "SmsMessage"),
+    ("EmailVerificationMessage", "EmailMessage"),
+    ("EmailVerificationSubject", "EmailSubject"),
+)
+
+
+def as_today(body: str) -> str:
+    """Main's answer with the changes made on purpose since (see above) applied."""
+    value = json.loads(body)
+    pool = value["UserPool"]
+    for attribute in pool.get("SchemaAttributes", []):
+        if attribute["Name"].startswith("dev:"):
+            attribute["Name"] = "dev:custom:" + attribute["Name"].removeprefix("dev:")
+    template = pool.setdefault("VerificationMessageTemplate", {})
+    for legacy, member in _LEGACY_MEMBERS:
+        filled = template.get(member) or pool.get(legacy)
+        if filled is not None:
+            template[member] = pool[legacy] = filled
+    return json.dumps(value, ensure_ascii=False)
+
+
 def canonical(body: str, *, identity: bool = True) -> str:
     """A JSON body with sorted keys (types kept: ``true`` is not ``1``); without
     ``identity``, the pool's random id and its ARN are left out."""
@@ -84,11 +111,9 @@ def test_create_and_describe_user_pool_answer_as_main_did(
         bodies.client.admin_create_user(UserPoolId=pool_id, Username="someone")
     bodies.client.describe_user_pool(UserPoolId=pool_id)
     described = bodies.last["DescribeUserPool"]
-    assert canonical(created, identity=False) == canonical(old["create_body"], identity=False)
-    assert canonical(described, identity=False) == canonical(old["describe_body"], identity=False)
-    if name not in REORDERED:
-        assert created.replace(pool_id, old["id"]) == old["create_body"]
-        assert described.replace(pool_id, old["id"]) == old["describe_body"]
+    old_created, old_described = as_today(old["create_body"]), as_today(old["describe_body"])
+    assert canonical(created, identity=False) == canonical(old_created, identity=False)
+    assert canonical(described, identity=False) == canonical(old_described, identity=False)
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

@@ -119,3 +119,28 @@ def public_jwk(key: SigningKey) -> dict[str, str]:
 def jwks(keys: Sequence[SigningKey]) -> dict[str, list[dict[str, str]]]:
     """The JWK Set document served at ``/{poolId}/.well-known/jwks.json``."""
     return {"keys": [public_jwk(key) for key in keys]}
+
+
+def self_signed_certificate(key: SigningKey, common_name: str, now: float) -> bytes:
+    """A self-signed X.509 certificate (DER) of ``key``'s public key, valid ten years from
+    ``now``: what a SAML identity provider is told to trust (GetSigningCertificate)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    start = datetime.fromtimestamp(int(now), UTC)
+    serial = int.from_bytes(hashlib.sha256(key.private_pem).digest()[:16], "big") >> 1
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public_key(key))
+        .serial_number(serial or 1)
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=3650))
+        .sign(private_key(key.private_pem), hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.DER)

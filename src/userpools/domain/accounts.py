@@ -1,9 +1,9 @@
 """Self-service accounts: sign-up and its code, password reset, and the token-authorised calls.
 
 Codes are six digits from the operating system's CSPRNG, kept only as a hash, one per user and
-purpose; a new one replaces the old. They expire (sign-up 24 hours, reset 1 hour, cognito-spec
-§8.3), are used once, and die after :data:`MAX_CODE_FAILURES` wrong guesses, after which a new
-code must be requested. Messages go to the outbox, as invitations do.
+purpose; a new one replaces the old. They expire (sign-up and attribute verification 24 hours,
+reset 1 hour, cognito-spec §8.3), are used once, and die after :data:`MAX_CODE_FAILURES` wrong
+guesses, after which a new code must be requested. Messages go to the outbox, as invitations do.
 
 A wrong guess must be counted even though the call fails, so those errors are raised after the
 transaction commits.
@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, lockout, messages, password_checks
+from userpools.domain import attributes, lockout, messages, outbox, password_checks
 from userpools.domain.clients import (
     check_secret_hash,
     find_client_anywhere,
@@ -41,10 +41,11 @@ from userpools.domain.errors import (
     UserNotFound,
 )
 from userpools.domain.lookup import require_user, resolve, sign_in_keys, srp_verifier
-from userpools.domain.models import AppClient, Message, User, UserCode, UserPool, UserStatus
+from userpools.domain.models import AppClient, User, UserCode, UserPool, UserStatus
 from userpools.domain.password_checks import WAIT, Check, PasswordChecks, Wait
 from userpools.domain.password_policy import check
 from userpools.domain.pools import require_pool
+from userpools.domain.schema import LEGACY_DEVELOPER_PREFIX
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller as TokenCaller
 from userpools.domain.tokens import TokenIssuer, digest, readable
@@ -52,12 +53,16 @@ from userpools.domain.users import NewUser, UserService
 
 SIGN_UP = "sign_up"
 RESET = "reset"
-CODE_VALIDITY = {SIGN_UP: 24 * 3600.0, RESET: 3600.0}
+#: Attribute verification: one code per attribute (GetUserAttributeVerificationCode).
+VERIFY_EMAIL = "verify_email"
+VERIFY_PHONE = "verify_phone_number"
+CODE_VALIDITY = {SIGN_UP: 24 * 3600.0, RESET: 3600.0, VERIFY_EMAIL: 24 * 3600.0}
+CODE_VALIDITY[VERIFY_PHONE] = CODE_VALIDITY[VERIFY_EMAIL]
 MAX_CODE_FAILURES = 5
-DEFAULT_CODE_MESSAGE = "Your verification code is {####}."
-DEFAULT_CODE_SUBJECT = "Your verification code"
 _VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}
+_VERIFY_PURPOSE = {"email": VERIFY_EMAIL, "phone_number": VERIFY_PHONE}
 _RECOVERY_ATTRIBUTE = {"verified_email": "email", "verified_phone_number": "phone_number"}
+ADMIN_ONLY = "admin_only"
 
 
 @dataclass(frozen=True)
@@ -104,20 +109,32 @@ class AccountService:
     # shared ---------------------------------------------------------------------------------
 
     def _send_code(
-        self, tx: Transaction, pool: UserPool, user: User, purpose: str, attribute: str
+        self,
+        tx: Transaction,
+        pool: UserPool,
+        user: User,
+        purpose: str,
+        attribute: str,
+        *,
+        client_id: str | None = None,
     ) -> CodeDelivery:
+        """Make a code for ``purpose`` and put its message in the outbox. ``client_id``
+        (SignUp, ResendConfirmationCode) lets a sign-up code go as a link when the pool's
+        ``DefaultEmailOption`` is ``CONFIRM_WITH_LINK``."""
         now = self._clock()
         code = new_code()
         destination = user.attribute(attribute) or ""
         medium = "EMAIL" if attribute == "email" else "SMS"
-        c = pool.config
-        if medium == "EMAIL":
-            template = c.verify_email_message or DEFAULT_CODE_MESSAGE
-            subject: str | None = c.verify_email_subject or DEFAULT_CODE_SUBJECT
-        else:
-            template, subject = c.verify_sms or DEFAULT_CODE_MESSAGE, None
-        body = template.replace("{####}", code)
-        tx.add_message(Message(pool.id, user.username, medium, destination, subject, body, now))
+        delivery = self._users.delivery
+        letter = outbox.verification(
+            pool,
+            medium,
+            code,
+            username=user.username,
+            client_id=client_id if purpose == SIGN_UP else None,
+            delivery=delivery,
+        )
+        outbox.post(tx, pool, user.username, destination, letter, now, delivery)
         tx.put_code(
             pool,
             user,
@@ -161,6 +178,7 @@ class AccountService:
         check_secret_hash(client, secret_hash, username)
         if password is None:
             raise InvalidParameter(messages.PASSWORD_REQUIRED)
+        _check_client_writes(client, [name for name, _ in given])
         delivered: list[CodeDelivery] = []
 
         def send_code(tx: Transaction, pool: UserPool, user: User) -> None:
@@ -168,7 +186,9 @@ class AccountService:
             attribute = _sign_up_attribute(pool, user)
             # Replaced, not appended: the transaction may run again.
             delivered[:] = (
-                [] if attribute is None else [self._send_code(tx, pool, user, SIGN_UP, attribute)]
+                []
+                if attribute is None
+                else [self._send_code(tx, pool, user, SIGN_UP, attribute, client_id=client_id)]
             )
 
         new = NewUser(
@@ -178,11 +198,22 @@ class AccountService:
         return user, (delivered[0] if delivered else None)
 
     def confirm_sign_up(
-        self, client_id: str, username: str, code: str, secret_hash: str | None, force_alias: bool
+        self,
+        client_id: str,
+        username: str,
+        code: str,
+        secret_hash: str | None,
+        force_alias: bool,
+        *,
+        from_link: bool = False,
     ) -> None:
+        """ConfirmSignUp; ``from_link``: the ``confirmUser`` link of a
+        ``CONFIRM_WITH_LINK`` email, which carries no secret hash (the code is the proof)."""
+
         def run(tx: Transaction) -> UserCode | DomainError:
             pool, client = require_client_anywhere(tx, client_id)
-            check_secret_hash(client, secret_hash, username)
+            if not from_link:
+                check_secret_hash(client, secret_hash, username)
             user = self._user_or_error(tx, pool, client, username, CodeMismatch())
             if user.status is not UserStatus.UNCONFIRMED:
                 raise NotAuthorized(messages.NOT_UNCONFIRMED)
@@ -214,13 +245,13 @@ class AccountService:
             if user is None:
                 if client.settings.prevent_user_existence_errors:
                     return _simulated_delivery(pool)
-                raise UserNotFound()
+                raise UserNotFound(messages.USERNAME_CLIENT_NOT_FOUND)
             if user.status is not UserStatus.UNCONFIRMED:
                 raise InvalidParameter(messages.ALREADY_CONFIRMED)
             attribute = _sign_up_attribute(pool, user)
             if attribute is None:
                 raise InvalidParameter(messages.AUTO_VERIFY_OFF)
-            return self._send_code(tx, pool, user, SIGN_UP, attribute)
+            return self._send_code(tx, pool, user, SIGN_UP, attribute, client_id=client_id)
 
         return self._store.write(run)
 
@@ -232,12 +263,15 @@ class AccountService:
         def run(tx: Transaction) -> CodeDelivery:
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
+            if ADMIN_ONLY in pool.config.recovery:
+                # A pool setting: refusing says nothing about the user.
+                raise NotAuthorized(messages.RECOVERY_ADMIN_ONLY)
             user = resolve(tx, pool, username)
             hide = client.settings.prevent_user_existence_errors
             if user is None:
                 if hide:
                     return _simulated_delivery(pool)
-                raise UserNotFound()
+                raise UserNotFound(messages.USERNAME_CLIENT_NOT_FOUND)
             if not user.enabled:
                 if hide:
                     return _simulated_delivery(pool)
@@ -351,20 +385,144 @@ class AccountService:
             shown.insert(0, ("sub", caller.user.sub))
         return caller.user, shown
 
-    def update_user_attributes(self, access_token: str, changes: Sequence[tuple[str, str]]) -> None:
+    def update_user_attributes(
+        self, access_token: str, changes: Sequence[tuple[str, str]]
+    ) -> list[CodeDelivery]:
+        """UpdateUserAttributes: the codes sent for a changed email or phone number that the
+        pool verifies (:meth:`_update_and_verify`)."""
+
+        def run(tx: Transaction) -> list[CodeDelivery]:
+            caller = self._caller(tx, access_token)
+            _check_client_writes(caller.client, [name for name, _ in changes])
+            return self._update_and_verify(tx, caller.pool, caller.user, changes)
+
+        return self._store.write(run)
+
+    def admin_update_user_attributes(
+        self, region: str, pool_id: str, username: str, changes: Sequence[tuple[str, str]]
+    ) -> None:
+        """AdminUpdateUserAttributes: as UpdateUserAttributes, codes included, unless the
+        same call sets the attribute's ``*_verified`` to true."""
+
+        def run(tx: Transaction) -> None:
+            pool = require_pool(tx, pool_id, region)
+            self._update_and_verify(tx, pool, require_user(tx, pool, username), changes)
+
+        self._store.write(run)
+
+    def _update_and_verify(
+        self, tx: Transaction, pool: UserPool, user: User, changes: Sequence[tuple[str, str]]
+    ) -> list[CodeDelivery]:
+        """Apply ``changes``; for each new email or phone number in the pool's
+        ``AutoVerifiedAttributes`` not vouched for in the same call, send a code.
+
+        Under ``AttributesRequireVerificationBeforeUpdate`` a new value for an attribute the
+        user already has is kept aside (``pending_attributes``): the old value stays, verified
+        flag and sign-in alias included, until VerifyUserAttribute confirms the new one. An
+        attribute changed without a code loses any code or value awaiting verification.
+        """
+        given = dict(changes)
+        c = pool.config
+        held = c.user_attribute_update_settings
+        before_update = (held.attributes_require_verification_before_update or ()) if held else ()
+        applied = list(changes)
+        to_verify: list[tuple[str, str, bool]] = []  # attribute, value, kept aside
+        for attribute, flag in _VERIFIED_FLAG.items():
+            value = given.get(attribute)
+            if value is None or value == user.attribute(attribute):
+                continue
+            vouched = given.get(flag, "").lower() == "true"
+            if value and attribute in c.auto_verified and not vouched:
+                aside = attribute in before_update and user.attribute(attribute) is not None
+                if aside:
+                    applied = [(n, v) for n, v in applied if n != attribute]
+                to_verify.append((attribute, value, aside))
+            else:
+                tx.delete_code(pool, user, _VERIFY_PURPOSE[attribute])
+                tx.delete_pending_attribute(pool, user, attribute)
+        self._users.update_attributes_in(tx, pool, user, applied)
+        deliveries = []
+        for attribute, value, aside in to_verify:
+            if aside:
+                tx.put_pending_attribute(pool, user, attribute, value)
+            else:
+                tx.delete_pending_attribute(pool, user, attribute)
+            deliveries.append(self._send_verification(tx, pool, user, attribute, value))
+        return deliveries
+
+    def _send_verification(
+        self, tx: Transaction, pool: UserPool, user: User, attribute: str, destination: str
+    ) -> CodeDelivery:
+        """A verification code for ``attribute``, sent to ``destination`` (its new or pending
+        value, which the stored user may not hold yet)."""
+        to = dataclasses.replace(
+            user, attributes=attributes.merge(user.attributes, [(attribute, destination)])
+        )
+        return self._send_code(tx, pool, to, _VERIFY_PURPOSE[attribute], attribute)
+
+    def get_user_attribute_verification_code(
+        self, access_token: str, attribute: str
+    ) -> CodeDelivery:
+        """A new code for the email or phone number (its pending value, when one waits)."""
+
+        def run(tx: Transaction) -> CodeDelivery:
+            caller = self._caller(tx, access_token)
+            pool, user = caller.pool, caller.user
+            _check_verifiable(attribute)
+            destination = tx.get_pending_attribute(pool, user, attribute)
+            destination = destination or user.attribute(attribute)
+            if not destination:
+                raise InvalidParameter(messages.NO_ATTRIBUTE_VALUE.format(name=attribute))
+            return self._send_verification(tx, pool, user, attribute, destination)
+
+        return self._store.write(run)
+
+    def verify_user_attribute(self, access_token: str, attribute: str, code: str) -> None:
+        """The code verifies the attribute: its pending value, if any, replaces the old one,
+        and ``*_verified`` becomes true. Wrong guesses are counted (raised after commit)."""
+
+        def run(tx: Transaction) -> UserCode | DomainError:
+            caller = self._caller(tx, access_token)
+            pool, user = caller.pool, caller.user
+            _check_verifiable(attribute)
+            used = self._use_code(tx, pool, user, _VERIFY_PURPOSE[attribute], code)
+            if isinstance(used, UserCode):
+                pending = tx.get_pending_attribute(pool, user, attribute)
+                changes = [(attribute, pending)] if pending else []
+                changes.append((_VERIFIED_FLAG[attribute], "true"))
+                verified = dataclasses.replace(
+                    user,
+                    attributes=attributes.merge(user.attributes, changes),
+                    updated_at=self._clock(),
+                )
+                tx.delete_pending_attribute(pool, user, attribute)
+                self._users.save(tx, pool, verified)
+            return used
+
+        used = self._store.write(run)
+        if isinstance(used, DomainError):
+            raise used
+
+    def delete_user_attributes(self, access_token: str, names: Sequence[str]) -> None:
+        """DeleteUserAttributes: AdminDeleteUserAttributes for the caller, within what its
+        app client may write."""
+
         def run(tx: Transaction) -> None:
             caller = self._caller(tx, access_token)
-            allowed = caller.client.settings.write_attributes
-            names = [name for name, _ in changes]
-            if allowed is None:
-                # By default a client writes the standard and custom attributes, not the
-                # verified flags: a user must not vouch for an address they typed in.
-                refused = any(name in _VERIFIED_FLAG.values() for name in names)
-            else:
-                refused = any(name not in allowed for name in names)
-            if refused:
-                raise NotAuthorized(messages.ATTRIBUTE_NOT_WRITABLE)
-            self._users.update_attributes_in(tx, caller.pool, caller.user, changes)
+            _check_client_writes(caller.client, names)
+            self._users.delete_attributes_in(tx, caller.pool, caller.user, names)
+
+        self._store.write(run)
+
+    def set_user_settings(self, access_token: str, options: Sequence[tuple[str, str]]) -> None:
+        """SetUserSettings: AdminSetUserSettings (the legacy ``MFAOptions``) for the caller."""
+
+        def run(tx: Transaction) -> None:
+            caller = self._caller(tx, access_token)
+            changed = dataclasses.replace(
+                caller.user, mfa_options=tuple(options), updated_at=self._clock()
+            )
+            self._users.save(tx, caller.pool, changed)
 
         self._store.write(run)
 
@@ -458,10 +616,18 @@ class AccountService:
         self._store.write(run)
 
 
+def _check_verifiable(attribute: str) -> None:
+    if attribute not in _VERIFIED_FLAG:
+        raise InvalidParameter(messages.NOT_VERIFIABLE.format(name=attribute))
+
+
 def _secret_matches(client: AppClient, given: str | None) -> bool:
     if client.secret is None:
         return given is None
-    return given is not None and hmac.compare_digest(client.secret.encode(), given.encode())
+    matched = False
+    for secret in client.secrets:
+        matched |= given is not None and hmac.compare_digest(secret.encode(), given.encode())
+    return matched
 
 
 def _sign_up_attribute(pool: UserPool, user: User) -> str | None:
@@ -472,6 +638,24 @@ def _sign_up_attribute(pool: UserPool, user: User) -> str | None:
     return None
 
 
+def _check_client_writes(client: AppClient, names: Sequence[str]) -> None:
+    """``NotAuthorized`` for an attribute the app client may not write for its user.
+
+    By default a client writes the standard and custom attributes, neither the verified
+    flags (a user must not vouch for an address they typed in) nor developer-only ones,
+    which only IAM-authenticated (admin) operations write.
+    """
+    allowed = client.settings.write_attributes
+    for name in names:
+        refused = (
+            name.startswith(LEGACY_DEVELOPER_PREFIX)
+            or (allowed is None and name in _VERIFIED_FLAG.values())
+            or (allowed is not None and name not in allowed)
+        )
+        if refused:
+            raise NotAuthorized(messages.ATTRIBUTE_NOT_WRITABLE)
+
+
 def _recovery_attribute(pool: UserPool, user: User) -> str | None:
     """Where a reset code goes: the pool's recovery order, else a verified phone, then email."""
     order = pool.config.recovery or ("verified_phone_number", "verified_email")
@@ -479,7 +663,9 @@ def _recovery_attribute(pool: UserPool, user: User) -> str | None:
         attribute = _RECOVERY_ATTRIBUTE.get(mechanism)
         if attribute is None:  # admin_only
             return None
-        if user.attribute(attribute) and user.attribute(_VERIFIED_FLAG[attribute]) == "true":
+        if user.attribute(attribute) and attributes.is_true(
+            user.attribute(_VERIFIED_FLAG[attribute])
+        ):
             return attribute
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -45,21 +46,28 @@ STANDARD_ATTRIBUTES: tuple[StandardAttribute, ...] = (
 _STANDARD = {a.name: a for a in STANDARD_ATTRIBUTES}
 _BOOLEAN = frozenset(a.name for a in STANDARD_ATTRIBUTES if a.data_type == "Boolean")
 
+#: E.164: a plus sign, then the country code and number, 15 digits at most.
+_PHONE_NUMBER = re.compile(r"\+[0-9]{1,15}")
+
 Attributes = tuple[tuple[str, str], ...]
+
+
+def is_true(value: str | None) -> bool:
+    """Whether a Boolean attribute's value is true. AWS takes ``true`` and ``false`` in any
+    case and keeps the value as it was written (``True`` stays ``True``)."""
+    return value is not None and value.lower() == "true"
 
 
 def check_writable(config: PoolConfig, names: Iterable[str], *, creating: bool) -> None:
     """Refuse attribute names the pool does not know, and immutable ones after creation."""
-    custom = {c.name: c for c in config.custom_attributes}
+    custom = {c.name for c in config.custom_attributes}
+    immutable = config.immutable_attributes
     for name in names:
         if name == "sub":
             raise InvalidParameter(messages.SCHEMA_IMMUTABLE.format(name=name))
-        if name in _STANDARD:
-            continue
-        definition = custom.get(name)
-        if definition is None:
+        if name not in _STANDARD and name not in custom:
             raise InvalidParameter(messages.SCHEMA_UNKNOWN_ATTRIBUTE.format(name=name))
-        if not creating and not definition.mutable:
+        if not creating and name in immutable:
             raise InvalidParameter(messages.SCHEMA_IMMUTABLE.format(name=name))
 
 
@@ -70,8 +78,10 @@ def merge(current: Attributes, changes: Sequence[tuple[str, str]]) -> Attributes
         if name in seen:
             raise InvalidParameter(messages.SCHEMA_DUPLICATE.format(name=name))
         seen.add(name)
-        if name in _BOOLEAN and value not in ("true", "false", ""):
+        if name in _BOOLEAN and value.lower() not in ("true", "false", ""):
             raise InvalidParameter(messages.SCHEMA_BOOLEAN.format(name=name))
+        if name == "phone_number" and value and not _PHONE_NUMBER.fullmatch(value):
+            raise InvalidParameter(messages.INVALID_PHONE_NUMBER)
     updated = dict(current)
     for name, value in changes:
         if value == "":

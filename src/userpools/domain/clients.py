@@ -17,13 +17,17 @@ from userpools.domain.errors import (
     ResourceNotFound,
 )
 from userpools.domain.ids import Ids
-from userpools.domain.models import AppClient, ClientSettings, Page, UserPool
+from userpools.domain.models import AppClient, ClientSecret, ClientSettings, Page, UserPool
 from userpools.domain.pagination import Cursors
+from userpools.domain.pool_config import PoolConfig
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
 
 MAX_CLIENTS_PER_POOL = 1_000  # "Quotas in Amazon Cognito" (adjustable on AWS)
+#: "Supports up to 2 active secrets per app client" (AddUserPoolClientSecret, API Reference).
+MAX_CLIENT_SECRETS = 2
 LIST_OPERATION = "ListUserPoolClients"
+SECRETS_OPERATION = "ListUserPoolClientSecrets"
 
 _MINUTE, _HOUR, _DAY = 60, 3600, 86400
 #: Allowed token lifetimes, in seconds ("Quotas in Amazon Cognito").
@@ -52,6 +56,19 @@ def check_settings(settings: ClientSettings) -> None:
     flows = set(settings.explicit_auth_flows)
     if flows & LEGACY_AUTH_FLOWS and flows - LEGACY_AUTH_FLOWS:
         raise InvalidParameter(messages.AUTH_FLOWS_MIXED)
+
+
+def check_attribute_permissions(config: PoolConfig, settings: ClientSettings, action: str) -> None:
+    """``ReadAttributes`` and ``WriteAttributes`` name attributes of the pool's schema
+    (standard ones, ``custom:NAME``, ``dev:custom:NAME``). ``action``: ``creating`` or
+    ``updating``, as AWS's message says."""
+    known = {a.name for a in config.schema_attributes if a.name}
+    for names, message in (
+        (settings.read_attributes, messages.INVALID_READ_ATTRIBUTES),
+        (settings.write_attributes, messages.INVALID_WRITE_ATTRIBUTES),
+    ):
+        if names is not None and any(name not in known for name in names):
+            raise InvalidParameter(message.format(action=action))
 
 
 #: The client setting each sign-in flow needs (cognito-spec §4.5 InitiateAuth). A client with
@@ -83,18 +100,20 @@ def secret_hash(secret: str, username: str, client_id: str) -> str:
 
 
 def check_secret_hash(client: AppClient, given: str | None, *usernames: str) -> None:
-    """For a client with a secret, ``given`` must be the SECRET_HASH of one of ``usernames``.
+    """For a client with a secret, ``given`` must be the SECRET_HASH of one of ``usernames``
+    under one of the client's current secrets.
 
     The comparison is constant-time; a client without a secret ignores ``given``.
     """
     if client.secret is None:
         return
     matched = False
-    for username in usernames:
-        expected = secret_hash(client.secret, username, client.client_id).encode("ascii")
-        matched |= given is not None and hmac.compare_digest(
-            expected, given.encode("utf-8", "surrogatepass")
-        )
+    for secret in client.secrets:
+        for username in usernames:
+            expected = secret_hash(secret, username, client.client_id).encode("ascii")
+            matched |= given is not None and hmac.compare_digest(
+                expected, given.encode("utf-8", "surrogatepass")
+            )
     if not matched:
         raise NotAuthorized(messages.SECRET_HASH_MISMATCH.format(client_id=client.client_id))
 
@@ -151,11 +170,16 @@ class ClientService:
             if generate_secret and secret is not None:
                 raise InvalidParameter(messages.CLIENT_SECRET_TWICE)
             check_settings(settings)
+            check_attribute_permissions(pool.config, settings, "creating")
             if tx.count_clients(pool) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceeded(messages.CLIENT_LIMIT.format(limit=MAX_CLIENTS_PER_POOL))
             given = self._ids.client_secret() if generate_secret else secret
             client = AppClient(0, self._ids.client_id(), name, given, settings, document, now, now)
-            return tx.insert_client(pool, client)
+            client = tx.insert_client(pool, client)
+            if given is not None:
+                secret_id = self._ids.client_secret_id(client.client_id)
+                tx.insert_client_secret(client, ClientSecret(secret_id, given, now))
+            return client
 
         return self._store.write(run)
 
@@ -178,6 +202,7 @@ class ClientService:
             client = require_client(tx, pool, client_id)
             name, settings, document = change(client)
             check_settings(settings)
+            check_attribute_permissions(pool.config, settings, "updating")
             updated = dataclasses.replace(
                 client, name=name, settings=settings, document=document, updated_at=self._clock()
             )
@@ -204,5 +229,59 @@ class ClientService:
             return self._cursors.page(
                 LIST_OPERATION, scope, clients, limit, lambda c: (c.client_id,)
             )
+
+        return self._store.read(run)
+
+    # secrets ---------------------------------------------------------------------------------
+
+    def add_secret(
+        self, region: str, pool_id: str, client_id: str, value: str | None
+    ) -> ClientSecret:
+        """AddUserPoolClientSecret: ``value``, or a generated secret, beside the current one."""
+        now = self._clock()
+
+        def run(tx: Transaction) -> ClientSecret:
+            pool = require_pool(tx, pool_id, region)
+            client = require_client(tx, pool, client_id)
+            if client.secret is None:
+                raise InvalidParameter(messages.CLIENT_HAS_NO_SECRET.format(client_id=client_id))
+            if len(tx.client_secrets(client)) >= MAX_CLIENT_SECRETS:
+                raise LimitExceeded(messages.CLIENT_SECRET_LIMIT.format(limit=MAX_CLIENT_SECRETS))
+            secret = ClientSecret(
+                self._ids.client_secret_id(client_id), value or self._ids.client_secret(), now
+            )
+            tx.insert_client_secret(client, secret)
+            return secret
+
+        return self._store.write(run)
+
+    def delete_secret(self, region: str, pool_id: str, client_id: str, secret_id: str) -> None:
+        """DeleteUserPoolClientSecret; never the last one. When the secret DescribeUserPoolClient
+        shows goes, it shows the one left."""
+
+        def run(tx: Transaction) -> None:
+            pool = require_pool(tx, pool_id, region)
+            client = require_client(tx, pool, client_id)
+            current = tx.client_secrets(client)
+            if not any(s.secret_id == secret_id for s in current):
+                raise ResourceNotFound(messages.CLIENT_SECRET_NOT_FOUND.format(secret_id=secret_id))
+            if len(current) == 1:
+                raise InvalidParameter(messages.LAST_CLIENT_SECRET)
+            tx.delete_client_secret(client, secret_id)
+            left = [s for s in current if s.secret_id != secret_id]
+            tx.update_client(pool, dataclasses.replace(client, secret=left[0].value))
+
+        self._store.write(run)
+
+    def list_secrets(
+        self, region: str, pool_id: str, client_id: str, token: str | None
+    ) -> list[ClientSecret]:
+        """Every current secret, oldest first: there are at most two, so one page."""
+
+        def run(tx: Transaction) -> list[ClientSecret]:
+            pool = require_pool(tx, pool_id, region)
+            client = require_client(tx, pool, client_id)
+            self._cursors.decode(SECRETS_OPERATION, (pool.key, client.key), token)
+            return tx.client_secrets(client)
 
         return self._store.read(run)

@@ -22,7 +22,9 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── ExpiredCode               ExpiredCodeException           400
     ├── Unauthorized              UnauthorizedException          400
     ├── UnsupportedTokenType      UnsupportedTokenTypeException  400
+    ├── RefreshTokenReuse         RefreshTokenReuseException     400
     ├── TooManyRequests           TooManyRequestsException       400
+    ├── UserPoolAddOnNotEnabled   UserPoolAddOnNotEnabledException 400
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
     │   ├── MissingAuthenticationToken MissingAuthenticationTokenException 400
     │   ├── IncompleteSignature   IncompleteSignatureException   400
@@ -152,11 +154,19 @@ class UnsupportedTokenType(DomainError):
     code = "UnsupportedTokenTypeException"
 
 
+class RefreshTokenReuse(DomainError):
+    code = "RefreshTokenReuseException"
+
+
 class TooManyRequests(DomainError):
     code = "TooManyRequestsException"
 
     def __init__(self, message: str = "Rate exceeded") -> None:
         super().__init__(message)
+
+
+class UserPoolAddOnNotEnabled(DomainError):
+    code = "UserPoolAddOnNotEnabledException"
 
 
 class ProtocolError(DomainError):

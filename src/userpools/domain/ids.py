@@ -29,3 +29,7 @@ class Ids:
     def client_secret(self) -> str:
         """52 lowercase letters and digits, like AWS's generated client secrets."""
         return "".join(self._rng.choice(_CLIENT_ALPHABET) for _ in range(52))
+
+    def client_secret_id(self, client_id: str) -> str:
+        """A client secret's id: the client's id and 16 random hexadecimal digits."""
+        return f"{client_id}--{self._rng.getrandbits(64):016x}"

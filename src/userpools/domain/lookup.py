@@ -38,8 +38,8 @@ def sign_in_keys(pool: UserPool, attrs: attributes.Attributes) -> SignInKeys:
     email = attributes.value_of(attrs, "email")
     phone = attributes.value_of(attrs, "phone_number")
     preferred = attributes.value_of(attrs, "preferred_username")
-    email_ok = attributes.value_of(attrs, "email_verified") == "true"
-    phone_ok = attributes.value_of(attrs, "phone_number_verified") == "true"
+    email_ok = attributes.is_true(attributes.value_of(attrs, "email_verified"))
+    phone_ok = attributes.is_true(attributes.value_of(attrs, "phone_number_verified"))
     fold = c.case_sensitive
 
     def key(v: str | None) -> str | None:

@@ -1,6 +1,8 @@
 """User-facing message texts, as AWS words them where known (sources in docs/errors.md)."""
 
 POOL_NOT_FOUND = "User pool {pool_id} does not exist."
+RESOURCE_NOT_FOUND = "Resource {arn} does not exist."
+TAG_LIMIT = "A user pool can have as many as {limit} tags."
 GROUP_NOT_FOUND = "Group not found."
 GROUP_EXISTS = "A group with the name {name} already exists."
 GROUP_LIMIT = "The user pool has reached its limit of {limit} groups."
@@ -44,9 +46,29 @@ TEMPORARY_PASSWORD_WITH_VALIDITY = (
 )
 CUSTOM_ATTRIBUTE_LIMIT = "A user pool can have at most 50 custom attributes."
 DUPLICATE_SCHEMA_ATTRIBUTE = "Duplicate attribute in schema: {name}"
+CUSTOM_ATTRIBUTE_NO_TYPE = (
+    "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+)
+CUSTOM_ATTRIBUTE_REQUIRED = "Required custom attributes are not supported currently."
+CUSTOM_ATTRIBUTE_EXISTS = "{name}: Existing attribute already has name {existing}."
+STANDARD_ATTRIBUTE_CHANGED = (
+    "You can not change AttributeDataType or set developerOnlyAttribute for standard schema "
+    "attribute {name}"
+)
+SCHEMA_CONSTRAINTS_INVALID = "Invalid {kind} for schema attribute {name}"
+SCHEMA_STRING_TOO_LONG = "user.{name}: String attributes cannot have a length of more than 2048"
+SCHEMA_LENGTHS_REVERSED = "user.{name}: Max length cannot be less than min length."
+SCHEMA_VALUES_REVERSED = "user.{name}: Max value cannot be less than min value."
+INVALID_PHONE_NUMBER = "Invalid phone number format."
+INVALID_READ_ATTRIBUTES = "Invalid read attributes specified while {action} a client"
+INVALID_WRITE_ATTRIBUTES = "Invalid write attributes specified while {action} a client"
 CLIENT_NOT_FOUND = "User pool client {client_id} does not exist."
 CLIENT_LIMIT = "The user pool has reached its limit of {limit} app clients."
 CLIENT_SECRET_TWICE = "Cannot set both GenerateSecret and ClientSecret."
+CLIENT_HAS_NO_SECRET = "User pool client {client_id} has no client secret."
+CLIENT_SECRET_LIMIT = "An app client can have at most {limit} client secrets."
+CLIENT_SECRET_NOT_FOUND = "Client secret {secret_id} does not exist."
+LAST_CLIENT_SECRET = "You cannot delete the last remaining secret for an app client."
 TOKEN_VALIDITY_RANGE = (
     "Invalid range for token validity: {token} must be between {low} and {high} seconds."
 )
@@ -87,3 +109,31 @@ NOT_A_REFRESH_TOKEN = "Only refresh tokens can be revoked."
 INVALID_CLIENT = "Invalid client credentials."
 ATTRIBUTE_NOT_WRITABLE = "A client attempted to write unauthorized attribute"
 REQUIRED_ATTRIBUTE_SET = "Cannot modify an already provided {name}"
+#: Our own wording: AWS's text for a rotated-out refresh token is not published.
+REFRESH_TOKEN_REUSED = "Refresh Token has been rotated and is no longer valid"
+#: Our own wording, after SECRET_HASH_MISMATCH: GetTokensFromRefreshToken's ClientSecret.
+CLIENT_SECRET_MISMATCH = "Unable to verify client secret for client {client_id}"
+USERNAME_CLIENT_NOT_FOUND = "Username/client id combination not found."
+#: Our own wording: ForgotPassword in a pool whose AccountRecoverySetting is admin_only.
+RECOVERY_ADMIN_ONLY = (
+    "Self-service account recovery is not enabled for this user pool; "
+    "an administrator must reset the password."
+)
+#: Our own wording: GetUserAttributeVerificationCode/VerifyUserAttribute for an attribute that
+#: is not an email or phone number, or that the user does not have.
+NOT_VERIFIABLE = "{name} is not an attribute that can be verified."
+NO_ATTRIBUTE_VALUE = "The user has no {name} to verify."
+
+# GET /_userpools/messages (ours: AWS has no such route).
+MESSAGES_UNKNOWN_PARAMETER = "Unknown query parameter {name!r}: use pool, to, limit."
+MESSAGES_POOL_REQUIRED = "The query parameter pool (a user pool id) is required."
+MESSAGES_POOL_INVALID = "The query parameter pool is not a user pool id."
+MESSAGES_TO_INVALID = "The query parameter to must be 1 to 2048 characters."
+MESSAGES_LIMIT_INVALID = "The query parameter limit must be a number from 1 to {limit}."
+
+# GET /confirmUser, the link of a CONFIRM_WITH_LINK email (ours).
+CONFIRM_LINK_INCOMPLETE = (
+    "The link is incomplete: client_id, user_name and confirmation_code are needed."
+)
+CONFIRM_LINK_DONE = "Your registration has been confirmed."
+ADD_ON_NOT_ENABLED = "Advanced security features are not enabled for this user pool."

@@ -90,6 +90,10 @@ class ClientSettings:
     auth_session_minutes: int = 3
     read_attributes: tuple[str, ...] | None = None
     write_attributes: tuple[str, ...] | None = None
+    #: ``RefreshTokenRotation``: a refresh issues a new refresh token, and the old one works
+    #: for ``retry_grace_seconds`` more.
+    rotate_refresh_tokens: bool = False
+    retry_grace_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,51 @@ class AppClient:
     document: Mapping[str, Any]  # the rest of the configuration, in wire form
     created_at: float
     updated_at: float
+    #: The newest current secret when the client has two (AddUserPoolClientSecret); ``secret``
+    #: is the oldest, the one DescribeUserPoolClient shows.
+    newer_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every current secret: a SECRET_HASH or ``ClientSecret`` made with any of them is
+        accepted, so an app can move to a new secret without a moment of refusals."""
+        both = (self.secret, self.newer_secret)
+        return tuple(dict.fromkeys(s for s in both if s is not None))
+
+
+@dataclass(frozen=True)
+class ClientSecret:
+    """One of an app client's secrets, as ListUserPoolClientSecrets describes it."""
+
+    secret_id: str
+    value: str = field(repr=False)
+    created_at: float
+
+
+@dataclass(frozen=True)
+class PoolSetting:
+    """A stored document of a pool, or of one of its app clients (``client_key``), that is
+    not part of the pool's configuration: UI customization, risk configuration, log
+    delivery, the signing certificate."""
+
+    kind: str
+    client_key: int | None
+    document: Mapping[str, Any]
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class AuthEvent:
+    """A sign-in attempt, as AdminListUserAuthEvents shows it. ``challenges`` are
+    (challenge name, "Success" or "Failure") pairs: ``Password`` or ``Mfa``, never a value."""
+
+    key: int
+    event_id: str
+    event_type: str
+    response: str
+    challenges: tuple[tuple[str, str], ...]
+    created_at: float
 
 
 @dataclass(frozen=True)
@@ -137,11 +186,16 @@ class TokenFamily:
     created_at: float
     expires_at: float
     revoked_at: float | None = None
+    #: Refresh token rotation: the hash of the refresh token this family's current one
+    #: replaced, and until when that token still works (``RetryGracePeriodSeconds``).
+    previous_hash: str | None = field(default=None, repr=False)
+    previous_until: float | None = None
 
 
 @dataclass(frozen=True)
 class UserCode:
-    """A one-time code sent to a user: ``purpose`` is "sign_up" or "reset"."""
+    """A one-time code sent to a user: ``purpose`` is "sign_up", "reset", or "verify_"
+    followed by the attribute it verifies."""
 
     purpose: str
     code_hash: str = field(repr=False)
@@ -161,6 +215,14 @@ class Message:
     subject: str | None
     body: str = field(repr=False)
     created_at: float
+    #: Email ``From`` and ``Reply-To`` (the pool's ``EmailConfiguration``); ``None`` for SMS.
+    sender: str | None = None
+    reply_to: str | None = None
+    #: "kept" (recorded only: no transport for the medium), "pending", "sent" or "failed".
+    delivery: str = "kept"
+    attempts: int = 0
+    #: Why the last attempt failed; never holds the message's body.
+    error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -159,12 +159,15 @@ class SchemaAttribute:
 
 @dataclass(frozen=True)
 class CustomAttribute:
-    """A custom (``custom:x``) or developer-only (``dev:x``) attribute of a pool's schema."""
+    """A custom (``custom:x``) or developer-only (``dev:custom:x``) attribute of a pool's
+    schema."""
 
     name: str
     mutable: bool = True
 
 
+#: ``dev:`` also covers developer-only attributes stored before they were named as AWS
+#: names them (``dev:NAME``, before issue 12), so those pools keep working.
 CUSTOM_PREFIXES = ("custom:", "dev:")
 
 
@@ -232,6 +235,11 @@ class PoolConfig:
             for a in self.schema_attributes
             if a.name is not None and a.name.startswith(CUSTOM_PREFIXES)
         )
+
+    @property
+    def immutable_attributes(self) -> frozenset[str]:
+        """Attributes set only when a user is created (``Mutable: false``)."""
+        return frozenset(a.name for a in self.schema_attributes if a.name and a.mutable is False)
 
     @property
     def required_attributes(self) -> tuple[str, ...]:

@@ -8,28 +8,22 @@ AWS's defaults, rules and quotas applied.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from userpools.crypto.keys import KeySource, generate_signing_key
-from userpools.domain import messages
-from userpools.domain.attributes import STANDARD_ATTRIBUTES
+from userpools.domain import messages, schema
 from userpools.domain.errors import InvalidParameter, ResourceNotFound
 from userpools.domain.ids import Ids
 from userpools.domain.models import Page, PoolKey, UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.password_policy import PasswordPolicy
-from userpools.domain.pool_config import (
-    NumberAttributeConstraints,
-    PoolConfig,
-    SchemaAttribute,
-    StringAttributeConstraints,
-)
+from userpools.domain.pool_config import PoolConfig, SchemaAttribute
 from userpools.domain.store import Store, Transaction
 
 OPERATION = "ListUserPools"
-MAX_CUSTOM_ATTRIBUTES = 50
+#: "A user pool can have as many as 50 tags." (TagResource, Amazon Cognito API Reference)
+MAX_TAGS = 50
 DEFAULT_TIER = "ESSENTIALS"
-_STANDARD_NAMES = frozenset(a.name for a in STANDARD_ATTRIBUTES)
 
 
 def new_config(request: PoolConfig) -> PoolConfig:
@@ -38,8 +32,9 @@ def new_config(request: PoolConfig) -> PoolConfig:
     ``request.schema_attributes`` holds the request's ``Schema``: the result has the whole
     schema, the standard attributes first.
     """
-    schema = _schema(request.schema_attributes)
-    config = dataclasses.replace(_settled(request, DEFAULT_TIER), schema_attributes=schema)
+    attributes = schema.pool_schema(request.schema_attributes)
+    config = dataclasses.replace(_settled(request, DEFAULT_TIER), schema_attributes=attributes)
+    check_tags(config.user_pool_tags or ())
     if config.username_attribute_names and config.alias_attribute_names:
         raise InvalidParameter(messages.USERNAME_AND_ALIAS)
     return config
@@ -47,7 +42,11 @@ def new_config(request: PoolConfig) -> PoolConfig:
 
 def updated_config(current: PoolConfig, request: PoolConfig) -> PoolConfig:
     """UpdateUserPool replaces each member it can set, so one left out goes back to its
-    default; the members fixed at creation stay, and so does the tier when left out."""
+    default; the members fixed at creation stay, and so does the tier when left out.
+    ``UserPoolTags`` is no exception: left out, the pool's tags go, as AWS documents for
+    every member UpdateUserPool can set.
+    """
+    check_tags(request.user_pool_tags or ())
     return dataclasses.replace(
         _settled(request, current.user_pool_tier or DEFAULT_TIER),
         alias_attributes=current.alias_attributes,
@@ -55,6 +54,47 @@ def updated_config(current: PoolConfig, request: PoolConfig) -> PoolConfig:
         username_configuration=current.username_configuration,
         schema_attributes=current.schema_attributes,
     )
+
+
+def check_tags(tags: tuple[tuple[str, str], ...]) -> None:
+    """The quota on a pool's tags (the model checks the length of keys and values)."""
+    if len(tags) > MAX_TAGS:
+        raise InvalidParameter(messages.TAG_LIMIT.format(limit=MAX_TAGS))
+
+
+def tagged(
+    tags: tuple[tuple[str, str], ...], added: Mapping[str, str], removed: Iterable[str] = ()
+) -> tuple[tuple[str, str], ...]:
+    """``tags`` with ``added`` set (a key given again takes the new value) and ``removed``
+    taken away, in key order; within the quota."""
+    merged = dict(tags)
+    merged.update(added)
+    for key in removed:
+        merged.pop(key, None)
+    result = tuple(sorted(merged.items()))
+    check_tags(result)
+    return result
+
+
+def pool_id_of_arn(arn: str) -> tuple[str, str] | None:
+    """(region, pool id) of a user pool ARN, ``arn:PARTITION:cognito-idp:REGION:ACCOUNT:
+    userpool/ID``; ``None`` for any other ARN."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "cognito-idp":
+        return None
+    kind, _, pool_id = parts[5].partition("/")
+    if kind != "userpool" or not pool_id or "/" in pool_id:
+        return None
+    return parts[3], pool_id
+
+
+def require_pool_by_arn(tx: Transaction, arn: str) -> UserPool:
+    """The pool an ARN names, or ``ResourceNotFound`` (a malformed ARN names nothing)."""
+    named = pool_id_of_arn(arn)
+    if named is None:
+        raise ResourceNotFound(messages.RESOURCE_NOT_FOUND.format(arn=arn))
+    region, pool_id = named
+    return require_pool(tx, pool_id, region)
 
 
 def _settled(request: PoolConfig, tier: str) -> PoolConfig:
@@ -72,68 +112,67 @@ def _settled(request: PoolConfig, tier: str) -> PoolConfig:
     policy = dataclasses.replace(
         policy, temporary_password_validity_days=policy.temporary_validity_days
     )
+    return _verification_messages(
+        dataclasses.replace(
+            request,
+            policies=dataclasses.replace(request.policies, password_policy=policy),
+            user_pool_tier=request.user_pool_tier or tier,
+        )
+    )
+
+
+def _verification_messages(config: PoolConfig) -> PoolConfig:
+    """The legacy members and ``VerificationMessageTemplate`` filled from each other, as
+    AWS fills them: the template's ``SmsMessage``, ``EmailMessage`` and ``EmailSubject``
+    are also ``SmsVerificationMessage``, ``EmailVerificationMessage`` and
+    ``EmailVerificationSubject``; a legacy member fills the template's when that is unset;
+    when both are given, the template's wins."""
+    template = config.verification_message_template
+    filled = dataclasses.replace(
+        template,
+        sms_message=template.sms_message or config.sms_verification_message,
+        email_message=template.email_message or config.email_verification_message,
+        email_subject=template.email_subject or config.email_verification_subject,
+    )
     return dataclasses.replace(
-        request,
-        policies=dataclasses.replace(request.policies, password_policy=policy),
-        user_pool_tier=request.user_pool_tier or tier,
+        config,
+        verification_message_template=filled,
+        sms_verification_message=filled.sms_message,
+        email_verification_message=filled.email_message,
+        email_verification_subject=filled.email_subject,
     )
 
 
-def _schema(requested: Iterable[SchemaAttribute]) -> tuple[SchemaAttribute, ...]:
-    """The standard attributes (some made required) and the custom ones, named in full."""
-    required: set[str] = set()
-    custom: list[SchemaAttribute] = []
-    seen: set[str] = set()
-    for entry in requested:
-        name = entry.name or ""
-        if name in seen:
-            raise InvalidParameter(messages.DUPLICATE_SCHEMA_ATTRIBUTE.format(name=name))
-        seen.add(name)
-        if name in _STANDARD_NAMES:
-            if entry.required:
-                required.add(name)
-            continue
-        developer = bool(entry.developer_only_attribute)
-        data_type = entry.attribute_data_type or "String"
-        strings = entry.string_attribute_constraints
-        if data_type == "String" and strings is None:
-            strings = StringAttributeConstraints()
-        bare = name.removeprefix("custom:").removeprefix("dev:")
-        custom.append(
-            SchemaAttribute(
-                name=("dev:" if developer else "custom:") + bare,
-                attribute_data_type=data_type,
-                developer_only_attribute=developer,
-                mutable=True if entry.mutable is None else entry.mutable,
-                required=False,
-                string_attribute_constraints=strings,
-                number_attribute_constraints=entry.number_attribute_constraints,
-            )
-        )
-    if len(custom) > MAX_CUSTOM_ATTRIBUTES:
-        raise InvalidParameter(messages.CUSTOM_ATTRIBUTE_LIMIT)
-    return _standard_schema(required) + tuple(custom)
+#: GetCSVHeader's standard columns, in AWS's order ("Creating the user import CSV file",
+#: Amazon Cognito Developer Guide); the pool's custom attributes follow, then these two.
+CSV_STANDARD_COLUMNS = (
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "email_verified",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+    "phone_number_verified",
+    "address",
+    "updated_at",
+)
+CSV_LAST_COLUMNS = ("cognito:mfa_enabled", "cognito:username")
 
 
-def _standard_schema(required: set[str]) -> tuple[SchemaAttribute, ...]:
-    return tuple(
-        SchemaAttribute(
-            name=attr.name,
-            attribute_data_type=attr.data_type,
-            developer_only_attribute=False,
-            mutable=attr.mutable,
-            required=attr.name == "sub" or attr.name in required,
-            string_attribute_constraints=StringAttributeConstraints(
-                str(attr.min_length), str(attr.max_length)
-            )
-            if attr.data_type == "String"
-            else None,
-            number_attribute_constraints=NumberAttributeConstraints(min_value="0")
-            if attr.data_type == "Number"
-            else None,
-        )
-        for attr in STANDARD_ATTRIBUTES
-    )
+def csv_header(config: PoolConfig) -> list[str]:
+    """The user import file's header for a pool's schema."""
+    custom = [a.name for a in config.custom_attributes if a.name.startswith("custom:")]
+    return [*CSV_STANDARD_COLUMNS, *custom, *CSV_LAST_COLUMNS]
 
 
 #: A pool signs ID tokens and access tokens with different keys, as Cognito does.
@@ -211,6 +250,44 @@ class PoolService:
                     updated_at=self._clock(),
                 )
             )
+
+        self._store.write(run)
+
+    def add_custom_attributes(
+        self, region: str, pool_id: str, requested: Iterable[SchemaAttribute]
+    ) -> None:
+        """AddCustomAttributes: append to the pool's schema (see
+        :func:`~userpools.domain.schema.with_custom_attributes`)."""
+        entries = tuple(requested)
+
+        def run(tx: Transaction) -> None:
+            pool = require_pool(tx, pool_id, region)
+            config = pool.config
+            attributes = schema.with_custom_attributes(config.schema_attributes, entries)
+            tx.update_pool(
+                dataclasses.replace(
+                    pool,
+                    config=dataclasses.replace(config, schema_attributes=attributes),
+                    updated_at=self._clock(),
+                )
+            )
+
+        self._store.write(run)
+
+    def csv_header(self, region: str, pool_id: str) -> list[str]:
+        return self._store.read(lambda tx: csv_header(require_pool(tx, pool_id, region).config))
+
+    def tags(self, arn: str) -> tuple[tuple[str, str], ...]:
+        return self._store.read(lambda tx: require_pool_by_arn(tx, arn).config.user_pool_tags or ())
+
+    def tag(self, arn: str, added: Mapping[str, str], removed: Iterable[str] = ()) -> None:
+        """TagResource (``added``) and UntagResource (``removed``), in one write."""
+
+        def run(tx: Transaction) -> None:
+            pool = require_pool_by_arn(tx, arn)
+            tags = tagged(pool.config.user_pool_tags or (), added, removed)
+            config = dataclasses.replace(pool.config, user_pool_tags=tags or None)
+            tx.update_pool(dataclasses.replace(pool, config=config))
 
         self._store.write(run)
 

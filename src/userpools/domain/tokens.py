@@ -34,7 +34,7 @@ from userpools.domain.store import Transaction
 #: A user's groups that a token can name: at most 100 (the per-user quota).
 _MAX_GROUPS = 100
 #: Attributes that never go into tokens: developer-only ones.
-_PRIVATE_PREFIX = "dev:"
+_PRIVATE_PREFIX = "dev:"  # dev:custom:NAME, and dev:NAME in pools stored before issue 12
 
 INVALID_ACCESS_TOKEN = "Invalid Access Token"
 ACCESS_TOKEN_EXPIRED = "Access Token has expired"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, messages, usernames
+from userpools.domain import attributes, messages, outbox, usernames
 from userpools.domain.errors import (
     AliasExists,
     InvalidParameter,
@@ -25,6 +25,7 @@ from userpools.domain.lookup import (
     srp_verifier,
 )
 from userpools.domain.models import Message, Page, User, UserPool, UserStatus
+from userpools.domain.outbox import KEEP_ALL, Delivery
 from userpools.domain.pagination import Cursors
 from userpools.domain.password_policy import (
     PasswordPolicy,
@@ -88,12 +89,16 @@ class UserService:
         ids: Ids,
         hasher: PasswordHasher,
         clock: Callable[[], float],
+        *,
+        delivery: Delivery = KEEP_ALL,
     ) -> None:
         self._store = store
         self._cursors = cursors
         self._ids = ids
         self._hasher = hasher
         self._clock = clock
+        #: Which media this server delivers, and where links point (``domain/outbox.py``).
+        self.delivery = delivery
 
     # creation ---------------------------------------------------------------------------
 
@@ -254,18 +259,12 @@ class UserService:
         if not c.username_attribute_names:
             shown_name = user.username
         for medium in delivery:
-            if medium == "EMAIL":
-                destination = attributes.value_of(user.attributes, "email")
-                template = c.invite.email_message or DEFAULT_INVITE
-                subject = c.invite.email_subject or DEFAULT_INVITE_SUBJECT
-            else:
-                destination = attributes.value_of(user.attributes, "phone_number")
-                template = c.invite.sms_message or DEFAULT_INVITE
-                subject = None
+            attribute = "email" if medium == "EMAIL" else "phone_number"
+            destination = attributes.value_of(user.attributes, attribute)
             if destination is None:
                 continue
-            body = template.replace("{username}", shown_name).replace("{####}", password)
-            tx.add_message(Message(pool.id, user.username, medium, destination, subject, body, now))
+            letter = outbox.invitation(pool, medium, shown_name, password)
+            outbox.post(tx, pool, user.username, destination, letter, now, self.delivery)
 
     def _claim_aliases(
         self,
@@ -364,31 +363,28 @@ class UserService:
         except Conflict as exc:
             raise self._conflict_error(pool, exc) from None
 
-    def update_attributes(
-        self, region: str, pool_id: str, username: str, changes: Sequence[tuple[str, str]]
-    ) -> None:
-        self._change(
-            region, pool_id, username, lambda pool, user: _with_attributes(pool, user, changes)
-        )
-
     def update_attributes_in(
         self, tx: Transaction, pool: UserPool, user: User, changes: Sequence[tuple[str, str]]
     ) -> None:
-        """UpdateUserAttributes inside the caller's transaction (the caller checked the token)."""
+        """Update the attributes inside the caller's transaction: UpdateUserAttributes (the
+        caller checked the token) and AdminUpdateUserAttributes (``domain/accounts.py``, which
+        sends the verification codes)."""
         changed = _with_attributes(pool, user, changes)
         self.save(tx, pool, dataclasses.replace(changed, updated_at=self._clock()))
 
     def delete_attributes(
         self, region: str, pool_id: str, username: str, names: Sequence[str]
     ) -> None:
-        def change(pool: UserPool, user: User) -> User:
-            attributes.check_writable(pool.config, names, creating=False)
-            for name in names:
-                if name in pool.config.required_attributes:
-                    raise InvalidParameter(messages.SCHEMA_REQUIRED.format(name=name))
-            return dataclasses.replace(user, attributes=attributes.remove(user.attributes, names))
+        self._change(
+            region, pool_id, username, lambda pool, user: _without_attributes(pool, user, names)
+        )
 
-        self._change(region, pool_id, username, change)
+    def delete_attributes_in(
+        self, tx: Transaction, pool: UserPool, user: User, names: Sequence[str]
+    ) -> None:
+        """DeleteUserAttributes inside the caller's transaction (the caller checked the token)."""
+        changed = _without_attributes(pool, user, names)
+        self.save(tx, pool, dataclasses.replace(changed, updated_at=self._clock()))
 
     def set_enabled(self, region: str, pool_id: str, username: str, enabled: bool) -> None:
         """Enable or disable; disabling also ends every sign-in so far (re-enabling does not
@@ -455,25 +451,32 @@ class UserService:
     def outbox(self, pool_id: str | None, after: int = 0, limit: int = 1000) -> list[Message]:
         return self._store.read(lambda tx: tx.list_messages(pool_id, after, limit))
 
+    def recent_messages(self, pool_id: str, destination: str | None, limit: int) -> list[Message]:
+        """The pool's newest messages, newest first (``GET /_userpools/messages``)."""
+        return self._store.read(lambda tx: tx.recent_messages(pool_id, destination, limit))
+
+
+def _without_attributes(pool: UserPool, user: User, names: Sequence[str]) -> User:
+    attributes.check_writable(pool.config, names, creating=False)
+    for name in names:
+        if name in pool.config.required_attributes:
+            raise InvalidParameter(messages.SCHEMA_REQUIRED.format(name=name))
+    return dataclasses.replace(user, attributes=attributes.remove(user.attributes, names))
+
 
 def _with_attributes(pool: UserPool, user: User, changes: Sequence[tuple[str, str]]) -> User:
-    """``user`` with ``changes`` applied; a changed email or phone number is unverified."""
+    """``user`` with ``changes`` applied; a changed email or phone number is unverified (and
+    says so, ``*_verified=false``, when it had a flag or the pool verifies it)."""
     attributes.check_writable(pool.config, (n for n, _ in changes), creating=False)
     names = {n for n, _ in changes}
     implied: list[tuple[str, str]] = []
     for attr, flag in (("email", "email_verified"), ("phone_number", "phone_number_verified")):
         new_value = dict(changes).get(attr)
-        if (
-            attr in names
-            and flag not in names
-            and new_value != user.attribute(attr)
-            and user.attribute(flag) is not None
-        ):
+        flagged = user.attribute(flag) is not None or (
+            bool(new_value) and attr in pool.config.auto_verified
+        )
+        if attr in names and flag not in names and new_value != user.attribute(attr) and flagged:
             implied.append((flag, "false"))
     return dataclasses.replace(
         user, attributes=attributes.merge(user.attributes, [*changes, *implied])
     )
-
-
-DEFAULT_INVITE = "Your username is {username} and temporary password is {####}."
-DEFAULT_INVITE_SUBJECT = "Your temporary password"

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from userpools.settings import Settings
 
 # The model's UserPoolIdType, with Java's ASCII \w.
-_POOL_ID = re.compile(r"[A-Za-z0-9_-]+_[0-9a-zA-Z]+")
+POOL_ID = re.compile(r"[A-Za-z0-9_-]+_[0-9a-zA-Z]+")
 _CACHE = {"cache-control": "public, max-age=300"}
 
 JwksSource = Callable[[str], dict[str, Any] | None]
@@ -31,15 +31,19 @@ def _not_found(pool_id: str) -> Response:
 
 def discovery_document(issuer: str, served_at: str) -> dict[str, Any]:
     """``served_at`` is where this server answers for the pool; it is ``issuer`` unless
-    tokens carry AWS's issuer (``--aws-issuer``)."""
+    tokens carry AWS's issuer (``--aws-issuer``).
+
+    What a verifier needs: the issuer, the keys, how tokens are signed and what they claim.
+    There is no authorization, token or userinfo endpoint (the hosted UI's OAuth 2.0 flows),
+    so the document names none, and nothing that only they would serve: response types,
+    scopes, token endpoint authentication. OIDC Discovery §3 requires an
+    ``authorization_endpoint`` of any document that advertises response types.
+    """
     return {
         "issuer": issuer,
         "jwks_uri": f"{served_at}/.well-known/jwks.json",
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
-        "response_types_supported": ["code", "token"],
-        "scopes_supported": ["openid", "email", "phone", "profile"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use"],
     }
 
@@ -49,7 +53,7 @@ def well_known_routes(settings: Settings, jwks: JwksSource) -> list[Route]:
 
     async def keys(request: Request) -> Response:
         pool_id = request.path_params["pool_id"]
-        if len(pool_id) > 55 or not _POOL_ID.fullmatch(pool_id):
+        if len(pool_id) > 55 or not POOL_ID.fullmatch(pool_id):
             return _not_found(pool_id)
         document = await run_in_threadpool(jwks, pool_id)
         if document is None:
@@ -58,7 +62,7 @@ def well_known_routes(settings: Settings, jwks: JwksSource) -> list[Route]:
 
     async def discovery(request: Request) -> Response:
         pool_id = request.path_params["pool_id"]
-        if len(pool_id) > 55 or not _POOL_ID.fullmatch(pool_id):
+        if len(pool_id) > 55 or not POOL_ID.fullmatch(pool_id):
             return _not_found(pool_id)
         if await run_in_threadpool(jwks, pool_id) is None:
             return _not_found(pool_id)

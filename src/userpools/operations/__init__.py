@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from userpools.operations import accounts, auth, clients, groups, user_pools, users
+from userpools.operations import accounts, auth, clients, groups, settings, user_pools, users
 from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import Handler
 
@@ -20,6 +20,7 @@ _FAMILIES: tuple[Mapping[str, Operation], ...] = (
     groups.OPERATIONS,
     auth.OPERATIONS,
     accounts.OPERATIONS,
+    settings.OPERATIONS,
 )
 
 
@@ -29,10 +30,17 @@ READS = frozenset(
     {
         "AdminGetUser",
         "AdminListGroupsForUser",
+        "AdminListUserAuthEvents",
+        "DescribeRiskConfiguration",
         "DescribeUserPool",
         "DescribeUserPoolClient",
+        "GetCSVHeader",
         "GetGroup",
+        "GetLogDeliveryConfiguration",
+        "GetUICustomization",
         "ListGroups",
+        "ListTagsForResource",
+        "ListUserPoolClientSecrets",
         "ListUserPoolClients",
         "ListUserPools",
         "ListUsers",

@@ -7,7 +7,7 @@ from typing import cast
 from userpools.domain.accounts import CodeDelivery
 from userpools.operations import render
 from userpools.operations.services import Operation, Services
-from userpools.operations.users import pairs
+from userpools.operations.users import mfa_options, pairs
 from userpools.protocol.dispatch import RequestContext
 from userpools.protocol.shapes import (
     AdminResetUserPasswordRequest,
@@ -19,18 +19,26 @@ from userpools.protocol.shapes import (
     ConfirmForgotPasswordResponse,
     ConfirmSignUpRequest,
     ConfirmSignUpResponse,
+    DeleteUserAttributesRequest,
+    DeleteUserAttributesResponse,
     DeleteUserRequest,
     DeliveryMediumType,
     ForgotPasswordRequest,
     ForgotPasswordResponse,
+    GetUserAttributeVerificationCodeRequest,
+    GetUserAttributeVerificationCodeResponse,
     GetUserRequest,
     GetUserResponse,
     ResendConfirmationCodeRequest,
     ResendConfirmationCodeResponse,
+    SetUserSettingsRequest,
+    SetUserSettingsResponse,
     SignUpRequest,
     SignUpResponse,
     UpdateUserAttributesRequest,
     UpdateUserAttributesResponse,
+    VerifyUserAttributeRequest,
+    VerifyUserAttributeResponse,
 )
 
 
@@ -116,7 +124,38 @@ def get_user(s: Services, p: GetUserRequest, ctx: RequestContext) -> GetUserResp
 def update_user_attributes(
     s: Services, p: UpdateUserAttributesRequest, ctx: RequestContext
 ) -> UpdateUserAttributesResponse:
-    s.accounts.update_user_attributes(p["AccessToken"], pairs(p["UserAttributes"]))
+    sent = s.accounts.update_user_attributes(p["AccessToken"], pairs(p["UserAttributes"]))
+    result: UpdateUserAttributesResponse = {}
+    if sent:
+        result["CodeDeliveryDetailsList"] = [_delivery(d) for d in sent]
+    return result
+
+
+def get_user_attribute_verification_code(
+    s: Services, p: GetUserAttributeVerificationCodeRequest, ctx: RequestContext
+) -> GetUserAttributeVerificationCodeResponse:
+    delivery = s.accounts.get_user_attribute_verification_code(p["AccessToken"], p["AttributeName"])
+    return {"CodeDeliveryDetails": _delivery(delivery)}
+
+
+def verify_user_attribute(
+    s: Services, p: VerifyUserAttributeRequest, ctx: RequestContext
+) -> VerifyUserAttributeResponse:
+    s.accounts.verify_user_attribute(p["AccessToken"], p["AttributeName"], p["Code"])
+    return {}
+
+
+def delete_user_attributes(
+    s: Services, p: DeleteUserAttributesRequest, ctx: RequestContext
+) -> DeleteUserAttributesResponse:
+    s.accounts.delete_user_attributes(p["AccessToken"], list(p["UserAttributeNames"]))
+    return {}
+
+
+def set_user_settings(
+    s: Services, p: SetUserSettingsRequest, ctx: RequestContext
+) -> SetUserSettingsResponse:
+    s.accounts.set_user_settings(p["AccessToken"], mfa_options(p["MFAOptions"]))
     return {}
 
 
@@ -140,6 +179,10 @@ OPERATIONS: dict[str, Operation] = {
     "AdminResetUserPassword": admin_reset_user_password,
     "GetUser": get_user,
     "UpdateUserAttributes": update_user_attributes,
+    "GetUserAttributeVerificationCode": get_user_attribute_verification_code,
+    "VerifyUserAttribute": verify_user_attribute,
+    "DeleteUserAttributes": delete_user_attributes,
+    "SetUserSettings": set_user_settings,
     "DeleteUser": delete_user,
     "ChangePassword": change_password,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from userpools.domain.signin.strategy import Caller, Outcome
+from userpools.domain.tokens import Tokens
 from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
 from userpools.protocol.shapes import (
@@ -16,6 +17,8 @@ from userpools.protocol.shapes import (
     AdminUserGlobalSignOutResponse,
     AuthenticationResultType,
     ChallengeNameType,
+    GetTokensFromRefreshTokenRequest,
+    GetTokensFromRefreshTokenResponse,
     GlobalSignOutRequest,
     GlobalSignOutResponse,
     InitiateAuthRequest,
@@ -27,20 +30,23 @@ from userpools.protocol.shapes import (
 )
 
 
+def _result(t: Tokens) -> AuthenticationResultType:
+    result: AuthenticationResultType = {
+        "AccessToken": t.access_token,
+        "ExpiresIn": t.expires_in,
+        "TokenType": "Bearer",
+    }
+    if t.refresh_token is not None:
+        result["RefreshToken"] = t.refresh_token
+    result["IdToken"] = t.id_token
+    return result
+
+
 def _reply(outcome: Outcome) -> InitiateAuthResponse:
     """The reply of every sign-in step. ``InitiateAuthResponse`` has every member of the
     other three operations' replies, so mypy accepts it as each of them."""
     if outcome.tokens is not None:
-        t = outcome.tokens
-        result: AuthenticationResultType = {
-            "AccessToken": t.access_token,
-            "ExpiresIn": t.expires_in,
-            "TokenType": "Bearer",
-        }
-        if t.refresh_token is not None:
-            result["RefreshToken"] = t.refresh_token
-        result["IdToken"] = t.id_token
-        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+        return {"ChallengeParameters": {}, "AuthenticationResult": _result(outcome.tokens)}
     reply: InitiateAuthResponse = {}
     if outcome.challenge is not None:
         # The domain names challenges as the model does.
@@ -83,6 +89,15 @@ def admin_respond_to_auth_challenge(
     return _reply(outcome)
 
 
+def get_tokens_from_refresh_token(
+    s: Services, p: GetTokensFromRefreshTokenRequest, ctx: RequestContext
+) -> GetTokensFromRefreshTokenResponse:
+    tokens = s.auth.get_tokens_from_refresh_token(
+        p["ClientId"], p["RefreshToken"], p.get("ClientSecret")
+    )
+    return {"AuthenticationResult": _result(tokens)}
+
+
 def global_sign_out(
     s: Services, p: GlobalSignOutRequest, ctx: RequestContext
 ) -> GlobalSignOutResponse:
@@ -107,6 +122,7 @@ OPERATIONS: dict[str, Operation] = {
     "AdminInitiateAuth": admin_initiate_auth,
     "RespondToAuthChallenge": respond_to_auth_challenge,
     "AdminRespondToAuthChallenge": admin_respond_to_auth_challenge,
+    "GetTokensFromRefreshToken": get_tokens_from_refresh_token,
     "GlobalSignOut": global_sign_out,
     "AdminUserGlobalSignOut": admin_user_global_sign_out,
     "RevokeToken": revoke_token,

@@ -1,4 +1,4 @@
-"""Create/Describe/Update/Delete/ListUserPoolClients."""
+"""Create/Describe/Update/Delete/ListUserPoolClients; Add/Delete/ListUserPoolClientSecrets."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from userpools.domain.clients import DEFAULT_AUTH_FLOWS
-from userpools.domain.models import AppClient, ClientSettings
+from userpools.domain.models import AppClient, ClientSecret, ClientSettings
 from userpools.operations import render
 from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
 from userpools.protocol.shapes import (
+    AddUserPoolClientSecretRequest,
+    AddUserPoolClientSecretResponse,
+    ClientSecretDescriptorType,
     CreateUserPoolClientRequest,
     CreateUserPoolClientResponse,
     DeleteUserPoolClientRequest,
+    DeleteUserPoolClientSecretRequest,
+    DeleteUserPoolClientSecretResponse,
     DescribeUserPoolClientRequest,
     DescribeUserPoolClientResponse,
+    ListUserPoolClientSecretsRequest,
+    ListUserPoolClientSecretsResponse,
     ListUserPoolClientsRequest,
     ListUserPoolClientsResponse,
     UpdateUserPoolClientRequest,
@@ -51,6 +58,7 @@ def _configuration(p: Mapping[str, Any]) -> tuple[ClientSettings, dict[str, Any]
         ),
         "AllowedOAuthFlowsUserPoolClient": p.get("AllowedOAuthFlowsUserPoolClient", False),
         "AuthSessionValidity": p.get("AuthSessionValidity", 3),
+        "RefreshTokenRotation": _rotation(p.get("RefreshTokenRotation")),
     }
     for name, value in p.items():
         if name not in _NOT_ECHOED and name not in document:
@@ -77,8 +85,20 @@ def _configuration(p: Mapping[str, Any]) -> tuple[ClientSettings, dict[str, Any]
         auth_session_minutes=int(document["AuthSessionValidity"]),
         read_attributes=tuple(p["ReadAttributes"]) if "ReadAttributes" in p else None,
         write_attributes=tuple(p["WriteAttributes"]) if "WriteAttributes" in p else None,
+        rotate_refresh_tokens=document["RefreshTokenRotation"]["Feature"] == "ENABLED",
+        retry_grace_seconds=document["RefreshTokenRotation"]["RetryGracePeriodSeconds"],
     )
     return settings, document
+
+
+def _rotation(given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``RefreshTokenRotation`` as DescribeUserPoolClient shows it: AWS answers the disabled
+    default when it was left out, and a grace period of 0 when none was given."""
+    given = given or {}
+    return {
+        "Feature": given.get("Feature", "DISABLED"),
+        "RetryGracePeriodSeconds": given.get("RetryGracePeriodSeconds", 0),
+    }
 
 
 def client_type(client: AppClient, pool_id: str) -> UserPoolClientType:
@@ -155,10 +175,46 @@ def list_user_pool_clients(
     return result
 
 
+def _secret_descriptor(secret: ClientSecret, *, value: bool) -> ClientSecretDescriptorType:
+    described: ClientSecretDescriptorType = {
+        "ClientSecretId": secret.secret_id,
+        "ClientSecretCreateDate": render.when(secret.created_at),
+    }
+    if value:
+        described["ClientSecretValue"] = secret.value
+    return described
+
+
+def add_user_pool_client_secret(
+    s: Services, p: AddUserPoolClientSecretRequest, ctx: RequestContext
+) -> AddUserPoolClientSecretResponse:
+    given = p.get("ClientSecret")
+    secret = s.clients.add_secret(ctx.region, p["UserPoolId"], p["ClientId"], given)
+    # AWS returns the value only when it generated it: the caller already has its own.
+    return {"ClientSecretDescriptor": _secret_descriptor(secret, value=given is None)}
+
+
+def delete_user_pool_client_secret(
+    s: Services, p: DeleteUserPoolClientSecretRequest, ctx: RequestContext
+) -> DeleteUserPoolClientSecretResponse:
+    s.clients.delete_secret(ctx.region, p["UserPoolId"], p["ClientId"], p["ClientSecretId"])
+    return {}
+
+
+def list_user_pool_client_secrets(
+    s: Services, p: ListUserPoolClientSecretsRequest, ctx: RequestContext
+) -> ListUserPoolClientSecretsResponse:
+    secrets = s.clients.list_secrets(ctx.region, p["UserPoolId"], p["ClientId"], p.get("NextToken"))
+    return {"ClientSecrets": [_secret_descriptor(secret, value=False) for secret in secrets]}
+
+
 OPERATIONS: dict[str, Operation] = {
     "CreateUserPoolClient": create_user_pool_client,
     "DescribeUserPoolClient": describe_user_pool_client,
     "UpdateUserPoolClient": update_user_pool_client,
     "DeleteUserPoolClient": delete_user_pool_client,
     "ListUserPoolClients": list_user_pool_clients,
+    "AddUserPoolClientSecret": add_user_pool_client_secret,
+    "DeleteUserPoolClientSecret": delete_user_pool_client_secret,
+    "ListUserPoolClientSecrets": list_user_pool_client_secrets,
 }

@@ -7,14 +7,19 @@ validator has already checked types and ranges.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 from userpools.domain import plain
 from userpools.domain.models import UserPool
-from userpools.domain.pool_config import PoolConfig, member_name
+from userpools.domain.pool_config import PoolConfig, SchemaAttribute, member_name
 from userpools.operations import render
-from userpools.protocol.shapes import LambdaConfigType, UserPoolDescriptionType, UserPoolType
+from userpools.protocol.shapes import (
+    LambdaConfigType,
+    SchemaAttributeType,
+    UserPoolDescriptionType,
+    UserPoolType,
+)
 
 #: The account id in pool ARNs. A self-hosted server has no AWS account.
 ACCOUNT_ID = "000000000000"
@@ -29,6 +34,11 @@ def requested_config(request: Mapping[str, object]) -> PoolConfig:
     if "Schema" in members:
         members["SchemaAttributes"] = members.pop("Schema")
     return plain.from_plain(PoolConfig, members, member_name)
+
+
+def requested_attributes(entries: Sequence[SchemaAttributeType]) -> list[SchemaAttribute]:
+    """AddCustomAttributes' ``CustomAttributes``, as records."""
+    return [plain.from_plain(SchemaAttribute, dict(entry), member_name) for entry in entries]
 
 
 def pool_type(pool: UserPool, estimated_users: int) -> UserPoolType:

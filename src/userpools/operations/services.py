@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from userpools.domain.accounts import AccountService
+from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
 from userpools.domain.pools import PoolService
+from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.users import UserService
 from userpools.protocol.dispatch import RequestContext
@@ -23,6 +25,8 @@ class Services:
     groups: GroupService
     auth: AuthService
     accounts: AccountService
+    settings: SettingService
+    events: AuthEventService
 
 
 Operation = Callable[[Services, Any, RequestContext], Mapping[str, Any] | None]

@@ -1,18 +1,32 @@
-"""CreateUserPool, DescribeUserPool, UpdateUserPool, DeleteUserPool, ListUserPools."""
+"""CreateUserPool, DescribeUserPool, UpdateUserPool, DeleteUserPool, ListUserPools,
+AddCustomAttributes; and the pool's tags: TagResource, UntagResource, ListTagsForResource."""
 
 from __future__ import annotations
 
-from userpools.operations.pool_wire import pool_description, pool_type, requested_config
+from userpools.operations.pool_wire import (
+    pool_description,
+    pool_type,
+    requested_attributes,
+    requested_config,
+)
 from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
 from userpools.protocol.shapes import (
+    AddCustomAttributesRequest,
+    AddCustomAttributesResponse,
     CreateUserPoolRequest,
     CreateUserPoolResponse,
     DeleteUserPoolRequest,
     DescribeUserPoolRequest,
     DescribeUserPoolResponse,
+    ListTagsForResourceRequest,
+    ListTagsForResourceResponse,
     ListUserPoolsRequest,
     ListUserPoolsResponse,
+    TagResourceRequest,
+    TagResourceResponse,
+    UntagResourceRequest,
+    UntagResourceResponse,
     UpdateUserPoolRequest,
     UpdateUserPoolResponse,
 )
@@ -53,10 +67,41 @@ def list_user_pools(
     return result
 
 
+def add_custom_attributes(
+    s: Services, p: AddCustomAttributesRequest, ctx: RequestContext
+) -> AddCustomAttributesResponse:
+    s.pools.add_custom_attributes(
+        ctx.region, p["UserPoolId"], requested_attributes(p["CustomAttributes"])
+    )
+    return {}
+
+
+def tag_resource(s: Services, p: TagResourceRequest, ctx: RequestContext) -> TagResourceResponse:
+    s.pools.tag(p["ResourceArn"], p["Tags"])
+    return {}
+
+
+def untag_resource(
+    s: Services, p: UntagResourceRequest, ctx: RequestContext
+) -> UntagResourceResponse:
+    s.pools.tag(p["ResourceArn"], {}, p["TagKeys"])
+    return {}
+
+
+def list_tags_for_resource(
+    s: Services, p: ListTagsForResourceRequest, ctx: RequestContext
+) -> ListTagsForResourceResponse:
+    return {"Tags": dict(s.pools.tags(p["ResourceArn"]))}
+
+
 OPERATIONS: dict[str, Operation] = {
     "CreateUserPool": create_user_pool,
     "DescribeUserPool": describe_user_pool,
     "UpdateUserPool": update_user_pool,
     "DeleteUserPool": delete_user_pool,
     "ListUserPools": list_user_pools,
+    "AddCustomAttributes": add_custom_attributes,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
+    "ListTagsForResource": list_tags_for_resource,
 }

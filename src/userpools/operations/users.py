@@ -32,6 +32,7 @@ from userpools.protocol.shapes import (
     AttributeType,
     ListUsersRequest,
     ListUsersResponse,
+    MFAOptionType,
 )
 
 UNKNOWN_ATTRIBUTES_TO_GET = "One or more requested attributes do not exist."
@@ -40,6 +41,13 @@ _STANDARD_NAMES = frozenset(a.name for a in STANDARD_ATTRIBUTES)
 
 def pairs(attrs: list[AttributeType] | None) -> tuple[tuple[str, str], ...]:
     return tuple((a["Name"], a.get("Value", "")) for a in attrs or ())
+
+
+def mfa_options(options: list[MFAOptionType]) -> list[tuple[str, str]]:
+    """The legacy ``MFAOptions`` of AdminSetUserSettings and SetUserSettings, defaults filled."""
+    return [
+        (o.get("DeliveryMedium", "SMS"), o.get("AttributeName", "phone_number")) for o in options
+    ]
 
 
 def admin_create_user(
@@ -82,7 +90,7 @@ def admin_delete_user(s: Services, p: AdminDeleteUserRequest, ctx: RequestContex
 def admin_update_user_attributes(
     s: Services, p: AdminUpdateUserAttributesRequest, ctx: RequestContext
 ) -> AdminUpdateUserAttributesResponse:
-    s.users.update_attributes(
+    s.accounts.admin_update_user_attributes(
         ctx.region, p["UserPoolId"], p["Username"], pairs(p["UserAttributes"])
     )
     return {}
@@ -114,11 +122,9 @@ def admin_disable_user(
 def admin_set_user_settings(
     s: Services, p: AdminSetUserSettingsRequest, ctx: RequestContext
 ) -> AdminSetUserSettingsResponse:
-    options = [
-        (o.get("DeliveryMedium", "SMS"), o.get("AttributeName", "phone_number"))
-        for o in p["MFAOptions"]
-    ]
-    s.users.set_mfa_options(ctx.region, p["UserPoolId"], p["Username"], options)
+    s.users.set_mfa_options(
+        ctx.region, p["UserPoolId"], p["Username"], mfa_options(p["MFAOptions"])
+    )
     return {}
 
 

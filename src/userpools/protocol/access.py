@@ -7,7 +7,8 @@ AWS serves them, and any signature they carry is ignored.
 With keys configured, a signed operation must carry a valid SigV4 signature from one of them
 (:mod:`userpools.protocol.sigv4`), and the key's scope must allow the call:
 
-- ``pools``: only operations naming one of these pools (``UserPoolId``) are allowed; a scoped
+- ``pools``: only operations naming one of these pools (``UserPoolId``, or the pool's ARN as
+  ``ResourceArn`` for the tag operations) are allowed; a scoped
   key cannot create or delete pools, and ListUserPools shows it only its pools. The check
   comes before any look-up, so "no such pool" and "not yours" cannot be told apart.
 - ``read_only``: only Describe*, Get*, List*, AdminGet* and AdminList* operations.
@@ -62,7 +63,9 @@ class Caller:
 
 
 def is_public(operation: OperationModel) -> bool:
-    return operation.auth_type == "none" or "smithy.api#noAuth" in (operation.auth or ())
+    # botocore 1.34 has no OperationModel.auth; the model says "authtype" too.
+    auth = getattr(operation, "auth", None) or ()
+    return operation.auth_type == "none" or "smithy.api#noAuth" in auth
 
 
 def load_keys(path: str | Path) -> tuple[Key, ...]:
@@ -109,6 +112,14 @@ def _key(entry: Any, where: str) -> Key:
     return Key(key_id, secret, frozenset(pools) if pools is not None else None, read_only)
 
 
+def _named_pool(params: Mapping[str, Any]) -> object:
+    """The pool a call names: ``UserPoolId``, or the last part of a user pool ARN."""
+    arn = params.get("ResourceArn")
+    if isinstance(arn, str) and ":userpool/" in arn:
+        return arn.rsplit("/", 1)[1]
+    return params.get("UserPoolId")
+
+
 class Gate:
     """Authenticates and authorises each call; ``keys=None`` is development mode."""
 
@@ -132,13 +143,33 @@ class Gate:
         if header is None:
             raise MissingAuthenticationToken()
         keys = self._keys
-
-        def secret_for(key_id: str) -> str | None:
-            key = keys.get(key_id)
-            return key.secret_access_key if key is not None else None
-
-        auth = sigv4.verify(request, secret_for, self._clock())
+        auth = sigv4.verify(request, self._secret_for, self._clock())
         return Caller(auth.region, keys[auth.access_key_id])
+
+    def admit_to_pool_route(self, request: sigv4.HttpRequest, action: str, pool_id: str) -> None:
+        """Let a call to one of the server's own routes about a pool (``GET
+        /_userpools/messages``) through, or raise the AWS error for why not.
+
+        Development mode lets everyone through. Otherwise the request must be signed
+        (SigV4, like an API call, over its path and query) by a key that is not read-only
+        and whose scope holds the pool: what it reads (codes, temporary passwords) lets the
+        reader act as the pool's users, which a read-only key may not.
+        """
+        if self._keys is None:
+            return
+        if request.headers.get("authorization") is None:
+            raise MissingAuthenticationToken()
+        keys = self._keys
+        auth = sigv4.verify(
+            request, self._secret_for, self._clock(), required=sigv4.ROUTE_SIGNED_HEADERS
+        )
+        key = keys[auth.access_key_id]
+        if key.read_only or (key.pools is not None and pool_id not in key.pools):
+            raise self._denied(Caller(auth.region, key), action, {"UserPoolId": pool_id})
+
+    def _secret_for(self, key_id: str) -> str | None:
+        key = self._keys.get(key_id) if self._keys is not None else None
+        return key.secret_access_key if key is not None else None
 
     def authorize(self, caller: Caller, operation: str, params: Mapping[str, Any]) -> None:
         """``AccessDenied`` unless the caller's key may make this call; before any look-up."""
@@ -149,7 +180,7 @@ class Gate:
             raise self._denied(caller, operation, params)
         if key.pools is None:
             return
-        pool_id = params.get("UserPoolId")
+        pool_id = _named_pool(params)
         if operation in _UNSCOPED_ALLOWED:
             return
         if operation in _POOL_LIFECYCLE or not isinstance(pool_id, str) or pool_id not in key.pools:
@@ -158,7 +189,7 @@ class Gate:
     @staticmethod
     def _denied(caller: Caller, operation: str, params: Mapping[str, Any]) -> AccessDenied:
         assert caller.key is not None
-        pool_id = params.get("UserPoolId")
+        pool_id = _named_pool(params)
         resource = "*"
         if isinstance(pool_id, str) and len(pool_id) <= 55 and pool_id.isprintable():
             resource = f"arn:aws:cognito-idp:{caller.region}:{_ACCOUNT}:userpool/{pool_id}"

@@ -1,11 +1,20 @@
-"""The botocore ``cognito-idp`` service model, loaded once, and target resolution."""
+"""The ``cognito-idp`` service model, loaded once, and target resolution.
+
+The model is botocore's ``service-2.json`` for ``cognito-idp``, shipped beside this module
+(with its ``paginators-1.json``, which ``tools/gen_shapes.py`` reads) instead of being read
+from the installed botocore. What the server serves is then fixed by this package, whatever
+botocore the application beside it pins; botocore's :class:`ServiceModel` still reads it.
+``tests/protocol/test_model.py`` checks that the files equal the data of the botocore
+version the ``test`` extra pins; ``tools/update_model.py`` copies them after a bump.
+"""
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from importlib import resources
 from typing import Any
 
-import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
 from userpools.domain.errors import UnknownOperation
@@ -17,10 +26,22 @@ TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 _MAX_ECHO = 100
 
 
+#: The model files shipped in this package (``userpools.protocol``), by botocore's names.
+SERVICE_FILE = "service-2.json"
+PAGINATORS_FILE = "paginators-1.json"
+
+
+def model_data(file_name: str) -> dict[str, Any]:
+    """One of the shipped model files (:data:`SERVICE_FILE`, :data:`PAGINATORS_FILE`), parsed."""
+    text = resources.files(__package__).joinpath(file_name).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
 @cache
 def service_model() -> ServiceModel:
-    """The pinned botocore model of ``cognito-idp``, loaded on first use."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    """The shipped model of ``cognito-idp``, loaded on first use."""
+    return ServiceModel(model_data(SERVICE_FILE), service_name=SERVICE_NAME)
 
 
 @cache

@@ -35,6 +35,9 @@ MAX_SKEW = timedelta(minutes=5)
 #: ``x-amz-target`` names the operation: unsigned, one signed request could be replayed as
 #: another operation with the same body (every AWS SDK signs it).
 REQUIRED_SIGNED_HEADERS = ("host", "x-amz-date", "x-amz-target")
+#: The server's own ``GET /_userpools/…`` routes name what they do in the path and query,
+#: which the signature always covers.
+ROUTE_SIGNED_HEADERS = ("host", "x-amz-date")
 
 _ALGORITHM = "AWS4-HMAC-SHA256"
 _REGION = re.compile(r"[a-z0-9-]{1,32}")
@@ -123,16 +126,18 @@ def verify(
     request: HttpRequest,
     secret_for: Callable[[str], str | None],
     now: datetime,
+    required: tuple[str, ...] = REQUIRED_SIGNED_HEADERS,
 ) -> Authorization:
     """The request's verified authorization; an error naming what is wrong otherwise.
 
-    ``secret_for`` gives the secret access key of a key id, or ``None`` if it is unknown.
+    ``secret_for`` gives the secret access key of a key id, or ``None`` if it is unknown;
+    ``required`` are the headers the signature must cover.
     """
     header = request.headers.get("authorization")
     if header is None:
         raise IncompleteSignature(_incomplete("Authorization header is missing"))
     auth = parse_authorization(header)
-    for name in REQUIRED_SIGNED_HEADERS:
+    for name in required:
         if name not in auth.signed_headers:
             raise IncompleteSignature(_incomplete(f"SignedHeaders must include {name}"))
         if name not in request.headers:

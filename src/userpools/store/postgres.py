@@ -58,6 +58,7 @@ class PostgresTransaction(SQLTransaction):
     driver_errors = (psycopg.Error,)
     translate = staticmethod(translate_postgres_error)
     lock_pools = True
+    skip_locked = True
 
     def __init__(self, conn: Any, *, writing: bool, statements: int | None = None) -> None:
         super().__init__(conn, writing=writing)

@@ -1,6 +1,7 @@
 """A pytest plugin that runs a real userpools server for your tests.
 
-Installed with the package (entry point ``pytest11``), it provides:
+Installed with the package (entry point ``pytest11``), it provides (its boto3 clients need
+the ``testing`` extra, ``pip install 'userpools[testing]'``, which brings boto3 and pytest):
 
 - ``userpools_server``: a :class:`RunningServer` on a free loopback port with its own
   temporary SQLite database, started once per test session;
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
     from userpools.testing.transport import InProcess
 
 REGION = "us-east-1"
+#: Why a boto3 client cannot be made: userpools itself needs only botocore.
+MISSING_BOTO3 = (
+    "the userpools pytest plugin's boto3 clients (cognito_idp, user_pool_id, "
+    "RunningServer.client) need boto3: pip install 'userpools[testing]'"
+)
 
 
 @dataclass
@@ -51,7 +57,10 @@ class RunningServer:
     def client(self, region: str = REGION, **config: Any) -> Any:
         """A boto3 cognito-idp client for this server; ``config`` goes to botocore's ``Config``
         (no retries unless ``retries`` says otherwise)."""
-        import boto3
+        try:
+            import boto3
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError(MISSING_BOTO3, name="boto3") from None
         from botocore.config import Config
 
         client = boto3.client(
@@ -86,6 +95,9 @@ def start_server(
     rate_limits: tuple[str, ...] = (),
     key_source: KeySource | None = None,
     in_process: bool = True,
+    smtp_url: str | None = None,
+    sms_webhook: str | None = None,
+    delivery_retry_seconds: float = 5.0,
 ) -> Iterator[RunningServer]:
     """Run a server in a background thread until the generator is closed.
 
@@ -98,6 +110,8 @@ def start_server(
     ``password_hashing`` is ``"fast"`` (Argon2's minimum cost, the default) or ``"owasp"``.
     ``key_source`` makes pools' signing keys (default: the test-only ``TEST_KEYS``), and
     ``in_process=False`` sends the boto3 clients of :meth:`RunningServer.client` over the socket.
+    ``smtp_url``, ``sms_webhook`` and ``delivery_retry_seconds`` are ``serve``'s delivery
+    settings (``--smtp-url``, ``--sms-webhook``); without them messages are only kept.
     """
     import uvicorn
 
@@ -121,6 +135,9 @@ def start_server(
                 credentials_file=credentials_file,
                 rate_limits=rate_limits,
                 check_output=True,
+                smtp_url=smtp_url,
+                sms_webhook=sms_webhook,
+                delivery_retry_seconds=delivery_retry_seconds,
             ),
             clock=clock if clock is not None else time.time,
             sleep=sleep if sleep is not None else time.sleep,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from userpools.domain import messages, password_checks
+from userpools.domain.auth_events import record_wrong_password, recording
 from userpools.domain.errors import NotAuthorized
 from userpools.domain.lookup import sign_in_keys
 from userpools.domain.models import AppClient
@@ -43,6 +44,11 @@ class PasswordFlow:
             attempt.hasher.dummy_verify(password)
             raise attempt.unknown_user(client)
         if not attempt.checks.verify(check, password):
+            if recording(check.pool):
+                failed_at = attempt.clock()
+                attempt.store.write(
+                    lambda tx: record_wrong_password(tx, check.pool, check.user, failed_at)
+                )
             raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
         now = attempt.clock()
         known = check.user

@@ -14,10 +14,11 @@ from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter, UnsupportedOperation
 from userpools.domain.password_checks import PasswordChecks
+from userpools.domain.signin import refresh
 from userpools.domain.signin.machine import SIGN_IN, StateMachine
 from userpools.domain.signin.strategy import Attempt, Caller, Outcome
 from userpools.domain.store import Store
-from userpools.domain.tokens import TokenIssuer
+from userpools.domain.tokens import TokenIssuer, Tokens
 
 
 class AuthService:
@@ -58,6 +59,14 @@ class AuthService:
         if strategy is None:
             raise InvalidParameter(messages.CHALLENGE_NOT_EXPECTED.format(challenge=challenge))
         return strategy.answer(self._attempt(caller, responses, session, None))
+
+    def get_tokens_from_refresh_token(
+        self, client_id: str, refresh_token: str, client_secret: str | None
+    ) -> Tokens:
+        """GetTokensFromRefreshToken (``refresh.py``): not a sign-in step, so no strategy."""
+        return refresh.get_tokens(
+            self._store, self._tokens, self._clock, client_id, refresh_token, client_secret
+        )
 
     def _attempt(
         self,

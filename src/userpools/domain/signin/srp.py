@@ -20,6 +20,7 @@ from typing import ClassVar, Self
 from userpools.crypto import srp
 from userpools.crypto.sealing import new_key
 from userpools.domain import lockout, messages, password_checks
+from userpools.domain.auth_events import record_sign_in
 from userpools.domain.errors import DomainError, InvalidParameter, NotAuthorized
 from userpools.domain.lookup import names_an_alias, sign_in_keys
 from userpools.domain.models import User, UserPool
@@ -136,6 +137,7 @@ class PasswordVerifier:
         if not proven or user.srp_verifier is None:  # a user without a password proves nothing
             failed = lockout.failed(user, now)
             tx.update_user(pool, failed, sign_in_keys(pool, failed.attributes))
+            record_sign_in(tx, pool, user, "Fail", "Failure", now)
             return Step(error=NotAuthorized(messages.INCORRECT_CREDENTIALS))
         user = lockout.succeeded(user)
         tx.update_user(pool, user, sign_in_keys(pool, user.attributes))

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import lockout, messages
+from userpools.domain.auth_events import record_sign_in
 from userpools.domain.clients import (
     check_flow,
     check_secret_hash,
@@ -247,5 +248,10 @@ class Attempt:
         sessions.issue(tx, entry.pool, entry.client, entry.user, state, handle, now)
 
     def signed_in(self, tx: Transaction, source: str, entry: Entry, now: float) -> Step:
-        """After ``source`` passed: the first follow-up due, or tokens."""
-        return self.machine.advance(tx, self, source, entry, now)
+        """After ``source`` passed: the first follow-up due, or tokens; recorded as a sign-in
+        event where the pool records them (``auth_events``)."""
+        step = self.machine.advance(tx, self, source, entry, now)
+        if step.error is None:
+            response = "Pass" if step.grant is not None else "InProgress"
+            record_sign_in(tx, entry.pool, entry.user, response, "Success", now)
+        return step

@@ -6,7 +6,8 @@ store runs ``fn`` again in a fresh one, so ``fn`` must not act outside the trans
 
 Each feature declares what it needs of a transaction in its own module here (``pools``,
 ``users``, ``groups`` with memberships, ``clients``, ``sessions`` with one-time codes,
-``tokens``, ``messages``, ``keys`` with server secrets); :class:`Transaction` is their
+``tokens``, ``messages``, ``keys`` with server secrets, ``settings``, sign-in ``events``);
+:class:`Transaction` is their
 union. Implementations live in ``userpools.store``; they translate driver errors into
 :class:`Conflict` (a uniqueness or reference rule refused the change) or
 :class:`Retryable` (the transaction lost a race and may be run again), and nothing else
@@ -21,11 +22,13 @@ from typing import Protocol, TypeVar
 
 from userpools.domain.filters import UserQuery
 from userpools.domain.store.clients import ClientStore
+from userpools.domain.store.events import EventStore
 from userpools.domain.store.groups import GroupStore, MemberPage
 from userpools.domain.store.keys import KeyStore
 from userpools.domain.store.messages import MessageStore
 from userpools.domain.store.pools import PoolStore
 from userpools.domain.store.sessions import SessionStore
+from userpools.domain.store.settings import SettingStore
 from userpools.domain.store.tokens import TokenStore
 from userpools.domain.store.users import LookupField, Position, SignInKeys, UserStore
 
@@ -60,6 +63,8 @@ class Transaction(
     TokenStore,
     MessageStore,
     KeyStore,
+    SettingStore,
+    EventStore,
     Protocol,
 ):
     """Everything a service may do in one transaction: the union of the features' stores."""
@@ -88,6 +93,7 @@ class Store(Protocol):
 __all__ = [
     "ClientStore",
     "Conflict",
+    "EventStore",
     "GroupStore",
     "KeyStore",
     "LookupField",
@@ -97,6 +103,7 @@ __all__ = [
     "Position",
     "Retryable",
     "SessionStore",
+    "SettingStore",
     "SignInKeys",
     "Store",
     "TokenStore",

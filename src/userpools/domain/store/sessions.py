@@ -1,7 +1,8 @@
 """What sign-in needs of a transaction for its short-lived secrets: the challenges in flight
-(auth sessions) and the one-time codes of sign-up and password reset. Both are kept as
-hashes of what the client holds, and each is used once. Beside them, the password checks in
-flight that the lock-out counts (``domain/password_checks.py``)."""
+(auth sessions) and the one-time codes of sign-up, password reset and attribute verification.
+Both are kept as hashes of what the client holds, and each is used once. An email or phone
+number that must be verified before it replaces the user's is kept beside its code. Beside
+them, the password checks in flight that the lock-out counts (``domain/password_checks.py``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ class SessionStore(Protocol):
     def get_code(self, pool: UserPool, user: User, purpose: str) -> UserCode | None: ...
     def count_code_failure(self, pool: UserPool, user: User, purpose: str) -> None: ...
     def delete_code(self, pool: UserPool, user: User, purpose: str) -> None: ...
+
+    # attribute values awaiting verification (AttributesRequireVerificationBeforeUpdate)
+    def put_pending_attribute(self, pool: UserPool, user: User, name: str, value: str) -> None:
+        """Keep ``value`` for the user's ``name`` until it is verified; replaces an earlier one."""
+        ...
+
+    def get_pending_attribute(self, pool: UserPool, user: User, name: str) -> str | None: ...
+    def delete_pending_attribute(self, pool: UserPool, user: User, name: str) -> None: ...
 
     # password checks in flight
     def count_password_checks(self, pool: UserPool, user: User, now: float) -> int:

@@ -14,6 +14,18 @@ class TokenStore(Protocol):
         ...
 
     def find_token_family(
-        self, pool: UserPool, by: Literal["token_hash", "origin_jti"], value: str
+        self, pool: UserPool, by: Literal["token_hash", "origin_jti", "previous_hash"], value: str
     ) -> TokenFamily | None: ...
+    def rotate_token_family(
+        self,
+        pool: UserPool,
+        origin_jti: str,
+        token_hash: str,
+        previous_hash: str | None,
+        previous_until: float | None,
+    ) -> None:
+        """Give the family a new refresh token; the one it replaced works until
+        ``previous_until``."""
+        ...
+
     def revoke_token_family(self, pool: UserPool, origin_jti: str, now: float) -> None: ...

@@ -31,6 +31,8 @@ class SQLBase:
     #: Lock the pool row in write transactions, serialising each pool's writers (SQLite
     #: needs none: it has one writer at a time).
     lock_pools: ClassVar[bool] = False
+    #: ``SELECT … FOR UPDATE SKIP LOCKED`` exists (claims of outbox rows by several nodes).
+    skip_locked: ClassVar[bool] = False
 
     def __init__(self, conn: Any, *, writing: bool) -> None:
         self._conn = conn

@@ -5,11 +5,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from userpools.domain.models import AppClient, ClientSettings, UserPool
+from userpools.domain.models import AppClient, ClientSecret, ClientSettings, UserPool
 from userpools.domain.store import ClientStore
 from userpools.store.sql.base import Row, SQLBase, dumps, loads, replace_key
 
-CLIENT_COLUMNS = "id, client_id, name, secret, settings, document, created_at, updated_at"
+#: The newest secret comes in the same statement (a client has at most two); ``secret``, the
+#: oldest, is NULL for a client without any. Secrets are in the order they were added (``id``).
+CLIENT_COLUMNS = (
+    "id, client_id, name, secret, settings, document, created_at, updated_at,"
+    " (SELECT s.secret FROM client_secrets s WHERE s.client = user_pool_clients.id"
+    " AND user_pool_clients.secret IS NOT NULL ORDER BY s.id DESC LIMIT 1) AS newer_secret"
+)
 
 
 class ClientSQL(SQLBase, ClientStore):
@@ -47,10 +53,11 @@ class ClientSQL(SQLBase, ClientStore):
 
     def update_client(self, pool: UserPool, client: AppClient) -> None:
         self._run(
-            "UPDATE user_pool_clients SET name = ?, settings = ?, document = ?, updated_at = ?"
-            " WHERE pool = ? AND id = ?",
+            "UPDATE user_pool_clients SET name = ?, secret = ?, settings = ?, document = ?,"
+            " updated_at = ? WHERE pool = ? AND id = ?",
             (
                 client.name,
+                client.secret,
                 _settings_to_json(client.settings),
                 dumps(client.document),
                 client.updated_at,
@@ -75,6 +82,26 @@ class ClientSQL(SQLBase, ClientStore):
         )
         return [client_from_row(r) for r in rows]
 
+    def client_secrets(self, client: AppClient) -> list[ClientSecret]:
+        rows = self._all(
+            "SELECT secret_id, secret, created_at FROM client_secrets WHERE client = ? ORDER BY id",
+            (client.key,),
+        )
+        return [ClientSecret(r["secret_id"], r["secret"], r["created_at"]) for r in rows]
+
+    def insert_client_secret(self, client: AppClient, secret: ClientSecret) -> None:
+        self._run(
+            "INSERT INTO client_secrets (client, secret_id, secret, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (client.key, secret.secret_id, secret.value, secret.created_at),
+        )
+
+    def delete_client_secret(self, client: AppClient, secret_id: str) -> None:
+        self._run(
+            "DELETE FROM client_secrets WHERE client = ? AND secret_id = ?",
+            (client.key, secret_id),
+        )
+
 
 def _settings_to_json(settings: ClientSettings) -> str:
     return dumps(dataclasses.asdict(settings))
@@ -94,4 +121,5 @@ def client_from_row(row: Row) -> AppClient:
         document=loads(row["document"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        newer_secret=row["newer_secret"],
     )

@@ -1,5 +1,6 @@
 """The SQL of sign-in's short-lived secrets: challenges in flight (``auth_sessions``) and
-one-time codes (``user_codes``); and password checks in flight (``password_checks``)."""
+one-time codes (``user_codes``) and the values they verify (``pending_attributes``); and
+password checks in flight (``password_checks``)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,28 @@ class SessionSQL(SQLBase, SessionStore):
         self._run(
             "DELETE FROM user_codes WHERE pool = ? AND user_id = ? AND purpose = ?",
             (pool.key, user.key, purpose),
+        )
+
+    # attribute values awaiting verification ---------------------------------------------
+
+    def put_pending_attribute(self, pool: UserPool, user: User, name: str, value: str) -> None:
+        self._run(
+            "INSERT INTO pending_attributes (pool, user_id, name, value) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (pool, user_id, name) DO UPDATE SET value = excluded.value",
+            (pool.key, user.key, name, value),
+        )
+
+    def get_pending_attribute(self, pool: UserPool, user: User, name: str) -> str | None:
+        row = self._one(
+            "SELECT value FROM pending_attributes WHERE pool = ? AND user_id = ? AND name = ?",
+            (pool.key, user.key, name),
+        )
+        return str(row["value"]) if row else None
+
+    def delete_pending_attribute(self, pool: UserPool, user: User, name: str) -> None:
+        self._run(
+            "DELETE FROM pending_attributes WHERE pool = ? AND user_id = ? AND name = ?",
+            (pool.key, user.key, name),
         )
 
     # password checks in flight ----------------------------------------------------------

@@ -7,9 +7,10 @@ from userpools.domain.store import TokenStore
 from userpools.store.sql.base import Row, SQLBase
 
 _FAMILY_COLUMNS = (
-    "user_id, client_id, token_hash, origin_jti, auth_time, created_at, expires_at, revoked_at"
+    "user_id, client_id, token_hash, origin_jti, auth_time, created_at, expires_at, revoked_at,"
+    " previous_hash, previous_until"
 )
-_FAMILY_LOOKUPS = frozenset({"token_hash", "origin_jti"})
+_FAMILY_LOOKUPS = frozenset({"token_hash", "origin_jti", "previous_hash"})
 
 
 class TokenSQL(SQLBase, TokenStore):
@@ -21,7 +22,7 @@ class TokenSQL(SQLBase, TokenStore):
         )
         self._run(
             f"INSERT INTO refresh_tokens (pool, {_FAMILY_COLUMNS})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 pool.key,
                 family.user_key,
@@ -32,6 +33,8 @@ class TokenSQL(SQLBase, TokenStore):
                 family.created_at,
                 family.expires_at,
                 family.revoked_at,
+                family.previous_hash,
+                family.previous_until,
             ),
         )
 
@@ -43,6 +46,20 @@ class TokenSQL(SQLBase, TokenStore):
             (pool.key, value),
         )
         return _family(row) if row else None
+
+    def rotate_token_family(
+        self,
+        pool: UserPool,
+        origin_jti: str,
+        token_hash: str,
+        previous_hash: str | None,
+        previous_until: float | None,
+    ) -> None:
+        self._run(
+            "UPDATE refresh_tokens SET token_hash = ?, previous_hash = ?, previous_until = ?"
+            " WHERE pool = ? AND origin_jti = ?",
+            (token_hash, previous_hash, previous_until, pool.key, origin_jti),
+        )
 
     def revoke_token_family(self, pool: UserPool, origin_jti: str, now: float) -> None:
         self._run(
@@ -62,4 +79,6 @@ def _family(row: Row) -> TokenFamily:
         created_at=row["created_at"],
         expires_at=row["expires_at"],
         revoked_at=row["revoked_at"],
+        previous_hash=row["previous_hash"],
+        previous_until=row["previous_until"],
     )
