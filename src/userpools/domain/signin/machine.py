@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from userpools.domain.signin import new_password, password, refresh, srp
+from userpools.domain.signin import new_password, password, refresh, srp, user_auth
 from userpools.domain.signin.strategy import Attempt, Challenge, Entry, Flow, FollowUp, Step
 from userpools.domain.store import Transaction
 
@@ -33,6 +33,12 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "PASSWORD_VERIFIER": AFTER_FIRST_FACTOR,
     "NEW_PASSWORD_REQUIRED": (TOKENS,),
     "REFRESH_TOKEN_AUTH": (TOKENS,),
+    # USER_AUTH (user_auth.py): a choice of first factor, not rules; PASSWORD is passed at
+    # once when the password comes with it, and PASSWORD_SRP with SRP_A.
+    "USER_AUTH": ("SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP", "PASSWORD_VERIFIER"),
+    "SELECT_CHALLENGE": ("PASSWORD", "PASSWORD_SRP", "PASSWORD_VERIFIER"),
+    "PASSWORD": AFTER_FIRST_FACTOR,
+    "PASSWORD_SRP": ("PASSWORD_VERIFIER",),
 }
 
 #: Wire names that mean the same flow.
@@ -48,8 +54,15 @@ FLOWS: tuple[Flow, ...] = (
     password.ADMIN_USER_PASSWORD_AUTH,
     srp.FLOW,
     refresh.FLOW,
+    user_auth.FLOW,
 )
-CHALLENGES: tuple[Challenge, ...] = (srp.CHALLENGE, new_password.CHALLENGE)
+CHALLENGES: tuple[Challenge, ...] = (
+    srp.CHALLENGE,
+    new_password.CHALLENGE,
+    user_auth.SELECT,
+    user_auth.PASSWORD_CHALLENGE,
+    user_auth.PASSWORD_SRP_CHALLENGE,
+)
 FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE,)
 
 
@@ -108,7 +121,7 @@ class StateMachine:
                 found.append(f"{source} leads nowhere")
             if TOKENS in targets[:-1]:
                 found.append(f"{source}: {TOKENS} hides what comes after it")
-            rules = len(targets) > 1 or TOKENS in targets
+            rules = TOKENS in targets  # rules end in tokens; a row without is a choice
             for target in targets:
                 if target != TOKENS and target not in self.challenges:
                     found.append(f"{source} -> {target}: no such challenge")
