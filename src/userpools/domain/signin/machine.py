@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from userpools.domain.signin import new_password, password, refresh, srp
+from userpools.domain.signin import codes, new_password, password, refresh, srp
 from userpools.domain.signin.strategy import Attempt, Challenge, Entry, Flow, FollowUp, Step
 from userpools.domain.store import Transaction
 
@@ -33,6 +33,9 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "PASSWORD_VERIFIER": AFTER_FIRST_FACTOR,
     "NEW_PASSWORD_REQUIRED": (TOKENS,),
     "REFRESH_TOKEN_AUTH": (TOKENS,),
+    "SMS_MFA": (TOKENS,),
+    "EMAIL_OTP": (TOKENS,),
+    "SMS_OTP": (TOKENS,),
 }
 
 #: Wire names that mean the same flow.
@@ -49,7 +52,13 @@ FLOWS: tuple[Flow, ...] = (
     srp.FLOW,
     refresh.FLOW,
 )
-CHALLENGES: tuple[Challenge, ...] = (srp.CHALLENGE, new_password.CHALLENGE)
+CHALLENGES: tuple[Challenge, ...] = (
+    srp.CHALLENGE,
+    new_password.CHALLENGE,
+    codes.SMS_MFA,
+    codes.EMAIL_OTP,
+    codes.SMS_OTP,
+)
 FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE,)
 
 
