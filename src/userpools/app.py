@@ -115,7 +115,7 @@ def build(
         clients=ClientService(store, cursors, ids, clock),
         users=users,
         groups=GroupService(store, cursors, clock),
-        auth=AuthService(store, tokens, hasher, clock, sleep=sleep),
+        auth=AuthService(store, tokens, hasher, clock, sleep=sleep, delivery=delivery),
         accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
         settings=SettingService(store, clock, key_source),
         events=AuthEventService(store, cursors, clock),

@@ -106,6 +106,7 @@ POSTGRES_TABLES = (
     "refresh_tokens",
     "user_codes",
     "pending_attributes",
+    "user_mfa",
     "password_checks",
     "users",
     "groups",

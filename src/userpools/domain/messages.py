@@ -151,3 +151,10 @@ CONFIRM_LINK_INCOMPLETE = (
 )
 CONFIRM_LINK_DONE = "Your registration has been confirmed."
 ADD_ON_NOT_ENABLED = "Advanced security features are not enabled for this user pool."
+
+# MFA (sources in docs/errors.md).
+SESSION_USED = "Invalid session for the user, session can only be used once."
+MFA_CODE_MISMATCH = "Invalid code or auth state for the user."
+TOTP_CODE_MISMATCH = "Invalid code received for user"
+TOTP_CODE_REUSED = "Your software token has already been used once."
+SOFTWARE_TOKEN_MISMATCH = "Code mismatch and fail enable Software Token MFA"

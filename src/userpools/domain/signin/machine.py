@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from userpools.domain.signin import new_password, password, refresh, srp, user_auth
+from userpools.domain.signin import codes, new_password, password, refresh, srp, user_auth
 from userpools.domain.signin.strategy import Attempt, Challenge, Entry, Flow, FollowUp, Step
 from userpools.domain.store import Transaction
 
@@ -33,10 +33,20 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "PASSWORD_VERIFIER": AFTER_FIRST_FACTOR,
     "NEW_PASSWORD_REQUIRED": (TOKENS,),
     "REFRESH_TOKEN_AUTH": (TOKENS,),
+    "SMS_MFA": (TOKENS,),
+    "EMAIL_OTP": (TOKENS,),
+    "SMS_OTP": (TOKENS,),
     # USER_AUTH (user_auth.py): a choice of first factor, not rules; PASSWORD is passed at
     # once when the password comes with it, and PASSWORD_SRP with SRP_A.
-    "USER_AUTH": ("SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP", "PASSWORD_VERIFIER"),
-    "SELECT_CHALLENGE": ("PASSWORD", "PASSWORD_SRP", "PASSWORD_VERIFIER"),
+    "USER_AUTH": (
+        "SELECT_CHALLENGE",
+        "PASSWORD",
+        "PASSWORD_SRP",
+        "PASSWORD_VERIFIER",
+        "EMAIL_OTP",
+        "SMS_OTP",
+    ),
+    "SELECT_CHALLENGE": ("PASSWORD", "PASSWORD_SRP", "PASSWORD_VERIFIER", "EMAIL_OTP", "SMS_OTP"),
     "PASSWORD": AFTER_FIRST_FACTOR,
     "PASSWORD_SRP": ("PASSWORD_VERIFIER",),
 }
@@ -59,6 +69,9 @@ FLOWS: tuple[Flow, ...] = (
 CHALLENGES: tuple[Challenge, ...] = (
     srp.CHALLENGE,
     new_password.CHALLENGE,
+    codes.SMS_MFA,
+    codes.EMAIL_OTP,
+    codes.SMS_OTP,
     user_auth.SELECT,
     user_auth.PASSWORD_CHALLENGE,
     user_auth.PASSWORD_SRP_CHALLENGE,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter, UnsupportedOperation
+from userpools.domain.outbox import KEEP_ALL, Delivery
 from userpools.domain.password_checks import PasswordChecks
 from userpools.domain.signin import refresh
 from userpools.domain.signin.machine import SIGN_IN, StateMachine
@@ -31,6 +32,7 @@ class AuthService:
         machine: StateMachine = SIGN_IN,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        delivery: Delivery = KEEP_ALL,
     ) -> None:
         self._store = store
         self._tokens = tokens
@@ -38,6 +40,7 @@ class AuthService:
         self._checks = PasswordChecks(store, hasher, clock, sleep)
         self._clock = clock
         self._machine = machine
+        self._delivery = delivery
 
     def initiate(self, caller: Caller, flow: str, parameters: Mapping[str, str]) -> Outcome:
         name = self._machine.aliases.get(flow, flow)
@@ -86,4 +89,5 @@ class AuthService:
             checks=self._checks,
             clock=self._clock,
             machine=self._machine,
+            delivery=self._delivery,
         )

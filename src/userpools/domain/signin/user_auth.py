@@ -33,7 +33,7 @@ from userpools.domain.errors import InvalidParameter, NotAuthorized, Unsupported
 from userpools.domain.lookup import resolve
 from userpools.domain.models import AppClient, User, UserPool
 from userpools.domain.password_checks import WAIT, Check, Wait
-from userpools.domain.signin import password, sessions, srp
+from userpools.domain.signin import codes, password, sessions, srp
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, gate, missing
 from userpools.domain.store import Transaction
 from userpools.domain.tokens import new_secret
@@ -47,6 +47,7 @@ SMS_OTP = "SMS_OTP"
 WEB_AUTHN = "WEB_AUTHN"
 #: Where each code factor is sent: the attribute, verified.
 CODE_FACTORS = {EMAIL_OTP: "email", SMS_OTP: "phone_number"}
+CODE_CHALLENGES = {EMAIL_OTP: codes.EMAIL_OTP, SMS_OTP: codes.SMS_OTP}
 
 Found = tuple[UserPool, AppClient, User | None]
 
@@ -85,18 +86,23 @@ def allowed_factors(pool: UserPool) -> tuple[str, ...]:
     return factors or (PASSWORD,)
 
 
-def offer(pool: UserPool, user: User | None) -> tuple[str, ...]:
+def offer(tx: Transaction, pool: UserPool, user: User | None) -> tuple[str, ...]:
     """The first factors ``user`` may choose (``None``: an unknown name's decoy).
 
     The password factors need a password; a code factor needs its attribute verified, and is
-    never offered where MFA is required (AWS refuses that pool configuration,
-    ``pools.check_sign_in_policy``). WebAuthn needs a passkey, which nobody has here.
+    offered neither where MFA is required (AWS refuses that pool configuration,
+    ``pools.check_sign_in_policy``) nor to a user with MFA turned on ("MFA and passwordless
+    cannot be used together", docs.amplify.aws passwordless). WebAuthn needs a passkey,
+    which nobody has here.
     """
     allowed = allowed_factors(pool)
     offered: list[str] = []
     if PASSWORD in allowed and (user is None or user.password_hash is not None):
         offered += [PASSWORD, PASSWORD_SRP]
     if user is None or pool.config.mfa_configuration == "ON":
+        return tuple(offered)
+    mfa = tx.get_user_mfa(pool, user) if pool.config.mfa_configuration != "OFF" else None
+    if mfa is not None and (mfa.sms_enabled or mfa.totp_enabled or mfa.email_enabled):
         return tuple(offered)
     for factor, name in CODE_FACTORS.items():
         verified = user.attribute(f"{name}_verified") == "true"
@@ -131,7 +137,7 @@ class UserAuthFlow:
             pool, client, user = attempt.admit(tx, username, now)
             if user is None and not client.settings.prevent_user_existence_errors:
                 raise attempt.unknown_user(client)
-            offered = offer(pool, user)
+            offered = offer(tx, pool, user)
             if not offered:
                 raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
             choice = preferred if preferred in offered else SELECT_CHALLENGE
@@ -181,8 +187,10 @@ def _begin(
 def _begin_code(
     tx: Transaction, attempt: Attempt, source: str, entry: Entry, factor: str, now: float
 ) -> Outcome:
-    """Send a sign-in code by email or SMS (``codes.py``, from the MFA work)."""
-    raise UnsupportedOperation(messages.FLOW_NOT_IMPLEMENTED.format(flow=factor))
+    """Send a sign-in code by email or SMS (``codes.py``); its answer ends in tokens."""
+    step = CODE_CHALLENGES[factor].begin(tx, attempt, source, entry, now)
+    assert step.outcome is not None  # begin always asks for the code
+    return step.outcome
 
 
 @dataclass(frozen=True)
@@ -250,7 +258,7 @@ def _pending(
     pending = sessions.peek(tx, pool, handle, kind)
     named = resolve(tx, pool, username)
     if pending is None and named is None and client.settings.prevent_user_existence_errors:
-        user, offered = None, offer(pool, None)
+        user, offered = None, offer(tx, pool, None)
     elif pending is None or pending.client_id != client.client_id:
         raise NotAuthorized(messages.SESSION_INVALID)
     elif pending.expired(now):
