@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,6 +28,10 @@ PASSWORD_ONLY = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]}}
 WITH_EMAIL = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 SESSION_INVALID = ("NotAuthorizedException", "Invalid session for the user.")
+SESSION_USED = (
+    "NotAuthorizedException",
+    "Invalid session for the user, session can only be used once.",
+)
 WEB_AUTHN = (
     "UnsupportedOperationException",
     "userpools does not support WEB_AUTHN (passkey) sign-in yet.",
@@ -258,8 +263,7 @@ def test_a_select_challenge_session_is_used_once(cognito_idp: Any, pools: Pools)
     answer = {"USERNAME": "ann", "ANSWER": "PASSWORD", "PASSWORD": PASSWORD}
     signed_in(respond(cognito_idp, client, "SELECT_CHALLENGE", session, **answer), "ann")
     assert (
-        refused(respond, cognito_idp, client, "SELECT_CHALLENGE", session, **answer)
-        == SESSION_INVALID
+        refused(respond, cognito_idp, client, "SELECT_CHALLENGE", session, **answer) == SESSION_USED
     )
 
 
@@ -272,8 +276,7 @@ def test_a_wrong_password_uses_the_session_up(cognito_idp: Any, pools: Pools) ->
     assert refused(respond, cognito_idp, client, "SELECT_CHALLENGE", session, **wrong) == INCORRECT
     right = {**wrong, "PASSWORD": PASSWORD}
     assert (
-        refused(respond, cognito_idp, client, "SELECT_CHALLENGE", session, **right)
-        == SESSION_INVALID
+        refused(respond, cognito_idp, client, "SELECT_CHALLENGE", session, **right) == SESSION_USED
     )
 
 
@@ -491,3 +494,144 @@ def test_an_unknown_user_gets_a_decoy_when_existence_is_hidden(
         **parameters,
     )
     assert refused(verify, cognito_idp, client, ghost, parameters, reply) == INCORRECT
+
+
+# one-time passwords -----------------------------------------------------------------------
+
+WITH_CODES = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
+CODE_USER = {
+    "email": "ann@example.com",
+    "email_verified": "true",
+    "phone_number": "+15555550100",
+    "phone_number_verified": "true",
+}
+
+
+def last_code(server: RunningServer, pool: str, medium: str, digits: int) -> str:
+    """The code in the newest message of ``medium`` the pool sent."""
+    sent = [m for m in server.outbox(pool) if m.medium == medium]
+    found = re.search(rf"\b\d{{{digits}}}\b", sent[-1].body)
+    assert found is not None
+    return found.group(0)
+
+
+def test_preferred_email_otp_with_the_code_from_the_outbox(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(Policies=WITH_CODES)
+    client = pools.client(pool)
+    pools.user(pool, "ann", **CODE_USER)
+    reply = user_auth(cognito_idp, client, USERNAME="ann", PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert reply["ChallengeName"] == "EMAIL_OTP"
+    assert reply["ChallengeParameters"] == {
+        "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+        "CODE_DELIVERY_DESTINATION": "a***@e***",
+    }
+    code = last_code(userpools_server, pool, "EMAIL", 8)
+    done = respond(
+        cognito_idp, client, "EMAIL_OTP", reply["Session"], USERNAME="ann", EMAIL_OTP_CODE=code
+    )
+    signed_in(done, "ann")
+    again = {"USERNAME": "ann", "EMAIL_OTP_CODE": code}
+    assert (
+        refused(respond, cognito_idp, client, "EMAIL_OTP", reply["Session"], **again)
+        == SESSION_USED
+    )
+
+
+def test_select_challenge_offers_and_answers_the_code_factors(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(Policies=WITH_CODES)
+    client = pools.client(pool)
+    pools.user(pool, "ann", **CODE_USER)
+    reply = user_auth(cognito_idp, client, USERNAME="ann")
+    assert reply["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP"]
+    asked = respond(
+        cognito_idp, client, "SELECT_CHALLENGE", reply["Session"], USERNAME="ann", ANSWER="SMS_OTP"
+    )
+    assert asked["ChallengeName"] == "SMS_OTP"
+    assert asked["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "SMS"
+    code = last_code(userpools_server, pool, "SMS", 6)
+    signed_in(
+        respond(
+            cognito_idp, client, "SMS_OTP", asked["Session"], USERNAME="ann", SMS_OTP_CODE=code
+        ),
+        "ann",
+    )
+    reply = user_auth(cognito_idp, client, USERNAME="ann")
+    asked = respond(
+        cognito_idp,
+        client,
+        "SELECT_CHALLENGE",
+        reply["Session"],
+        USERNAME="ann",
+        ANSWER="EMAIL_OTP",
+    )
+    code = last_code(userpools_server, pool, "EMAIL", 8)
+    signed_in(
+        respond(
+            cognito_idp, client, "EMAIL_OTP", asked["Session"], USERNAME="ann", EMAIL_OTP_CODE=code
+        ),
+        "ann",
+    )
+
+
+def test_a_wrong_code_is_refused_and_counted(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(Policies=WITH_CODES)
+    client = pools.client(pool)
+    pools.user(pool, "ann", **CODE_USER)
+    reply = user_auth(cognito_idp, client, USERNAME="ann", PREFERRED_CHALLENGE="EMAIL_OTP")
+    code = last_code(userpools_server, pool, "EMAIL", 8)
+    wrong = "0" * 8 if code != "0" * 8 else "1" * 8
+    answer = {"USERNAME": "ann", "EMAIL_OTP_CODE": wrong}
+    assert refused(respond, cognito_idp, client, "EMAIL_OTP", reply["Session"], **answer) == (
+        "CodeMismatchException",
+        "Invalid code or auth state for the user.",
+    )
+    # The session is kept for another try; bob cannot answer ann's.
+    pools.user(pool, "bob", **CODE_USER)
+    bobs = {"USERNAME": "bob", "EMAIL_OTP_CODE": code}
+    assert (
+        refused(respond, cognito_idp, client, "EMAIL_OTP", reply["Session"], **bobs)
+        == SESSION_INVALID
+    )
+    signed_in(
+        respond(
+            cognito_idp, client, "EMAIL_OTP", reply["Session"], USERNAME="ann", EMAIL_OTP_CODE=code
+        ),
+        "ann",
+    )
+
+
+def test_an_expired_code_is_refused(
+    clocked_server: RunningServer, clocked: Pools, clock: Any
+) -> None:
+    idp = clocked.idp
+    pool = clocked.pool(Policies=WITH_CODES)
+    client = clocked.client(pool, AuthSessionValidity=15)
+    clocked.user(pool, "ann", **CODE_USER)
+    reply = user_auth(idp, client, USERNAME="ann", PREFERRED_CHALLENGE="SMS_OTP")
+    code = last_code(clocked_server, pool, "SMS", 6)
+    clock.advance(3 * 60 + 1)  # an SMS code lives 3 minutes; the session 15
+    answer = {"USERNAME": "ann", "SMS_OTP_CODE": code}
+    assert refused(respond, idp, client, "SMS_OTP", reply["Session"], **answer) == (
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    )
+
+
+def test_unverified_or_missing_destinations_are_not_offered(cognito_idp: Any, pools: Pools) -> None:
+    pool = pools.pool(Policies=WITH_CODES)
+    client = pools.client(pool)
+    pools.user(pool, "ann", email="ann@example.com", phone_number="+15555550100")
+    pools.user(pool, "bob", phone_number="+15555550101", phone_number_verified="true")
+    assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == [
+        "PASSWORD",
+        "PASSWORD_SRP",
+    ]
+    bob = user_auth(cognito_idp, client, USERNAME="bob", PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert bob["ChallengeName"] == "SELECT_CHALLENGE"
+    assert bob["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "SMS_OTP"]

@@ -224,7 +224,7 @@ class OfferAnswer:
                 started = password_checks.start(tx, pool, user, now)
                 if isinstance(started, Wait):
                     return WAIT
-                sessions.take(tx, pool, handle, kind)
+                _spend(tx, pool, handle, now)
                 return client, started
 
             return password.sign_in(attempt, PASSWORD, attempt.parameters[PASSWORD], check)
@@ -235,7 +235,7 @@ class OfferAnswer:
             attempt.check_secret_hash(client, username)
             user, offered = _pending(tx, pool, client, kind, handle, username, choice, now)
             if user is not None:
-                sessions.take(tx, pool, handle, kind)
+                _spend(tx, pool, handle, now)
             return _begin(tx, attempt, self.name, (pool, client, user), username, choice, offered)
 
         decided = attempt.store.write(run)
@@ -255,6 +255,8 @@ def _pending(
 ) -> tuple[User | None, tuple[str, ...]]:
     """The user whose session ``handle`` is, and what it offered, once ``choice`` is found
     among it; ``None`` for a decoy (an unknown name under ``PreventUserExistenceErrors``)."""
+    if sessions.was_used(tx, pool, handle):
+        raise NotAuthorized(messages.SESSION_USED)
     pending = sessions.peek(tx, pool, handle, kind)
     named = resolve(tx, pool, username)
     if pending is None and named is None and client.settings.prevent_user_existence_errors:
@@ -272,6 +274,12 @@ def _pending(
     if user is not None:
         gate(user, now)
     return user, offered
+
+
+def _spend(tx: Transaction, pool: UserPool, handle: str, now: float) -> None:
+    """Use the session up, whatever the answer's outcome: a second answer is refused."""
+    if not sessions.spend(tx, pool, handle, now):
+        raise NotAuthorized(messages.SESSION_USED)
 
 
 FLOW = UserAuthFlow()
