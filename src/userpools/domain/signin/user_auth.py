@@ -130,11 +130,11 @@ class UserAuthFlow:
     def start(self, attempt: Attempt) -> Outcome:
         username = attempt.required("USERNAME")
         preferred = attempt.parameters.get("PREFERRED_CHALLENGE")
-        refuse_web_authn(preferred)
 
         def run(tx: Transaction) -> Outcome | _CheckPassword:
             now = attempt.clock()
             pool, client, user = attempt.admit(tx, username, now)
+            refuse_web_authn(preferred)
             if user is None and not client.settings.prevent_user_existence_errors:
                 raise attempt.unknown_user(client)
             offered = offer(tx, pool, user)
