@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
 from support import error_of
 
@@ -635,3 +637,47 @@ def test_unverified_or_missing_destinations_are_not_offered(cognito_idp: Any, po
     bob = user_auth(cognito_idp, client, USERNAME="bob", PREFERRED_CHALLENGE="EMAIL_OTP")
     assert bob["ChallengeName"] == "SELECT_CHALLENGE"
     assert bob["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "SMS_OTP"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    codes=st.sets(st.sampled_from(["EMAIL_OTP", "SMS_OTP"])),
+    has_password=st.booleans(),
+    email=st.sampled_from([None, "false", "true"]),
+    phone=st.sampled_from([None, "false", "true"]),
+)
+def test_the_offer_is_what_the_pool_allows_and_the_user_has(
+    cognito_idp: Any,
+    pools: Pools,
+    codes: set[str],
+    has_password: bool,
+    email: str | None,
+    phone: str | None,
+) -> None:
+    factors = ["PASSWORD", *sorted(codes)]
+    pool = pools.pool(Policies={"SignInPolicy": {"AllowedFirstAuthFactors": factors}})
+    client = pools.client(pool)
+    attrs: dict[str, str] = {}
+    if email is not None:
+        attrs |= {"email": "ann@example.com", "email_verified": email}
+    if phone is not None:
+        attrs |= {"phone_number": "+15555550100", "phone_number_verified": phone}
+    cognito_idp.admin_create_user(
+        UserPoolId=pool,
+        Username="ann",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": k, "Value": v} for k, v in attrs.items()],
+    )
+    if has_password:
+        cognito_idp.admin_set_user_password(
+            UserPoolId=pool, Username="ann", Password=PASSWORD, Permanent=True
+        )
+    expected = ["PASSWORD", "PASSWORD_SRP"] if has_password else []
+    expected += ["EMAIL_OTP"] if "EMAIL_OTP" in codes and email == "true" else []
+    expected += ["SMS_OTP"] if "SMS_OTP" in codes and phone == "true" else []
+    if not expected:
+        assert refused(user_auth, cognito_idp, client, USERNAME="ann") == INCORRECT
+    else:
+        assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == expected
