@@ -681,3 +681,86 @@ def test_the_offer_is_what_the_pool_allows_and_the_user_has(
         assert refused(user_auth, cognito_idp, client, USERNAME="ann") == INCORRECT
     else:
         assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == expected
+
+
+# sign-up without a password, and signing in from ConfirmSignUp --------------------------------
+
+
+PASSWORDLESS = {"Policies": WITH_EMAIL, "AutoVerifiedAttributes": ["email"]}
+
+
+def sign_up(idp: Any, client: str, username: str, **extra: Any) -> dict[str, Any]:
+    reply: dict[str, Any] = idp.sign_up(
+        ClientId=client,
+        Username=username,
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+        **extra,
+    )
+    return reply
+
+
+def test_sign_up_without_a_password_then_sign_in_from_confirm_sign_up(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(**PASSWORDLESS)
+    client = pools.client(pool)
+    signed = sign_up(cognito_idp, client, "ann")
+    assert signed["UserConfirmed"] is False
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    confirmed = cognito_idp.confirm_sign_up(
+        ClientId=client, Username="ann", ConfirmationCode=code, Session=signed["Session"]
+    )
+    done = cognito_idp.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "ann"},
+        Session=confirmed["Session"],
+    )
+    signed_in(done, "ann")
+    again = {"AuthParameters": {"USERNAME": "ann"}, "Session": confirmed["Session"]}
+    assert (
+        refused(cognito_idp.initiate_auth, ClientId=client, AuthFlow="USER_AUTH", **again)
+        == SESSION_USED
+    )
+    # No password: the confirmed email is the only factor on offer.
+    assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == ["EMAIL_OTP"]
+
+
+def test_confirm_sign_up_without_the_session_answers_none(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(**PASSWORDLESS)
+    client = pools.client(pool)
+    sign_up(cognito_idp, client, "ann", Password=PASSWORD)
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    confirmed = cognito_idp.confirm_sign_up(ClientId=client, Username="ann", ConfirmationCode=code)
+    assert "Session" not in confirmed
+
+
+def test_a_sign_up_session_belongs_to_its_user(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(**PASSWORDLESS)
+    client = pools.client(pool)
+    anns = sign_up(cognito_idp, client, "ann")["Session"]
+    sign_up(cognito_idp, client, "bob")
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    confirm = {"ClientId": client, "Username": "bob", "ConfirmationCode": code}
+    assert refused(cognito_idp.confirm_sign_up, Session=anns, **confirm) == SESSION_INVALID
+    # Refused as a whole: bob is still unconfirmed, and his code still works.
+    confirmed = cognito_idp.confirm_sign_up(**confirm)
+    assert "Session" not in confirmed
+
+
+def test_sign_up_needs_a_password_unless_a_code_can_sign_in(cognito_idp: Any, pools: Pools) -> None:
+    required = ("InvalidParameterException", "A password is required to sign up in this user pool.")
+    not_verified = pools.pool(Policies=WITH_EMAIL)
+    password_only = pools.pool(Policies=PASSWORD_ONLY, AutoVerifiedAttributes=["email"])
+    passwordless = pools.pool(**PASSWORDLESS)
+    for pool in (not_verified, password_only):
+        assert refused(sign_up, cognito_idp, pools.client(pool), "ann") == required
+    srp_only = pools.client(passwordless, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])
+    assert refused(sign_up, cognito_idp, srp_only, "ann") == required
+    no_email = {"ClientId": pools.client(passwordless), "Username": "ann"}
+    assert refused(cognito_idp.sign_up, **no_email) == required
+    assert "Session" not in sign_up(cognito_idp, srp_only, "bob", Password=PASSWORD)
