@@ -726,15 +726,28 @@ def test_sign_up_without_a_password_then_sign_in_from_confirm_sign_up(
     assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == ["EMAIL_OTP"]
 
 
-def test_confirm_sign_up_without_the_session_answers_none(
+def test_confirm_sign_up_answers_a_session_as_amplify_expects(
     userpools_server: RunningServer, cognito_idp: Any, pools: Pools
 ) -> None:
+    """Amplify JS's confirmSignUp sends no Session and signs in with the answer's."""
     pool = pools.pool(**PASSWORDLESS)
     client = pools.client(pool)
     sign_up(cognito_idp, client, "ann", Password=PASSWORD)
     code = last_code(userpools_server, pool, "EMAIL", 6)
     confirmed = cognito_idp.confirm_sign_up(ClientId=client, Username="ann", ConfirmationCode=code)
-    assert "Session" not in confirmed
+    done = cognito_idp.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "ann", "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+        Session=confirmed["Session"],
+    )
+    signed_in(done, "ann")
+    # A client without ALLOW_USER_AUTH gets no session.
+    srp_only = pools.client(pool, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])
+    sign_up(cognito_idp, srp_only, "bob", Password=PASSWORD)
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    bob = cognito_idp.confirm_sign_up(ClientId=srp_only, Username="bob", ConfirmationCode=code)
+    assert "Session" not in bob
 
 
 def test_a_sign_up_session_belongs_to_its_user(
@@ -748,8 +761,7 @@ def test_a_sign_up_session_belongs_to_its_user(
     confirm = {"ClientId": client, "Username": "bob", "ConfirmationCode": code}
     assert refused(cognito_idp.confirm_sign_up, Session=anns, **confirm) == SESSION_INVALID
     # Refused as a whole: bob is still unconfirmed, and his code still works.
-    confirmed = cognito_idp.confirm_sign_up(**confirm)
-    assert "Session" not in confirmed
+    assert cognito_idp.confirm_sign_up(**confirm)["Session"]
 
 
 def test_sign_up_needs_a_password_unless_a_code_can_sign_in(cognito_idp: Any, pools: Pools) -> None:

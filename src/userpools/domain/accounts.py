@@ -223,9 +223,10 @@ class AccountService:
     ) -> str | None:
         """ConfirmSignUp; ``from_link``: the ``confirmUser`` link of a
         ``CONFIRM_WITH_LINK`` email, which carries no secret hash (the code is the proof).
-        With SignUp's ``session``, the answer is a ``Session`` for a ``USER_AUTH`` sign-in
-        without another factor (``user_auth.confirm_sign_up_session``)."""
+        For a client that allows ``USER_AUTH`` the answer is a ``Session`` for a sign-in
+        without another factor (``sign_up.confirm_sign_up_session``)."""
         handle = new_secret()
+        issued: list[str] = []
 
         def run(tx: Transaction) -> UserCode | DomainError:
             pool, client = require_client_anywhere(tx, client_id)
@@ -246,17 +247,21 @@ class AccountService:
                     updated_at=self._clock(),
                 )
                 self._users.save(tx, pool, confirmed, force_alias=force_alias)
-                if session is not None:
+                if not from_link:
                     now = self._clock()
-                    confirm_sign_up_session(
-                        tx, pool, client, confirmed, session, used.attribute, handle, now
+                    issued[:] = (
+                        [handle]
+                        if confirm_sign_up_session(
+                            tx, pool, client, confirmed, session, used.attribute, handle, now
+                        )
+                        else []
                     )
             return used
 
         used = self._store.write(run)
         if isinstance(used, DomainError):
             raise used
-        return handle if session is not None else None
+        return issued[0] if issued else None
 
     def resend_confirmation_code(
         self, client_id: str, username: str, secret_hash: str | None

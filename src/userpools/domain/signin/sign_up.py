@@ -96,19 +96,29 @@ def confirm_sign_up_session(
     pool: UserPool,
     client: AppClient,
     user: User,
-    given: str,
+    given: str | None,
     attribute: str | None,
     handle: str,
     now: float,
-) -> None:
-    """ConfirmSignUp with SignUp's ``Session`` (``given``): use it up and store the session,
-    as ``handle``, that a ``USER_AUTH`` InitiateAuth may bring instead of a first factor."""
-    pending = sessions.peek(tx, pool, given, SignUpState)
-    if pending is None or pending.client_id != client.client_id or pending.user_key != user.key:
-        raise NotAuthorized(messages.SESSION_INVALID)
-    if pending.expired(now):
-        raise NotAuthorized(messages.SESSION_EXPIRED)
-    if not sessions.spend(tx, pool, given, now):
-        raise NotAuthorized(messages.SESSION_USED)
+) -> bool:
+    """After ConfirmSignUp, for a client that allows ``USER_AUTH``: store, as ``handle``, the
+    session an InitiateAuth ``USER_AUTH`` may bring instead of a first factor; whether it did.
+
+    SignUp's ``Session`` (``given``) is optional, as Amplify JS never sends it
+    (``confirmSignUp`` reads only the answer's); given, it must be this user's, and is used up.
+    """
+    if given is not None:
+        pending = sessions.peek(tx, pool, given, SignUpState)
+        if pending is None or pending.client_id != client.client_id:
+            raise NotAuthorized(messages.SESSION_INVALID)
+        if pending.user_key != user.key:
+            raise NotAuthorized(messages.SESSION_INVALID)
+        if pending.expired(now):
+            raise NotAuthorized(messages.SESSION_EXPIRED)
+        if not sessions.spend(tx, pool, given, now):
+            raise NotAuthorized(messages.SESSION_USED)
+    if not allows_user_auth(client):
+        return False
     factor = SMS_OTP if attribute == "phone_number" else EMAIL_OTP
     sessions.issue(tx, pool, client, user, ConfirmedState(factor), handle, now)
+    return True
