@@ -256,3 +256,11 @@ class InternalError(DomainError):
 
     def __init__(self, message: str = "An internal error occurred.") -> None:
         super().__init__(message)
+
+
+class EnableSoftwareTokenMFA(DomainError):
+    code = "EnableSoftwareTokenMFAException"
+
+
+class SoftwareTokenMFANotFound(DomainError):
+    code = "SoftwareTokenMFANotFoundException"
