@@ -260,7 +260,3 @@ class InternalError(DomainError):
 
 class EnableSoftwareTokenMFA(DomainError):
     code = "EnableSoftwareTokenMFAException"
-
-
-class SoftwareTokenMFANotFound(DomainError):
-    code = "SoftwareTokenMFANotFoundException"
