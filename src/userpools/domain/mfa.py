@@ -305,7 +305,13 @@ def due(tx: Transaction, pool: UserPool, user: User) -> Due | None:
     config = pool_mfa(tx, pool)
     if config.mode == "OFF":
         return None
-    state = user_mfa(tx, pool, user)
+    return choose(config, user_mfa(tx, pool, user), user)
+
+
+def choose(config: PoolMfa, state: UserMfa, user: User) -> Due | None:
+    """:func:`due`, given the pool's configuration and the user's state."""
+    if config.mode == "OFF":
+        return None
     factors = usable(config, state, user)
     if state.preferred in factors:
         return Due(state.preferred)
