@@ -27,6 +27,7 @@ from userpools.domain.errors import TooManyRequests
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
+from userpools.domain.mfa import MfaService
 from userpools.domain.models import UserPool
 from userpools.domain.outbox import Delivery
 from userpools.domain.pagination import Cursors
@@ -119,6 +120,7 @@ def build(
         accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
         settings=SettingService(store, clock, key_source),
         events=AuthEventService(store, cursors, clock),
+        mfa=MfaService(store, tokens, clock),
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None

@@ -166,10 +166,30 @@ def test_sign_in_policy_rules_on_create_and_update(cognito_idp: Any, pools: Pool
         "The following features need to be disabled for the LITE pricing tier configured: "
         "Passwordless Sign-In",
     )
-    assert refused(pools.pool, Policies=WITH_EMAIL, MfaConfiguration="ON") == (
+    otp_with_mfa = (
         "InvalidParameterException",
         "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA "
         "is enabled",
+    )
+    sms = {
+        "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"},
+        "AutoVerifiedAttributes": ["phone_number"],
+    }
+    assert refused(pools.pool, Policies=WITH_EMAIL, MfaConfiguration="ON", **sms) == otp_with_mfa
+    with_email = pools.pool(Policies=WITH_EMAIL, **sms)
+    assert (
+        refused(
+            cognito_idp.set_user_pool_mfa_config,
+            UserPoolId=with_email,
+            MfaConfiguration="ON",
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+        )
+        == otp_with_mfa
+    )
+    cognito_idp.set_user_pool_mfa_config(
+        UserPoolId=with_email,
+        MfaConfiguration="OPTIONAL",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
     )
     pool = pools.pool(Policies=PASSWORD_ONLY)
     assert refused(cognito_idp.update_user_pool, UserPoolId=pool, Policies=no_password) == (
@@ -776,3 +796,55 @@ def test_sign_up_needs_a_password_unless_a_code_can_sign_in(cognito_idp: Any, po
     no_email = {"ClientId": pools.client(passwordless), "Username": "ann"}
     assert refused(cognito_idp.sign_up, **no_email) == required
     assert "Session" not in sign_up(cognito_idp, srp_only, "bob", Password=PASSWORD)
+
+
+# MFA after a USER_AUTH password ---------------------------------------------------------------
+
+SNS = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"}
+
+
+def test_mfa_follows_a_password_and_hides_the_code_factors(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(
+        Policies=WITH_CODES, SmsConfiguration=SNS, AutoVerifiedAttributes=["phone_number"]
+    )
+    cognito_idp.set_user_pool_mfa_config(
+        UserPoolId=pool,
+        MfaConfiguration="OPTIONAL",
+        SmsMfaConfiguration={"SmsConfiguration": SNS},
+    )
+    client = pools.client(pool)
+    pools.user(pool, "ann", **CODE_USER)
+    pools.user(pool, "bob", **CODE_USER)
+    cognito_idp.admin_set_user_mfa_preference(
+        UserPoolId=pool, Username="ann", SMSMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    # "MFA and passwordless cannot be used together": ann has MFA, bob has not.
+    assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == [
+        "PASSWORD",
+        "PASSWORD_SRP",
+    ]
+    assert user_auth(cognito_idp, client, USERNAME="bob")["AvailableChallenges"] == [
+        "PASSWORD",
+        "PASSWORD_SRP",
+        "EMAIL_OTP",
+        "SMS_OTP",
+    ]
+    reply = user_auth(
+        cognito_idp, client, USERNAME="ann", PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD
+    )
+    assert reply["ChallengeName"] == "SMS_MFA"
+    code = last_code(userpools_server, pool, "SMS", 6)
+    done = respond(
+        cognito_idp, client, "SMS_MFA", reply["Session"], USERNAME="ann", SMS_MFA_CODE=code
+    )
+    signed_in(done, "ann")
+    # After SRP too.
+    srp = srp_client(cognito_idp, pool, client, "ann", PASSWORD)
+    parameters = srp.get_auth_params()
+    session = user_auth(cognito_idp, client, USERNAME="ann")["Session"]
+    verifier = respond(
+        cognito_idp, client, "SELECT_CHALLENGE", session, ANSWER="PASSWORD_SRP", **parameters
+    )
+    assert verify(cognito_idp, client, srp, parameters, verifier)["ChallengeName"] == "SMS_MFA"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, lockout, messages, outbox, password_checks
+from userpools.domain import attributes, lockout, messages, mfa, outbox, password_checks
 from userpools.domain.clients import (
     check_secret_hash,
     find_client_anywhere,
@@ -551,6 +551,7 @@ class AccountService:
                 caller.user, mfa_options=tuple(options), updated_at=self._clock()
             )
             self._users.save(tx, caller.pool, changed)
+            mfa.follow_legacy_options(tx, caller.pool, changed)
 
         self._store.write(run)
 

@@ -260,3 +260,7 @@ class InternalError(DomainError):
 
     def __init__(self, message: str = "An internal error occurred.") -> None:
         super().__init__(message)
+
+
+class EnableSoftwareTokenMFA(DomainError):
+    code = "EnableSoftwareTokenMFAException"

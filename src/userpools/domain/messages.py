@@ -158,3 +158,25 @@ MFA_CODE_MISMATCH = "Invalid code or auth state for the user."
 TOTP_CODE_MISMATCH = "Invalid code received for user"
 TOTP_CODE_REUSED = "Your software token has already been used once."
 SOFTWARE_TOKEN_MISMATCH = "Code mismatch and fail enable Software Token MFA"
+MFA_ALL_OFF = (
+    "Invalid MFA configuration given, can't disable all MFAs with a required or optional "
+    "configuration."
+)
+MFA_NEEDS_SMS = (
+    "SMS configuration and Auto verification for phone_number are required when MFA is "
+    "required/optional"
+)
+MFA_OFF_WITH_FACTOR = (
+    "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
+)
+#: Our own wording: AWS's texts for these are not published.
+EMAIL_MFA_TIER = "Email MFA requires the user pool to be in the ESSENTIALS or PLUS tier."
+EMAIL_MFA_SENDER = (
+    "Email MFA requires EmailConfiguration with EmailSendingAccount set to DEVELOPER."
+)
+MFA_NO_DELIVERY = "User does not have delivery config set to turn on {factor}"
+MFA_TWO_PREFERRED = "Only one MFA method can be set as preferred."
+MFA_PREFERRED_DISABLED = "A preferred MFA method must be enabled."
+SOFTWARE_TOKEN_NOT_ASSOCIATED = "User has not associated a software token."
+MFA_SETUP_NOT_DONE = "The MFA setup is not complete: verify a software token first."
+MFA_METHOD_NOT_OFFERED = "The MFA method {answer} is not one the user can choose."

@@ -9,7 +9,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from userpools.operations import accounts, auth, clients, groups, settings, user_pools, users
+from userpools.operations import (
+    accounts,
+    auth,
+    clients,
+    groups,
+    mfa,
+    settings,
+    user_pools,
+    users,
+)
 from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import Handler
 
@@ -21,6 +30,7 @@ _FAMILIES: tuple[Mapping[str, Operation], ...] = (
     auth.OPERATIONS,
     accounts.OPERATIONS,
     settings.OPERATIONS,
+    mfa.OPERATIONS,
 )
 
 
@@ -38,6 +48,7 @@ READS = frozenset(
         "GetGroup",
         "GetLogDeliveryConfiguration",
         "GetUICustomization",
+        "GetUserPoolMfaConfig",
         "ListGroups",
         "ListTagsForResource",
         "ListUserPoolClientSecrets",

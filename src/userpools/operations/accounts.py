@@ -6,6 +6,7 @@ from typing import cast
 
 from userpools.domain.accounts import CodeDelivery
 from userpools.operations import render
+from userpools.operations.mfa import mfa_members
 from userpools.operations.services import Operation, Services
 from userpools.operations.users import mfa_options, pairs
 from userpools.protocol.dispatch import RequestContext
@@ -121,6 +122,7 @@ def get_user(s: Services, p: GetUserRequest, ctx: RequestContext) -> GetUserResp
     }
     if user.mfa_options:
         result["MFAOptions"] = render.mfa_options(user)
+    result.update(mfa_members(s.mfa.settings_by_token(p["AccessToken"])))  # type: ignore[typeddict-item]
     return result
 
 

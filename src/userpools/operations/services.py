@@ -10,6 +10,7 @@ from userpools.domain.accounts import AccountService
 from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
 from userpools.domain.groups import GroupService
+from userpools.domain.mfa import MfaService
 from userpools.domain.pools import PoolService
 from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
@@ -27,6 +28,7 @@ class Services:
     accounts: AccountService
     settings: SettingService
     events: AuthEventService
+    mfa: MfaService
 
 
 Operation = Callable[[Services, Any, RequestContext], Mapping[str, Any] | None]

@@ -16,23 +16,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from userpools.domain.signin import codes, new_password, password, refresh, srp, user_auth
+from userpools.domain.signin import codes, mfa, new_password, password, refresh, srp, user_auth
 from userpools.domain.signin.strategy import Attempt, Challenge, Entry, Flow, FollowUp, Step
 from userpools.domain.store import Transaction
 
 #: The end of a sign-in: tokens.
 TOKENS = "TOKENS"
 
+#: The MFA steps (``mfa.py``), tried in this order; ``domain.mfa.due`` picks at most one.
+MFA_STEPS = ("MFA_SETUP", "SELECT_MFA_TYPE", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
+
 #: What may follow a correct first factor, tried in this order.
-AFTER_FIRST_FACTOR = ("NEW_PASSWORD_REQUIRED", TOKENS)
+AFTER_FIRST_FACTOR = ("NEW_PASSWORD_REQUIRED", *MFA_STEPS, TOKENS)
 
 TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "USER_PASSWORD_AUTH": AFTER_FIRST_FACTOR,
     "ADMIN_USER_PASSWORD_AUTH": AFTER_FIRST_FACTOR,
     "USER_SRP_AUTH": ("PASSWORD_VERIFIER",),
     "PASSWORD_VERIFIER": AFTER_FIRST_FACTOR,
-    "NEW_PASSWORD_REQUIRED": (TOKENS,),
+    "NEW_PASSWORD_REQUIRED": (*MFA_STEPS, TOKENS),
     "REFRESH_TOKEN_AUTH": (TOKENS,),
+    "MFA_SETUP": (TOKENS,),
+    "SELECT_MFA_TYPE": ("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP"),
+    "SOFTWARE_TOKEN_MFA": (TOKENS,),
     "SMS_MFA": (TOKENS,),
     "EMAIL_OTP": (TOKENS,),
     "SMS_OTP": (TOKENS,),
@@ -72,11 +78,12 @@ CHALLENGES: tuple[Challenge, ...] = (
     codes.SMS_MFA,
     codes.EMAIL_OTP,
     codes.SMS_OTP,
+    *mfa.CHALLENGES,
     user_auth.SELECT,
     user_auth.PASSWORD_CHALLENGE,
     user_auth.PASSWORD_SRP_CHALLENGE,
 )
-FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE,)
+FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE, *mfa.FOLLOW_UPS)
 
 
 class _Named(Protocol):
