@@ -736,3 +736,31 @@ def test_the_totp_secret_is_sealed_for_its_user(make_clocked_app: AppFactory, fr
     sealed, for_ann, for_bob = store.read(look)
     assert secret.encode() not in sealed and len(sealed) == 12 + len(secret) + 16
     assert for_ann == secret and for_bob is None
+
+
+def test_mfa_setup_offers_every_factor_and_sets_up_email(
+    make_clocked_app: AppFactory, frozen: Any
+) -> None:
+    """As Amplify JS v6 sets email MFA up: MFA_SETUP answered with EMAIL, then EMAIL_OTP."""
+    app = make(make_clocked_app, pool={"EmailConfiguration": SES})
+    set_mfa(
+        app,
+        "ON",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        EmailMfaConfiguration={"Message": "Code {####}", "Subject": "Code"},
+    )
+    user(app, phone=False, email=False)
+    challenge = initiate(app)
+    assert challenge["ChallengeName"] == "MFA_SETUP"
+    offered = json.loads(challenge["ChallengeParameters"]["MFAS_CAN_SETUP"])
+    assert offered == ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]
+    sent = respond(app, "MFA_SETUP", challenge["Session"], EMAIL="ann@example.com")
+    assert sent["ChallengeName"] == "EMAIL_OTP"
+    assert sent["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "a***@e***"
+    done = respond(app, "EMAIL_OTP", sent["Session"], EMAIL_OTP_CODE=outbox_code(app, digits=8))
+    assert done["AuthenticationResult"]["AccessToken"]
+    shown = app.user("ann")
+    assert shown["UserMFASettingList"] == ["EMAIL_OTP"]
+    assert shown["PreferredMfaSetting"] == "EMAIL_OTP"
+    attributes = {a["Name"]: a["Value"] for a in shown["UserAttributes"]}
+    assert attributes["email"] == "ann@example.com" and attributes["email_verified"] == "true"

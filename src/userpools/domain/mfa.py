@@ -324,7 +324,7 @@ def choose(config: PoolMfa, state: UserMfa, user: User) -> Due | None:
     for factor in (SMS, EMAIL):
         if factor in config.factors and user.attribute(DESTINATION[factor]):
             return Due(factor)
-    return Due("MFA_SETUP", tuple(f for f in config.factors if f == TOTP) or config.factors)
+    return Due("MFA_SETUP", config.factors)
 
 
 # the service -----------------------------------------------------------------------------
