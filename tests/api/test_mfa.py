@@ -349,7 +349,7 @@ def test_wrong_totp_codes_lock_the_user_like_wrong_passwords(
 def test_mfa_preference_refusals_and_legacy_options(make_clocked_app: AppFactory) -> None:
     app = make(make_clocked_app, pool={"SmsConfiguration": SNS})
     set_mfa(app, SmsMfaConfiguration={"SmsConfiguration": SNS})
-    user(app, "bob", phone=False)
+    user(app, "bob", phone=False, email=False)
     admin = {"UserPoolId": app.pool_id, "Username": "bob"}
     assert fails(
         app.api.admin_set_user_mfa_preference,
@@ -362,8 +362,20 @@ def test_mfa_preference_refusals_and_legacy_options(make_clocked_app: AppFactory
     assert fails(
         app.api.admin_set_user_mfa_preference, **admin, SMSMfaSettings={"Enabled": True}
     ) == ("InvalidParameterException", "User does not have delivery config set to turn on SMS_MFA")
+    assert fails(
+        app.api.admin_set_user_mfa_preference, **admin, EmailMfaSettings={"Enabled": True}
+    ) == (
+        "InvalidParameterException",
+        "User does not have delivery config set to turn on EMAIL_OTP",
+    )
     user(app)
     ann = {"UserPoolId": app.pool_id, "Username": "ann"}
+    assert fails(
+        app.api.admin_set_user_mfa_preference,
+        **ann,
+        SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
+        EmailMfaSettings={"Enabled": True, "PreferredMfa": True},
+    ) == ("InvalidParameterException", "Only one MFA method can be set as preferred.")
     shown = app.user("ann")
     assert "UserMFASettingList" not in shown and "PreferredMfaSetting" not in shown
     app.api.admin_set_user_settings(
@@ -764,3 +776,19 @@ def test_mfa_setup_offers_every_factor_and_sets_up_email(
     assert shown["PreferredMfaSetting"] == "EMAIL_OTP"
     attributes = {a["Name"]: a["Value"] for a in shown["UserAttributes"]}
     assert attributes["email"] == "ann@example.com" and attributes["email_verified"] == "true"
+
+
+def test_get_user_auth_factors_lists_passwordless_factors_the_pool_allows(
+    make_clocked_app: AppFactory,
+) -> None:
+    policy = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
+    app = make(make_clocked_app, pool={"Policies": policy})
+    user(app)
+    app.api.admin_update_user_attributes(
+        UserPoolId=app.pool_id,
+        Username="ann",
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
+    factors = app.api.get_user_auth_factors(AccessToken=tokens_of(app))
+    # The phone number is not verified: no SMS_OTP.
+    assert factors["ConfiguredUserAuthFactors"] == ["PASSWORD", "EMAIL_OTP"]

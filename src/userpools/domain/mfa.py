@@ -351,7 +351,7 @@ class MfaService:
             mode = request.mode or pool.config.mfa_configuration
             _check_pool_request(pool, request, mode)
             config = pool.config
-            if request.sms:
+            if request.sms and (request.sms_configuration or config.sms_configuration):
                 config = dataclasses.replace(
                     config,
                     sms_authentication_message=request.sms_message,
@@ -360,7 +360,9 @@ class MfaService:
             config = dataclasses.replace(config, mfa_configuration=mode)
             pool = dataclasses.replace(pool, config=config, updated_at=now)
             tx.update_pool(pool)
-            document: dict[str, Any] = {"SmsMfa": request.sms}
+            # SMS MFA needs an SmsConfiguration, the request's or the pool's.
+            sms = request.sms and config.sms_configuration is not None
+            document: dict[str, Any] = {"SmsMfa": sms}
             if request.totp is not None:
                 document["SoftwareTokenMfaConfiguration"] = {"Enabled": request.totp}
             if request.email:
