@@ -792,3 +792,30 @@ def test_get_user_auth_factors_lists_passwordless_factors_the_pool_allows(
     factors = app.api.get_user_auth_factors(AccessToken=tokens_of(app))
     # The phone number is not verified: no SMS_OTP.
     assert factors["ConfiguredUserAuthFactors"] == ["PASSWORD", "EMAIL_OTP"]
+
+
+def test_a_code_does_not_verify_an_address_another_user_signs_in_with(
+    make_clocked_app: AppFactory, frozen: Any
+) -> None:
+    app = make(make_clocked_app, pool={"EmailConfiguration": SES, "AliasAttributes": ["email"]})
+    set_mfa(app, EmailMfaConfiguration={"Message": "Code {####}", "Subject": "Code"})
+    user(app, phone=False)
+    app.api.admin_create_user(
+        UserPoolId=app.pool_id,
+        Username="bob",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "ann@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    app.api.admin_set_user_mfa_preference(
+        UserPoolId=app.pool_id, Username="ann", EmailMfaSettings={"Enabled": True}
+    )
+    challenge = initiate(app)
+    done = respond(
+        app, "EMAIL_OTP", challenge["Session"], EMAIL_OTP_CODE=outbox_code(app, "ann", 8)
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
+    attributes = {a["Name"]: a["Value"] for a in app.user("ann")["UserAttributes"]}
+    assert attributes.get("email_verified") != "true"
