@@ -819,3 +819,22 @@ def test_a_code_does_not_verify_an_address_another_user_signs_in_with(
     assert done["AuthenticationResult"]["AccessToken"]
     attributes = {a["Name"]: a["Value"] for a in app.user("ann")["UserAttributes"]}
     assert attributes.get("email_verified") != "true"
+
+
+def test_set_user_settings_is_the_sms_factor(make_clocked_app: AppFactory) -> None:
+    app = make(make_clocked_app, pool={"SmsConfiguration": SNS})
+    set_mfa(app, SmsMfaConfiguration={"SmsConfiguration": SNS})
+    user(app)
+    token = tokens_of(app)
+    sms = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+    app.api.set_user_settings(AccessToken=token, MFAOptions=sms)
+    shown = app.get_user(token)
+    assert shown["MFAOptions"] == sms and shown["UserMFASettingList"] == ["SMS_MFA"]
+    assert initiate(app)["ChallengeName"] == "SMS_MFA"
+    app.api.set_user_mfa_preference(AccessToken=token, SMSMfaSettings={"PreferredMfa": True})
+    assert app.get_user(token)["PreferredMfaSetting"] == "SMS_MFA"
+    app.api.admin_set_user_settings(UserPoolId=app.pool_id, Username="ann", MFAOptions=[])
+    shown = app.get_user(token)
+    assert "MFAOptions" not in shown and "UserMFASettingList" not in shown
+    assert "PreferredMfaSetting" not in shown
+    assert "AuthenticationResult" in initiate(app)
