@@ -401,7 +401,10 @@ def test_mfa_setup_with_session_then_tokens(make_clocked_app: AppFactory, frozen
     user(app, phone=False, email=False)
     challenge = initiate(app)
     assert challenge["ChallengeName"] == "MFA_SETUP"
-    assert json.loads(challenge["ChallengeParameters"]["MFAS_CAN_SETUP"]) == ["SOFTWARE_TOKEN_MFA"]
+    assert challenge["ChallengeParameters"] == {
+        "MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]',
+        "USER_ID_FOR_SRP": "ann",
+    }
     # Answering before a token is verified does not end the sign-in.
     code, _ = fails(respond, app=app, challenge="MFA_SETUP", session=challenge["Session"])
     assert code == "InvalidParameterException"
@@ -525,10 +528,10 @@ def test_select_mfa_type_when_several_and_none_preferred(
     )
     challenge = initiate(app)
     assert challenge["ChallengeName"] == "SELECT_MFA_TYPE"
-    assert json.loads(challenge["ChallengeParameters"]["MFAS_CAN_CHOOSE"]) == [
-        "SMS_MFA",
-        "SOFTWARE_TOKEN_MFA",
-    ]
+    # Compact JSON in a string, as AWS writes it.
+    assert challenge["ChallengeParameters"] == {
+        "MFAS_CAN_CHOOSE": '["SMS_MFA","SOFTWARE_TOKEN_MFA"]'
+    }
     chosen = respond(app, "SELECT_MFA_TYPE", challenge["Session"], ANSWER="SMS_MFA")
     assert chosen["ChallengeName"] == "SMS_MFA"
     # The skipped challenge: a SOFTWARE_TOKEN_MFA answer to the SMS_MFA session.
@@ -764,8 +767,8 @@ def test_mfa_setup_offers_every_factor_and_sets_up_email(
     user(app, phone=False, email=False)
     challenge = initiate(app)
     assert challenge["ChallengeName"] == "MFA_SETUP"
-    offered = json.loads(challenge["ChallengeParameters"]["MFAS_CAN_SETUP"])
-    assert offered == ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]
+    offered = challenge["ChallengeParameters"]["MFAS_CAN_SETUP"]
+    assert offered == '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]'
     sent = respond(app, "MFA_SETUP", challenge["Session"], EMAIL="ann@example.com")
     assert sent["ChallengeName"] == "EMAIL_OTP"
     assert sent["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "a***@e***"

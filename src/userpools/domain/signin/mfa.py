@@ -95,6 +95,12 @@ def _pool_id_of(handle: str) -> str:
 
 # beginning each challenge ------------------------------------------------------------------
 
+
+def _names(offered: tuple[str, ...]) -> str:
+    """A list of factors as AWS writes it in ``ChallengeParameters``: compact JSON."""
+    return json.dumps(list(offered), separators=(",", ":"))
+
+
 Starter = Callable[[Transaction, Attempt, str, Entry, float, tuple[str, ...]], Step]
 
 
@@ -108,7 +114,7 @@ def _start_setup(
 ) -> Step:
     handle = _setup_handle(entry.pool)
     attempt.enter(tx, source, entry, SetupState(), handle, now)
-    parameters = {"MFAS_CAN_SETUP": json.dumps(list(offered))}
+    parameters = {"MFAS_CAN_SETUP": _names(offered), "USER_ID_FOR_SRP": entry.user.username}
     return Step(outcome=Outcome(challenge=MFA_SETUP, session=handle, parameters=parameters))
 
 
@@ -122,7 +128,7 @@ def _start_select(
 ) -> Step:
     handle = new_secret()
     attempt.enter(tx, source, entry, SelectState(offered), handle, now)
-    parameters = {"MFAS_CAN_CHOOSE": json.dumps(list(offered))}
+    parameters = {"MFAS_CAN_CHOOSE": _names(offered)}
     return Step(outcome=Outcome(challenge=SELECT_MFA_TYPE, session=handle, parameters=parameters))
 
 
