@@ -411,6 +411,8 @@ def test_mfa_setup_with_session_then_tokens(make_clocked_app: AppFactory, frozen
     associated = app.api.associate_software_token(Session=challenge["Session"])
     authenticator = pyotp.TOTP(associated["SecretCode"])
     assert fails(app.api.associate_software_token, Session=challenge["Session"]) == USED_TWICE
+    for forged in ("x" * 40, "us-east-1_Nope0000." + "x" * 40, app.pool_id + "." + "x" * 40):
+        assert fails(app.api.associate_software_token, Session=forged) == INVALID_SESSION
     verified = app.api.verify_software_token(
         Session=associated["Session"], UserCode=authenticator.at(frozen())
     )

@@ -28,6 +28,7 @@ from userpools.domain.errors import (
     ExpiredCode,
     InvalidParameter,
     NotAuthorized,
+    ResourceNotFound,
 )
 from userpools.domain.lookup import sign_in_keys
 from userpools.domain.models import User, UserPool
@@ -301,7 +302,11 @@ def _set_up_email(
 def _setup_session(
     tx: Transaction, handle: str, now: float
 ) -> tuple[UserPool, User, sessions.Pending[SetupState]]:
-    pool = require_pool(tx, _pool_id_of(handle), _region_of(_pool_id_of(handle)))
+    pool_id = _pool_id_of(handle)
+    try:
+        pool = require_pool(tx, pool_id, _region_of(pool_id))
+    except ResourceNotFound:
+        raise NotAuthorized(messages.SESSION_INVALID) from None
     if sessions.was_used(tx, pool, handle):
         raise NotAuthorized(messages.SESSION_USED)
     pending = sessions.peek(tx, pool, handle, SetupState)
