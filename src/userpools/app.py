@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -36,12 +36,15 @@ from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
+from userpools.domain.triggers import Triggers
 from userpools.domain.users import UserService
 from userpools.http.home import home_route
 from userpools.http.messages import confirm_link_route, messages_route
 from userpools.http.middleware import AccessLog, BodyCap, RequestId
 from userpools.http.routes import routes
+from userpools.http.triggers import triggers_route
 from userpools.http.well_known import well_known_routes
+from userpools.lambdas import Lambdas, load_targets, parse_credentials
 from userpools.operations import READS, Services, handlers
 from userpools.protocol.access import Gate, load_keys
 from userpools.protocol.codec import encode_error
@@ -70,6 +73,9 @@ class Server:
     reads: ThreadPoolExecutor | None = None
     #: Sends the outbox when ``--smtp-url`` or ``--sms-webhook`` is set.
     courier: Courier | None = None
+    #: Where trigger functions run (``--lambda-endpoint``, ``--lambda-config``, in-process).
+    lambdas: Lambdas = field(default_factory=Lambdas)
+    triggers: Triggers | None = None
 
     def close(self) -> None:
         if self.courier is not None:
@@ -95,6 +101,11 @@ def build(
             f"choose one of {', '.join(PASSWORD_HASHING)}"
         )
     routes_by_medium = transports(settings.smtp_url, settings.sms_webhook)  # checked first
+    lambdas = Lambdas(
+        settings.lambda_endpoint,
+        load_targets(settings.lambda_config) if settings.lambda_config else None,
+        parse_credentials(settings.lambda_credentials) if settings.lambda_credentials else None,
+    )
     store = open_store(settings.store_url, sqlite_synchronous=settings.sqlite_synchronous)
     key = store.write(lambda tx: tx.secret(PAGINATION_SECRET, new_key, time.time()))
     cursors = Cursors(Sealer(key))
@@ -105,18 +116,21 @@ def build(
     )
     ids = Ids()
     delivery = Delivery(frozenset(routes_by_medium), settings.base_url)
-    users = UserService(store, cursors, ids, hasher, clock, delivery=delivery)
+    triggers = Triggers(store, lambdas, clock)
+    users = UserService(store, cursors, ids, hasher, clock, delivery=delivery, triggers=triggers)
 
     def issuer(pool: UserPool) -> str:
         return settings.issuer_for(pool.id)
 
-    tokens = TokenIssuer(issuer)
+    tokens = TokenIssuer(issuer, triggers)
     services = Services(
         pools=PoolService(store, cursors, ids, clock, key_source),
         clients=ClientService(store, cursors, ids, clock),
         users=users,
         groups=GroupService(store, cursors, clock),
-        auth=AuthService(store, tokens, hasher, clock, sleep=sleep, delivery=delivery),
+        auth=AuthService(
+            store, tokens, hasher, clock, sleep=sleep, delivery=delivery, triggers=triggers
+        ),
         accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
         settings=SettingService(store, clock, key_source),
         events=AuthEventService(store, cursors, clock),
@@ -147,6 +161,7 @@ def build(
             home_route(settings),
             *well_known_routes(settings, signing_keys.jwks),
             messages_route(gate, users.recent_messages),
+            triggers_route(gate, triggers.recent),
             confirm_link_route(
                 lambda client_id, username, code: services.accounts.confirm_sign_up(
                     client_id, username, code, None, False, from_link=True
@@ -160,7 +175,9 @@ def build(
             store, routes_by_medium, clock, retry_base=settings.delivery_retry_seconds
         )
         courier.start()
-    return Server(settings, store, services, app, dispatcher, hasher, reads, courier)
+    return Server(
+        settings, store, services, app, dispatcher, hasher, reads, courier, lambdas, triggers
+    )
 
 
 def app_from_environment() -> Starlette:

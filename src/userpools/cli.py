@@ -190,6 +190,25 @@ def edge_options(command: Callable[..., None]) -> Callable[..., None]:
     "to this http(s) URL, retried like email. Default: SMS is only kept in the outbox.",
 )
 @click.option(
+    "--lambda-endpoint",
+    metavar="URL",
+    help="Invoke trigger functions through the Lambda Invoke API at this URL (AWS, LocalStack, "
+    "sam local start-lambda, serverless-offline); see docs/triggers.md.",
+)
+@click.option(
+    "--lambda-config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file sending single functions (by ARN) to other endpoints or to HMAC-signed "
+    "webhooks (docs/triggers.md).",
+)
+@click.option(
+    "--lambda-credentials",
+    metavar="KEY_ID:SECRET[:TOKEN]",
+    envvar="USERPOOLS_LAMBDA_CREDENTIALS",
+    help="Sign Invoke API calls with this key (or $USERPOOLS_LAMBDA_CREDENTIALS). "
+    "Default: the usual AWS environment.",
+)
+@click.option(
     "--sqlite-synchronous",
     type=click.Choice(["normal", "full"], case_sensitive=False),
     default="normal",
@@ -225,6 +244,9 @@ def serve(
     aws_issuer: bool,
     smtp_url: str | None,
     sms_webhook: str | None,
+    lambda_endpoint: str | None,
+    lambda_config: Path | None,
+    lambda_credentials: str | None,
     sqlite_synchronous: str,
     password_hashing: str,
     log_level: str,
@@ -279,6 +301,9 @@ def serve(
         aws_issuer=aws_issuer,
         smtp_url=smtp_url,
         sms_webhook=sms_webhook,
+        lambda_endpoint=lambda_endpoint,
+        lambda_config=str(lambda_config) if lambda_config is not None else None,
+        lambda_credentials=lambda_credentials,
         rate_limits=tuple(rate_limits),
         db_path=db,
         database_url=database_url,
@@ -461,6 +486,24 @@ def outbox(db: Path | None, database_url: str | None, pool_id: str | None) -> No
                     ensure_ascii=False,
                 )
             )
+    finally:
+        store.close()
+
+
+@main.command()
+@database_options
+@click.option("--pool", "pool_id", required=True, help="The user pool id.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+def triggers(db: Path | None, database_url: str | None, pool_id: str, limit: int) -> None:
+    """Print the pool's Lambda trigger invocations, newest first, one JSON object per line:
+    trigger, source, user, outcome, duration and the event sent (secrets redacted)."""
+    from userpools.http.triggers import render
+
+    store = _open_store(Settings(db_path=db, database_url=database_url).store_url)
+    try:
+        found = store.read(lambda tx: tx.recent_invocations(pool_id, limit))
+        for invocation in found:
+            click.echo(json.dumps(render(invocation), ensure_ascii=False))
     finally:
         store.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,13 @@ class Settings:
     #: Check every result against its output shape and fail loudly on a mismatch (test
     #: servers; see protocol/outputs.py). Off in production: it costs a walk per reply.
     check_output: bool = False
+    #: Lambda Invoke API endpoint for every trigger function (``serve --lambda-endpoint``).
+    lambda_endpoint: str | None = None
+    #: TOML file sending single functions elsewhere (``serve --lambda-config``, lambdas.py).
+    lambda_config: str | None = None
+    #: ``KEY_ID:SECRET[:SESSION_TOKEN]`` signing Invoke API calls; ``None``: the AWS
+    #: environment.
+    lambda_credentials: str | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:

@@ -52,6 +52,7 @@ from userpools.domain.models import (
     ClientSecret,
     ClientSettings,
     Group,
+    Invocation,
     Message,
     TokenFamily,
     User,
@@ -116,6 +117,7 @@ POSTGRES_TABLES = (
     "user_pools",
     "outbox",
     "server_secrets",
+    "trigger_invocations",
 )
 POSTGRES_IDENTITIES = (
     "user_pools",
@@ -128,6 +130,7 @@ POSTGRES_IDENTITIES = (
     "auth_events",
     "pool_settings",
     "client_secrets",
+    "trigger_invocations",
 )
 _POSTGRES_EMPTY = "; ".join(
     [f"DELETE FROM {table}" for table in POSTGRES_TABLES]
@@ -1631,6 +1634,39 @@ def test_recent_messages_are_the_pools_newest_first(store: Store) -> None:
             if m.pool_id == POOL_B and m.destination == MESSAGES[1].destination
         ]
         assert tx.recent_messages("us-east-1_Nobody", None, 100) == []
+
+
+def _invocation(pool_id: str, n: int, **overrides: Any) -> Invocation:
+    values: dict[str, Any] = {
+        "pool_id": pool_id,
+        "username": f"user-{n}",
+        "trigger": "PreSignUp",
+        "source": "PreSignUp_SignUp",
+        "arn": "arn:aws:lambda:us-east-1:123456789012:function:pre-sign-up",
+        "outcome": "ok",
+        "error": None,
+        "duration_ms": 12.5 + n,
+        "event": '{"request": {"userAttributes": {"name": "Ωmega 😀"}}}',
+        "created_at": NOW + n,
+    }
+    return Invocation(**{**values, **overrides})
+
+
+def test_recent_invocations_are_the_pools_newest_first(store: Store) -> None:
+    made = [
+        _invocation(POOL_A, 0),
+        _invocation(POOL_B, 1, username=None, outcome="UnexpectedLambdaException", error="x"),
+        _invocation(POOL_A, 2, trigger="PostConfirmation", source="PostConfirmation_ConfirmSignUp"),
+        _invocation(POOL_A, 3, outcome="UserLambdaValidationException", error="no."),
+    ]
+    for invocation in made:
+        with store.transaction(write=True) as tx:
+            tx.add_invocation(invocation)
+    with store.transaction(write=False) as tx:
+        assert tx.recent_invocations(POOL_A, 100) == [made[3], made[2], made[0]]
+        assert tx.recent_invocations(POOL_A, 2) == [made[3], made[2]]
+        assert tx.recent_invocations(POOL_B, 100) == [made[1]]
+        assert tx.recent_invocations("us-east-1_Nobody", 100) == []
 
 
 def _pending(pool_id: str, username: str, medium: str = "EMAIL", **overrides: Any) -> Message:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, lockout, messages, mfa, outbox, password_checks
+from userpools.domain import attributes, hooks, lockout, messages, mfa, outbox, password_checks
 from userpools.domain.clients import (
     check_secret_hash,
     find_client_anywhere,
@@ -176,9 +176,17 @@ class AccountService:
         password: str | None,
         given: Sequence[tuple[str, str]],
         secret_hash: str | None,
+        *,
+        validation_data: Sequence[tuple[str, str]] | None = None,
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> tuple[User, CodeDelivery | None, str | None]:
         """The user, where the code went, and the ``Session`` ConfirmSignUp may take to sign
-        the user in at once (``user_auth.issue_sign_up_session``)."""
+        the user in at once (``user_auth.issue_sign_up_session``).
+
+        PreSignUp runs first, outside any transaction: its failure creates no user. Its
+        ``autoConfirmUser`` creates the user CONFIRMED with no code sent, and PostConfirmation
+        follows; ``autoVerifyEmail``/``autoVerifyPhone`` mark the attribute verified, taking
+        an alias over from a previous owner (``domain/hooks.py``)."""
         pool, client = self._store.read(lambda tx: require_client_anywhere(tx, client_id))
         if pool.config.admin_create_only:
             raise NotAuthorized(messages.SIGN_UP_NOT_ALLOWED)
@@ -186,13 +194,31 @@ class AccountService:
         if password is None and not passwordless_sign_up(pool, client, (n for n, _ in given)):
             raise InvalidParameter(messages.PASSWORD_REQUIRED)
         _check_client_writes(client, [name for name, _ in given])
+        answer = hooks.pre_sign_up(
+            self._users.triggers,
+            pool,
+            "PreSignUp_SignUp",
+            username,
+            client_id,
+            given,
+            validation_data,
+            client_metadata,
+        )
+        verified = [
+            (flag, "true")
+            for flag, wanted in (
+                ("email_verified", answer.verify_email),
+                ("phone_number_verified", answer.verify_phone),
+            )
+            if wanted
+        ]
         delivered: list[CodeDelivery] = []
         handle = new_secret()
         issued: list[str] = []
 
         def send_code(tx: Transaction, pool: UserPool, user: User) -> None:
             client = require_client(tx, pool, client_id)
-            attribute = _sign_up_attribute(pool, user)
+            attribute = None if answer.confirm else _sign_up_attribute(pool, user)
             # Replaced, not appended: the transaction may run again.
             delivered[:] = (
                 []
@@ -205,9 +231,23 @@ class AccountService:
             )
 
         new = NewUser(
-            username=username, attributes=tuple(given), temporary_password=password, signed_up=True
+            username=username,
+            attributes=(*given, *verified),
+            temporary_password=password,
+            signed_up=True,
+            confirmed=answer.confirm,
+            force_alias=bool(verified),
         )
         user = self._users.create(pool.region, pool.id, new, on_created=send_code)
+        if answer.confirm:
+            hooks.post_confirmation(
+                self._users.triggers,
+                pool,
+                user,
+                "PostConfirmation_ConfirmSignUp",
+                client_id,
+                client_metadata,
+            )
         return user, (delivered[0] if delivered else None), (issued[0] if issued else None)
 
     def confirm_sign_up(
@@ -220,6 +260,7 @@ class AccountService:
         *,
         from_link: bool = False,
         session: str | None = None,
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> str | None:
         """ConfirmSignUp; ``from_link``: the ``confirmUser`` link of a
         ``CONFIRM_WITH_LINK`` email, which carries no secret hash (the code is the proof).
@@ -227,6 +268,7 @@ class AccountService:
         without another factor (``sign_up.confirm_sign_up_session``)."""
         handle = new_secret()
         issued: list[str] = []
+        confirmed_in: list[tuple[UserPool, User]] = []
 
         def run(tx: Transaction) -> UserCode | DomainError:
             pool, client = require_client_anywhere(tx, client_id)
@@ -247,6 +289,7 @@ class AccountService:
                     updated_at=self._clock(),
                 )
                 self._users.save(tx, pool, confirmed, force_alias=force_alias)
+                confirmed_in[:] = [(pool, confirmed)]
                 if not from_link:
                     now = self._clock()
                     issued[:] = (
@@ -261,6 +304,15 @@ class AccountService:
         used = self._store.write(run)
         if isinstance(used, DomainError):
             raise used
+        pool, user = confirmed_in[0]
+        hooks.post_confirmation(
+            self._users.triggers,
+            pool,
+            user,
+            "PostConfirmation_ConfirmSignUp",
+            client_id,
+            client_metadata,
+        )
         return issued[0] if issued else None
 
     def resend_confirmation_code(
@@ -322,7 +374,11 @@ class AccountService:
         code: str,
         password: str,
         secret_hash: str | None,
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> None:
+        """ConfirmForgotPassword; then PostConfirmation (``_ConfirmForgotPassword``)."""
+        reset: list[tuple[UserPool, User]] = []
+
         def look(tx: Transaction) -> tuple[UserPool, AppClient, User | None]:
             pool, client = require_client_anywhere(tx, client_id)
             return pool, client, resolve(tx, pool, username)
@@ -355,11 +411,21 @@ class AccountService:
                     updated_at=self._clock(),
                 )
                 tx.update_user(pool, changed, sign_in_keys(pool, changed.attributes))
+                reset[:] = [(pool, changed)]
             return used
 
         used = self._store.write(run)
         if isinstance(used, DomainError):
             raise used
+        pool, user = reset[0]
+        hooks.post_confirmation(
+            self._users.triggers,
+            pool,
+            user,
+            "PostConfirmation_ConfirmForgotPassword",
+            client_id,
+            client_metadata,
+        )
 
     def admin_reset_password(self, region: str, pool_id: str, username: str) -> None:
         """RESET_REQUIRED: the password stops working and a reset code is sent."""

@@ -25,6 +25,9 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── RefreshTokenReuse         RefreshTokenReuseException     400
     ├── TooManyRequests           TooManyRequestsException       400
     ├── UserPoolAddOnNotEnabled   UserPoolAddOnNotEnabledException 400
+    ├── UserLambdaValidation      UserLambdaValidationException  400  (trigger handler failed)
+    ├── UnexpectedLambda          UnexpectedLambdaException      400  (trigger not run)
+    ├── InvalidLambdaResponse     InvalidLambdaResponseException 400  (trigger output unreadable)
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
     │   ├── MissingAuthenticationToken MissingAuthenticationTokenException 400
     │   ├── IncompleteSignature   IncompleteSignatureException   400
@@ -167,6 +170,18 @@ class TooManyRequests(DomainError):
 
 class UserPoolAddOnNotEnabled(DomainError):
     code = "UserPoolAddOnNotEnabledException"
+
+
+class UserLambdaValidation(DomainError):
+    code = "UserLambdaValidationException"
+
+
+class UnexpectedLambda(DomainError):
+    code = "UnexpectedLambdaException"
+
+
+class InvalidLambdaResponse(DomainError):
+    code = "InvalidLambdaResponseException"
 
 
 class FeatureUnavailableInTier(DomainError):

@@ -144,6 +144,7 @@ MESSAGES_POOL_REQUIRED = "The query parameter pool (a user pool id) is required.
 MESSAGES_POOL_INVALID = "The query parameter pool is not a user pool id."
 MESSAGES_TO_INVALID = "The query parameter to must be 1 to 2048 characters."
 MESSAGES_LIMIT_INVALID = "The query parameter limit must be a number from 1 to {limit}."
+TRIGGERS_UNKNOWN_PARAMETER = "Unknown query parameter {name!r}: use pool, limit."
 
 # GET /confirmUser, the link of a CONFIRM_WITH_LINK email (ours).
 CONFIRM_LINK_INCOMPLETE = (

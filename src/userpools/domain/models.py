@@ -205,6 +205,26 @@ class UserCode:
 
 
 @dataclass(frozen=True)
+class Invocation:
+    """One Lambda trigger invocation, as recorded (``domain/triggers.py``).
+
+    ``event`` is the JSON sent, with secrets redacted; ``outcome`` is ``"ok"`` or the code of
+    the error the caller got (``UserLambdaValidationException`` …), ``error`` its message.
+    """
+
+    pool_id: str
+    username: str | None
+    trigger: str
+    source: str
+    arn: str
+    outcome: str
+    error: str | None
+    duration_ms: float
+    event: str
+    created_at: float
+
+
+@dataclass(frozen=True)
 class Message:
     """A message AWS would have sent by email or SMS, kept in the local outbox."""
 

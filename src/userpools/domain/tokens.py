@@ -16,6 +16,8 @@ it commits (:meth:`Grant.sign`), so RSA signing never holds a write lock.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import secrets
 import uuid
@@ -26,10 +28,12 @@ from typing import Any
 from userpools.crypto import jwt
 from userpools.crypto.keys import SigningKey
 from userpools.domain import claims as claim_rules
+from userpools.domain import token_hooks
 from userpools.domain.errors import NotAuthorized
 from userpools.domain.keys import GRACE_SECONDS, current
 from userpools.domain.models import AppClient, TokenFamily, User, UserPool
 from userpools.domain.store import Transaction
+from userpools.domain.triggers import Triggers
 
 #: A user's groups that a token can name: at most 100 (the per-user quota).
 _MAX_GROUPS = 100
@@ -74,13 +78,19 @@ class Grant:
     access_claims: Mapping[str, Any]
     refresh_token: str | None = field(repr=False)
     expires_in: int
+    #: The pool's PostAuthentication and PreTokenGeneration triggers (``token_hooks.py``):
+    #: they run here, after the transaction, and may change the claims.
+    finish: Callable[[Grant], Grant] | None = field(default=None, repr=False, compare=False)
 
     def sign(self) -> Tokens:
+        grant = self
+        if self.finish is not None:
+            grant = self.finish(dataclasses.replace(self, finish=None))
         return Tokens(
-            access_token=jwt.sign(self.access_key, self.access_claims),
-            id_token=jwt.sign(self.id_key, self.id_claims),
-            refresh_token=self.refresh_token,
-            expires_in=self.expires_in,
+            access_token=jwt.sign(grant.access_key, grant.access_claims),
+            id_token=jwt.sign(grant.id_key, grant.id_claims),
+            refresh_token=grant.refresh_token,
+            expires_in=grant.expires_in,
         )
 
 
@@ -105,8 +115,9 @@ def readable(client: AppClient, attributes: tuple[tuple[str, str], ...]) -> list
 
 
 class TokenIssuer:
-    def __init__(self, issuer: Issuer) -> None:
+    def __init__(self, issuer: Issuer, triggers: Triggers | None = None) -> None:
         self._issuer = issuer
+        self._triggers = triggers
 
     def issuer(self, pool: UserPool) -> str:
         return self._issuer(pool)
@@ -120,8 +131,13 @@ class TokenIssuer:
         *,
         now: float,
         family: TokenFamily | None = None,
+        source: str | None = None,
     ) -> Grant:
-        """The tokens of a sign-in (a new family) or of a refresh (``family`` given)."""
+        """The tokens of a sign-in (a new family) or of a refresh (``family`` given).
+        ``source``: PreTokenGeneration's trigger source, when not the default
+        (``TokenGeneration_Authentication``, or ``_RefreshTokens`` with ``family``)."""
+        if source is None:
+            source = token_hooks.REFRESH if family is not None else token_hooks.AUTHENTICATION
         refresh_token: str | None = None
         if family is None:
             refresh_token = new_secret()
@@ -174,6 +190,11 @@ class TokenIssuer:
             access_claims=access_claims,
             refresh_token=refresh_token,
             expires_in=settings.access_token_seconds,
+            finish=functools.partial(
+                token_hooks.finish, self._triggers, pool, client.client_id, user, groups, source
+            )
+            if self._triggers is not None and token_hooks.wanted(self._triggers, pool, source)
+            else None,
         )
 
     def authenticate(self, tx: Transaction, token: str, now: float) -> Caller:

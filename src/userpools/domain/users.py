@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, messages, mfa, outbox, usernames
+from userpools.domain import attributes, hooks, messages, mfa, outbox, usernames
 from userpools.domain.errors import (
     AliasExists,
     InvalidParameter,
@@ -34,6 +34,7 @@ from userpools.domain.password_policy import (
 )
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Conflict, SignInKeys, Store, Transaction
+from userpools.domain.triggers import Triggers
 
 LIST_OPERATION = "ListUsers"
 _DAY = 86400.0
@@ -51,6 +52,12 @@ class NewUser:
     #: Self-service sign-up: ``temporary_password`` is the user's own password, the user starts
     #: UNCONFIRMED, no invitation is sent and the pool's required attributes must be given.
     signed_up: bool = False
+    #: PreSignUp's ``autoConfirmUser`` (``domain/hooks.py``): the signed-up user starts
+    #: CONFIRMED and is sent no code.
+    confirmed: bool = False
+    #: ``ValidationData`` and ``ClientMetadata`` for the PreSignUp trigger (``None``: not given).
+    validation_data: tuple[tuple[str, str], ...] | None = None
+    client_metadata: tuple[tuple[str, str], ...] | None = None
 
 
 def unseen_password(new: NewUser) -> bool:
@@ -94,9 +101,12 @@ class UserService:
         clock: Callable[[], float],
         *,
         delivery: Delivery = KEEP_ALL,
+        triggers: Triggers | None = None,
     ) -> None:
         self._store = store
         self._cursors = cursors
+        #: The pools' Lambda triggers (``domain/triggers.py``); ``None``: none are invoked.
+        self.triggers = triggers
         self._ids = ids
         self._hasher = hasher
         self._clock = clock
@@ -116,6 +126,17 @@ class UserService:
         if new.resend:
             return self._resend(region, pool_id, new)
         snapshot = self._store.read(lambda tx: require_pool(tx, pool_id, region))
+        if not new.signed_up:  # SignUp's PreSignUp ran in AccountService.sign_up
+            hooks.pre_sign_up(
+                self.triggers,
+                snapshot,
+                "PreSignUp_AdminCreateUser",
+                new.username,
+                None,
+                new.attributes,
+                new.validation_data,
+                new.client_metadata,
+            )
         password = None
         if not unseen_password(new):
             password = _password_for(snapshot.config.password_policy, new.temporary_password)
@@ -146,7 +167,7 @@ class UserService:
                 username=username,
                 username_key=usernames.key(username, pool.config.case_sensitive),
                 sub=attributes.value_of(attrs, "sub") or "",
-                status=UserStatus.UNCONFIRMED
+                status=(UserStatus.CONFIRMED if new.confirmed else UserStatus.UNCONFIRMED)
                 if new.signed_up
                 else UserStatus.FORCE_CHANGE_PASSWORD,
                 enabled=True,
@@ -440,13 +461,29 @@ class UserService:
 
         self._change(region, pool_id, username, change)
 
-    def confirm_sign_up(self, region: str, pool_id: str, username: str) -> None:
-        def change(_pool: UserPool, user: User) -> User:
+    def confirm_sign_up(
+        self,
+        region: str,
+        pool_id: str,
+        username: str,
+        client_metadata: tuple[tuple[str, str], ...] | None = None,
+    ) -> None:
+        """AdminConfirmSignUp; then PostConfirmation (``PostConfirmation_ConfirmSignUp``, as
+        AWS sends it for AdminConfirmSignUp too), after the commit."""
+        confirmed: list[tuple[UserPool, User]] = []
+
+        def change(pool: UserPool, user: User) -> User:
             if user.status is not UserStatus.UNCONFIRMED:
                 raise NotAuthorized(messages.CANNOT_CONFIRM.format(status=user.status.value))
-            return dataclasses.replace(user, status=UserStatus.CONFIRMED)
+            done = dataclasses.replace(user, status=UserStatus.CONFIRMED)
+            confirmed[:] = [(pool, done)]
+            return done
 
         self._change(region, pool_id, username, change)
+        pool, user = confirmed[0]
+        hooks.post_confirmation(
+            self.triggers, pool, user, "PostConfirmation_ConfirmSignUp", None, client_metadata
+        )
 
     def delete(self, region: str, pool_id: str, username: str) -> None:
         """Delete the user and its memberships, in one transaction."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 from userpools.domain.accounts import CodeDelivery
+from userpools.domain.models import UserStatus
 from userpools.operations import render
 from userpools.operations.mfa import mfa_members
 from userpools.operations.services import Operation, Services
@@ -59,8 +61,11 @@ def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpRespons
         p.get("Password"),
         pairs(p.get("UserAttributes")),
         p.get("SecretHash"),
+        validation_data=pairs(p["ValidationData"]) if "ValidationData" in p else None,
+        client_metadata=_metadata(p.get("ClientMetadata")),
     )
-    result: SignUpResponse = {"UserConfirmed": False, "UserSub": user.sub}
+    confirmed = user.status is UserStatus.CONFIRMED
+    result: SignUpResponse = {"UserConfirmed": confirmed, "UserSub": user.sub}
     if delivery:
         result["CodeDeliveryDetails"] = _delivery(delivery)
     if session is not None:
@@ -78,6 +83,7 @@ def confirm_sign_up(
         p.get("SecretHash"),
         bool(p.get("ForceAliasCreation", False)),
         session=p.get("Session"),
+        client_metadata=_metadata(p.get("ClientMetadata")),
     )
     return {} if session is None else {"Session": session}
 
@@ -102,7 +108,12 @@ def confirm_forgot_password(
     s: Services, p: ConfirmForgotPasswordRequest, ctx: RequestContext
 ) -> ConfirmForgotPasswordResponse:
     s.accounts.confirm_forgot_password(
-        p["ClientId"], p["Username"], p["ConfirmationCode"], p["Password"], p.get("SecretHash")
+        p["ClientId"],
+        p["Username"],
+        p["ConfirmationCode"],
+        p["Password"],
+        p.get("SecretHash"),
+        _metadata(p.get("ClientMetadata")),
     )
     return {}
 
@@ -191,3 +202,8 @@ OPERATIONS: dict[str, Operation] = {
     "DeleteUser": delete_user,
     "ChangePassword": change_password,
 }
+
+
+def _metadata(given: Mapping[str, str] | None) -> tuple[tuple[str, str], ...] | None:
+    """``ClientMetadata`` for a trigger's event; ``None`` when not given."""
+    return None if given is None else tuple(given.items())

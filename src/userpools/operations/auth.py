@@ -60,7 +60,7 @@ def _reply(outcome: Outcome) -> InitiateAuthResponse:
 
 
 def initiate_auth(s: Services, p: InitiateAuthRequest, ctx: RequestContext) -> InitiateAuthResponse:
-    caller = Caller(p["ClientId"])
+    caller = Caller(p["ClientId"], client_metadata=p.get("ClientMetadata"))
     parameters = p.get("AuthParameters") or {}
     return _reply(s.auth.initiate(caller, p["AuthFlow"], parameters, p.get("Session")))
 
@@ -68,7 +68,9 @@ def initiate_auth(s: Services, p: InitiateAuthRequest, ctx: RequestContext) -> I
 def admin_initiate_auth(
     s: Services, p: AdminInitiateAuthRequest, ctx: RequestContext
 ) -> AdminInitiateAuthResponse:
-    caller = Caller(p["ClientId"], p["UserPoolId"], ctx.region)
+    caller = Caller(
+        p["ClientId"], p["UserPoolId"], ctx.region, client_metadata=p.get("ClientMetadata")
+    )
     parameters = p.get("AuthParameters") or {}
     return _reply(s.auth.initiate(caller, p["AuthFlow"], parameters, p.get("Session")))
 

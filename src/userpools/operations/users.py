@@ -63,6 +63,8 @@ def admin_create_user(
         suppress=action == "SUPPRESS",
         delivery=tuple(p.get("DesiredDeliveryMediums") or ("SMS",)),
         force_alias=bool(p.get("ForceAliasCreation", False)),
+        validation_data=pairs(p["ValidationData"]) if "ValidationData" in p else None,
+        client_metadata=tuple(p["ClientMetadata"].items()) if "ClientMetadata" in p else None,
     )
     return {"User": render.user(s.users.create(ctx.region, p["UserPoolId"], new))}
 
@@ -143,7 +145,10 @@ def admin_set_user_password(
 def admin_confirm_sign_up(
     s: Services, p: AdminConfirmSignUpRequest, ctx: RequestContext
 ) -> AdminConfirmSignUpResponse:
-    s.users.confirm_sign_up(ctx.region, p["UserPoolId"], p["Username"])
+    metadata = p.get("ClientMetadata")
+    s.users.confirm_sign_up(
+        ctx.region, p["UserPoolId"], p["Username"], tuple(metadata.items()) if metadata else None
+    )
     return {}
 
 

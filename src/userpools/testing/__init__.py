@@ -78,6 +78,14 @@ class RunningServer:
         application in-process unless this server was started with ``in_process=False``."""
         return self.transport.attach(client) if self.transport is not None else client
 
+    def register_function(
+        self, arn: str, handler: Callable[[dict[str, Any]], dict[str, Any]] | None
+    ) -> None:
+        """Run the Lambda function ``arn`` in-process: the trigger's event in, the event (with
+        its ``response``) out; an exception it raises is the handler's error. ``None``
+        removes it. A pool whose ``LambdaConfig`` names ``arn`` then gets its trigger."""
+        self.server.lambdas.register(arn, handler)
+
     def outbox(self, pool_id: str | None = None) -> list[Message]:
         """The messages the server would have sent by email or SMS."""
         return self.server.services.users.outbox(pool_id)
@@ -98,6 +106,8 @@ def start_server(
     smtp_url: str | None = None,
     sms_webhook: str | None = None,
     delivery_retry_seconds: float = 5.0,
+    lambda_endpoint: str | None = None,
+    lambda_config: str | None = None,
 ) -> Iterator[RunningServer]:
     """Run a server in a background thread until the generator is closed.
 
@@ -112,6 +122,9 @@ def start_server(
     ``in_process=False`` sends the boto3 clients of :meth:`RunningServer.client` over the socket.
     ``smtp_url``, ``sms_webhook`` and ``delivery_retry_seconds`` are ``serve``'s delivery
     settings (``--smtp-url``, ``--sms-webhook``); without them messages are only kept.
+    ``lambda_endpoint`` and ``lambda_config`` are ``serve``'s ``--lambda-endpoint`` and
+    ``--lambda-config`` (trigger functions; :meth:`RunningServer.register_function` adds
+    in-process ones).
     """
     import uvicorn
 
@@ -138,6 +151,8 @@ def start_server(
                 smtp_url=smtp_url,
                 sms_webhook=sms_webhook,
                 delivery_retry_seconds=delivery_retry_seconds,
+                lambda_endpoint=lambda_endpoint,
+                lambda_config=lambda_config,
             ),
             clock=clock if clock is not None else time.time,
             sleep=sleep if sleep is not None else time.sleep,

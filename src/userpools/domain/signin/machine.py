@@ -22,6 +22,8 @@ from userpools.domain.store import Transaction
 
 #: The end of a sign-in: tokens.
 TOKENS = "TOKENS"
+#: PreTokenGeneration's source for tokens right after ``NEW_PASSWORD_REQUIRED``.
+NEW_PASSWORD_SOURCE = "TokenGeneration_NewPasswordChallenge"
 
 #: The MFA steps (``mfa.py``), tried in this order; ``domain.mfa.due`` picks at most one.
 MFA_STEPS = ("MFA_SETUP", "SELECT_MFA_TYPE", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
@@ -120,7 +122,10 @@ class StateMachine:
         """After ``source`` passed: the first of its successors that applies."""
         for target in self.transitions.get(source, ()):
             if target == TOKENS:
-                grant = attempt.tokens.grant(tx, entry.pool, entry.client, entry.user, now=now)
+                source_name = NEW_PASSWORD_SOURCE if source == "NEW_PASSWORD_REQUIRED" else None
+                grant = attempt.tokens.grant(
+                    tx, entry.pool, entry.client, entry.user, now=now, source=source_name
+                )
                 return Step(grant=grant)
             follow_up = self.follow_ups.get(target)
             if follow_up is None:

@@ -11,15 +11,18 @@ import time
 from collections.abc import Callable, Mapping
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import messages
+from userpools.domain import hooks, messages
 from userpools.domain.errors import InvalidParameter, UnsupportedOperation
+from userpools.domain.lookup import resolve
+from userpools.domain.models import User, UserPool
 from userpools.domain.outbox import KEEP_ALL, Delivery
 from userpools.domain.password_checks import PasswordChecks
 from userpools.domain.signin import refresh
 from userpools.domain.signin.machine import SIGN_IN, StateMachine
 from userpools.domain.signin.strategy import Attempt, Caller, Outcome
-from userpools.domain.store import Store
+from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import TokenIssuer, Tokens
+from userpools.domain.triggers import Triggers
 
 
 class AuthService:
@@ -33,7 +36,9 @@ class AuthService:
         *,
         sleep: Callable[[float], None] = time.sleep,
         delivery: Delivery = KEEP_ALL,
+        triggers: Triggers | None = None,
     ) -> None:
+        self._triggers = triggers
         self._store = store
         self._tokens = tokens
         self._hasher = hasher
@@ -56,6 +61,9 @@ class AuthService:
             raise UnsupportedOperation(messages.FLOW_NOT_IMPLEMENTED.format(flow=flow))
         if strategy.admin not in (None, caller.admin):
             raise InvalidParameter(messages.AUTH_METHOD_NOT_SUPPORTED)
+        username = parameters.get("USERNAME")
+        if self._triggers is not None and username and name != "REFRESH_TOKEN_AUTH":
+            self._pre_authentication(self._triggers, caller, parameters, username)
         return strategy.start(self._attempt(caller, parameters, session, (name, flow)))
 
     def respond(
@@ -76,6 +84,41 @@ class AuthService:
         """GetTokensFromRefreshToken (``refresh.py``): not a sign-in step, so no strategy."""
         return refresh.get_tokens(
             self._store, self._tokens, self._clock, client_id, refresh_token, client_secret
+        )
+
+    def _pre_authentication(
+        self,
+        triggers: Triggers,
+        caller: Caller,
+        parameters: Mapping[str, str],
+        username: str,
+    ) -> None:
+        """PreAuthentication ("Pre authentication Lambda trigger", developer guide), before
+        any password is looked at and outside any transaction; its failure refuses the
+        sign-in. Sent for a user that exists (AWS sends ``userNotFound: true`` only where
+        user-existence errors are prevented; userpools does not invoke it then)."""
+
+        def look(tx: Transaction) -> tuple[UserPool, User | None]:
+            pool, _client = self._attempt(caller, parameters, None, None).client(tx)
+            if not triggers.configured(pool, "PreAuthentication"):
+                return pool, None
+            return pool, resolve(tx, pool, username)
+
+        pool, user = self._store.read(look)
+        if user is None:
+            return
+        request = {
+            "userAttributes": hooks.user_attributes(pool, user),
+            "userNotFound": False,
+            "validationData": dict(caller.client_metadata or {}) or None,
+        }
+        triggers.invoke(
+            pool,
+            "PreAuthentication",
+            "PreAuthentication_Authentication",
+            user.username,
+            caller.client_id,
+            request,
         )
 
     def _attempt(

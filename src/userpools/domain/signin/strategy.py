@@ -51,6 +51,8 @@ class Caller:
     client_id: str
     pool_id: str | None = None
     region: str | None = None
+    #: The call's ``ClientMetadata``, for its triggers (``None``: not given).
+    client_metadata: Mapping[str, str] | None = field(default=None, compare=False)
 
     @property
     def admin(self) -> bool:

@@ -7,7 +7,7 @@ store runs ``fn`` again in a fresh one, so ``fn`` must not act outside the trans
 Each feature declares what it needs of a transaction in its own module here (``pools``,
 ``users``, ``groups`` with memberships, ``clients``, ``sessions`` with one-time codes,
 ``tokens``, ``messages``, ``keys`` with server secrets, ``settings``, sign-in ``events``,
-users' ``mfa``);
+users' ``mfa``, the ``triggers`` record);
 :class:`Transaction` is their
 union. Implementations live in ``userpools.store``; they translate driver errors into
 :class:`Conflict` (a uniqueness or reference rule refused the change) or
@@ -32,6 +32,7 @@ from userpools.domain.store.pools import PoolStore
 from userpools.domain.store.sessions import SessionStore
 from userpools.domain.store.settings import SettingStore
 from userpools.domain.store.tokens import TokenStore
+from userpools.domain.store.triggers import TriggerStore
 from userpools.domain.store.users import LookupField, Position, SignInKeys, UserStore
 
 T = TypeVar("T")
@@ -68,6 +69,7 @@ class Transaction(
     SettingStore,
     EventStore,
     MfaStore,
+    TriggerStore,
     Protocol,
 ):
     """Everything a service may do in one transaction: the union of the features' stores."""
@@ -112,6 +114,7 @@ __all__ = [
     "Store",
     "TokenStore",
     "Transaction",
+    "TriggerStore",
     "UserQuery",
     "UserStore",
 ]

@@ -22,6 +22,7 @@ from userpools.store.sql.pools import PoolSQL
 from userpools.store.sql.sessions import SessionSQL
 from userpools.store.sql.settings import SettingSQL
 from userpools.store.sql.tokens import TokenSQL
+from userpools.store.sql.triggers import TriggerSQL
 from userpools.store.sql.users import UserSQL
 
 
@@ -37,6 +38,7 @@ class SQLTransaction(
     SettingSQL,
     EventSQL,
     MfaSQL,
+    TriggerSQL,
 ):
     """One transaction on one connection: implements ``domain.store.Transaction``."""
 

@@ -1,0 +1,184 @@
+"""PostAuthentication and PreTokenGeneration: the triggers that run as tokens are signed.
+
+Claims are gathered inside the sign-in's transaction; :meth:`Grant.sign
+<userpools.domain.tokens.Grant.sign>` runs after it committed, and calls :func:`finish` first
+when the pool has either trigger, so neither holds a transaction open.
+
+PostAuthentication ("Post authentication Lambda trigger",
+https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-authentication.html)
+fires after a sign-in succeeded (never on refresh); its failure is the call's error and no
+tokens are issued. PreTokenGeneration ("Pre token generation Lambda trigger",
+https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html):
+
+- ``V1_0`` (``version "1"``): ``claimsOverrideDetails`` changes the ID token only, except
+  ``groupOverrideDetails``, which also replaces the access token's ``cognito:groups``;
+- ``V2_0``/``V3_0`` (``version "2"``/``"3"``): ``claimsAndScopeOverrideDetails`` with
+  ``idTokenGeneration`` and ``accessTokenGeneration`` (claims, ``scopesToAdd``,
+  ``scopesToSuppress``) and ``groupOverrideDetails``;
+- a claim both suppressed and added is suppressed; reserved claims (:data:`RESERVED`) keep
+  Cognito's value, and the attempt is logged;
+- ``groupOverrideDetails`` present but ``null`` or ``{}`` removes the group claims; absent,
+  they stay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from userpools.domain import claims as claim_rules
+from userpools.domain.hooks import user_attributes
+from userpools.domain.models import Group, User, UserPool
+from userpools.domain.triggers import PRE_TOKEN, Triggers
+
+if TYPE_CHECKING:
+    from userpools.domain.tokens import Grant
+
+logger = logging.getLogger("userpools.triggers")
+
+AUTHENTICATION = "TokenGeneration_Authentication"
+REFRESH = "TokenGeneration_RefreshTokens"
+NEW_PASSWORD = "TokenGeneration_NewPasswordChallenge"
+#: Claims no trigger may add, change or suppress (the guide's pre token generation page).
+RESERVED = frozenset(
+    {
+        "acr",
+        "amr",
+        "aud",
+        "at_hash",
+        "auth_time",
+        "azp",
+        "client_id",
+        "cognito:username",
+        "event_id",
+        "exp",
+        "iat",
+        "identities",
+        "iss",
+        "jti",
+        "nbf",
+        "nonce",
+        "origin_jti",
+        "sub",
+        "token_use",
+        "username",
+        "version",
+    }
+)
+
+
+def wanted(triggers: Triggers | None, pool: UserPool, source: str) -> bool:
+    """Whether signing this grant fires a trigger."""
+    if triggers is None:
+        return False
+    post = source != REFRESH and triggers.configured(pool, "PostAuthentication")
+    return post or triggers.configured(pool, PRE_TOKEN)
+
+
+def finish(
+    triggers: Triggers,
+    pool: UserPool,
+    client_id: str,
+    user: User,
+    groups: Sequence[Group],
+    source: str,
+    grant: Grant,
+) -> Grant:
+    """The grant as the triggers leave it (PostAuthentication, then PreTokenGeneration)."""
+    attributes = user_attributes(pool, user)
+    if source != REFRESH:
+        request = {"userAttributes": attributes, "newDeviceUsed": False}
+        triggers.invoke(
+            pool,
+            "PostAuthentication",
+            "PostAuthentication_Authentication",
+            user.username,
+            client_id,
+            request,
+        )
+    if not triggers.configured(pool, PRE_TOKEN):
+        return grant
+    version = triggers.version(pool, PRE_TOKEN)
+    ordered = claim_rules.ordered(groups)
+    request_: dict[str, Any] = {
+        "userAttributes": attributes,
+        "groupConfiguration": {
+            "groupsToOverride": [g.name for g in ordered],
+            "iamRolesToOverride": [g.role_arn for g in ordered if g.role_arn],
+            "preferredRole": claim_rules.preferred_role(ordered),
+        },
+    }
+    details = "claimsOverrideDetails"
+    if version != "1":
+        request_["scopes"] = str(grant.access_claims.get("scope", "")).split()
+        details = "claimsAndScopeOverrideDetails"
+    response = triggers.invoke(
+        pool, PRE_TOKEN, source, user.username, client_id, request_, {details: None}
+    )
+    found = (response or {}).get(details)
+    if not isinstance(found, dict):
+        return grant
+    id_claims = dict(grant.id_claims)
+    access_claims = dict(grant.access_claims)
+    if version == "1":
+        _change(pool, id_claims, found)
+    else:
+        _change(pool, id_claims, found.get("idTokenGeneration") or {})
+        access = found.get("accessTokenGeneration") or {}
+        _change(pool, access_claims, access)
+        _scopes(access_claims, access)
+    if "groupOverrideDetails" in found:
+        _groups(id_claims, access_claims, found["groupOverrideDetails"])
+    return dataclasses.replace(grant, id_claims=id_claims, access_claims=access_claims)
+
+
+def _allowed(pool: UserPool, name: Any) -> bool:
+    if isinstance(name, str) and name not in RESERVED:
+        return True
+    logger.warning("PreTokenGeneration of pool %s: reserved claim %r left unchanged", pool.id, name)
+    return False
+
+
+def _change(pool: UserPool, claims: dict[str, Any], details: Mapping[str, Any]) -> None:
+    """``claimsToAddOrOverride`` then ``claimsToSuppress``: suppressed beats overridden."""
+    added = details.get("claimsToAddOrOverride") or {}
+    if isinstance(added, dict):
+        for name, value in added.items():
+            if _allowed(pool, name):
+                claims[name] = value
+    for name in details.get("claimsToSuppress") or ():
+        if _allowed(pool, name):
+            claims.pop(name, None)
+
+
+def _scopes(claims: dict[str, Any], details: Mapping[str, Any]) -> None:
+    scopes = str(claims.get("scope", "")).split()
+    for scope in details.get("scopesToAdd") or ():
+        if isinstance(scope, str) and scope not in scopes:
+            scopes.append(scope)
+    suppressed = set(details.get("scopesToSuppress") or ())
+    kept = [scope for scope in scopes if scope not in suppressed]
+    if kept:
+        claims["scope"] = " ".join(kept)
+    else:
+        claims.pop("scope", None)
+
+
+def _groups(id_claims: dict[str, Any], access_claims: dict[str, Any], override: Any) -> None:
+    """``groupOverrideDetails`` replaces the group claims of both tokens."""
+    override = override if isinstance(override, dict) else {}
+    groups = [g for g in override.get("groupsToOverride") or () if isinstance(g, str)]
+    roles = [r for r in override.get("iamRolesToOverride") or () if isinstance(r, str)]
+    preferred = override.get("preferredRole")
+    for claims in (id_claims, access_claims):
+        claims.pop(claim_rules.GROUPS, None)
+        if groups:
+            claims[claim_rules.GROUPS] = groups
+    id_claims.pop(claim_rules.ROLES, None)
+    id_claims.pop(claim_rules.PREFERRED_ROLE, None)
+    if roles:
+        id_claims[claim_rules.ROLES] = roles
+    if isinstance(preferred, str) and preferred:
+        id_claims[claim_rules.PREFERRED_ROLE] = preferred
