@@ -395,9 +395,9 @@ def test_a_timeout_is_unexpected_lambda(client: Any, api: InvokeApi) -> None:
 
 
 def test_a_server_without_an_endpoint_refuses_at_invocation(
-    tmp_path: Any, caplog: pytest.LogCaptureFixture
+    fresh_database: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    for own in start_server(tmp_path / "own.db"):
+    for own in start_server(**fresh_database):
         client = own.client()
         pool_id, client_id = make_pool(client, LambdaConfig={"PreSignUp": PRE_SIGN_UP})
         with caplog.at_level("ERROR", logger="userpools.triggers"):
@@ -685,3 +685,96 @@ def test_new_password_challenge_source(client: Any, api: InvokeApi) -> None:
     )
     (event,) = api.events(PRE_TOKEN)
     assert event["triggerSource"] == "TokenGeneration_NewPasswordChallenge"
+
+
+# webhooks and in-process functions ------------------------------------------------------------
+
+WEBHOOK_SECRET = "webhook-test-secret"
+
+
+def test_a_webhook_gets_the_event_signed_with_hmac(
+    tmp_path: Any, fresh_database: dict[str, Any]
+) -> None:
+    import hashlib
+    import hmac
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[dict[str, str], bytes]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            event = json.loads(body)
+            if event["userName"] == "refused":
+                status, answer = 400, {"errorMessage": "Not on the list."}
+            else:
+                event["response"]["autoConfirmUser"] = True
+                status, answer = 200, event
+            raw = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    config = tmp_path / "lambdas.toml"
+    config.write_text(
+        f'[functions."{PRE_SIGN_UP}"]\n'
+        f'webhook = "http://127.0.0.1:{httpd.server_address[1]}/hook"\n'
+        f'secret = "{WEBHOOK_SECRET}"\n'
+    )
+    try:
+        for own in start_server(**fresh_database, lambda_config=str(config)):
+            client = own.client()
+            _, client_id = make_pool(client, LambdaConfig={"PreSignUp": PRE_SIGN_UP})
+            answer = client.sign_up(ClientId=client_id, Username="jo", Password=PASSWORD)
+            assert answer["UserConfirmed"] is True
+            with pytest.raises(ClientError) as excinfo:
+                client.sign_up(ClientId=client_id, Username="refused", Password=PASSWORD)
+            assert error_of(excinfo) == (
+                "UserLambdaValidationException",
+                "PreSignUp failed with error Not on the list..",
+            )
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    headers, body = seen[0]
+    assert headers["x-userpools-function"] == PRE_SIGN_UP
+    fields = dict(part.split("=", 1) for part in headers["x-userpools-signature"].split(","))
+    mac = hmac.new(WEBHOOK_SECRET.encode(), fields["t"].encode() + b"." + body, hashlib.sha256)
+    assert hmac.compare_digest(mac.hexdigest(), fields["v1"])
+    assert json.loads(body)["triggerSource"] == "PreSignUp_SignUp"
+
+
+def test_the_pytest_plugin_runs_a_function_in_process(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    name = arn("in-process")
+    _, client_id = make_pool(client, LambdaConfig={"PreSignUp": name})
+    events: list[dict[str, Any]] = []
+
+    def handler(event: dict[str, Any]) -> dict[str, Any]:
+        events.append(event)
+        if event["userName"] == "no":
+            raise ValueError("Refused in process.")
+        event["response"]["autoConfirmUser"] = True
+        return event
+
+    server.register_function(name, handler)
+    try:
+        assert client.sign_up(ClientId=client_id, Username="yes", Password=PASSWORD)[
+            "UserConfirmed"
+        ]
+        with pytest.raises(ClientError) as excinfo:
+            client.sign_up(ClientId=client_id, Username="no", Password=PASSWORD)
+        assert error_of(excinfo)[1] == "PreSignUp failed with error Refused in process.."
+    finally:
+        server.register_function(name, None)
+    assert [e["userName"] for e in events] == ["yes", "no"]
+    assert api.calls == []
