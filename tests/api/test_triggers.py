@@ -778,3 +778,117 @@ def test_the_pytest_plugin_runs_a_function_in_process(
         server.register_function(name, None)
     assert [e["userName"] for e in events] == ["yes", "no"]
     assert api.calls == []
+
+
+# CustomMessage ----------------------------------------------------------------------------------
+
+CUSTOM_MESSAGE = arn("custom-message")
+#: The guide's "Custom message Lambda trigger" sample.
+AWS_CUSTOM_MESSAGE = {
+    "version": "1",
+    "triggerSource": "CustomMessage_SignUp",
+    "region": "<region>",
+    "userPoolId": "<userPoolId>",
+    "userName": "<userName>",
+    "callerContext": {"awsSdkVersion": "<sdk>", "clientId": "<client>"},
+    "request": {
+        "userAttributes": {},
+        "codeParameter": "{####}",
+        "linkParameter": "{##Click Here##}",
+        "usernameParameter": None,
+    },
+    "response": {"smsMessage": None, "emailMessage": None, "emailSubject": None},
+}
+
+
+def branded(event: dict[str, Any]) -> dict[str, Any]:
+    source = event["triggerSource"]
+    event["response"]["emailSubject"] = f"Welcome ({source})"
+    event["response"]["emailMessage"] = f"Hello {event['userName']}, your code is {{####}}."
+    if source == "CustomMessage_AdminCreateUser":
+        event["response"]["emailMessage"] = "Sign in as {username} with {####}."
+    return event
+
+
+def test_custom_message_for_every_code_source(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = make_pool(
+        client,
+        LambdaConfig={"CustomMessage": CUSTOM_MESSAGE},
+        AutoVerifiedAttributes=["email"],
+    )
+    api.handlers[CUSTOM_MESSAGE] = branded
+    client.sign_up(
+        ClientId=client_id,
+        Username="mo",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "mo@example.com"}],
+        ClientMetadata={"lang": "en"},
+    )
+    sent = server.outbox(pool_id)[-1]
+    assert sent.subject == "Welcome (CustomMessage_SignUp)"
+    assert sent.body.startswith("Hello mo, your code is ")
+    code = sent.body.split()[-1].strip(".")
+    assert code.isdigit() and len(code) == 6
+    (event,) = api.events(CUSTOM_MESSAGE)
+    assert_event(
+        event,
+        AWS_CUSTOM_MESSAGE | {"request": AWS_CUSTOM_MESSAGE["request"] | {"clientMetadata": {}}},
+        triggerSource="CustomMessage_SignUp",
+        userName="mo",
+        request__clientMetadata={"lang": "en"},
+    )
+    assert code not in json.dumps(event)  # the code never leaves the server
+
+    client.resend_confirmation_code(ClientId=client_id, Username="mo")
+    resent = server.outbox(pool_id)[-1]
+    assert resent.subject == "Welcome (CustomMessage_ResendCode)"
+    client.confirm_sign_up(
+        ClientId=client_id, Username="mo", ConfirmationCode=resent.body.split()[-1].strip(".")
+    )
+    client.forgot_password(ClientId=client_id, Username="mo")
+    reset = server.outbox(pool_id)[-1]
+    assert reset.subject == "Welcome (CustomMessage_ForgotPassword)"
+    assert_event(api.events(CUSTOM_MESSAGE)[-1], AWS_CUSTOM_MESSAGE, userName="mo")
+    assert api.events(CUSTOM_MESSAGE)[-1]["request"]["userAttributes"]["email_verified"] == "true"
+
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ned",
+        UserAttributes=[{"Name": "email", "Value": "ned@example.com"}],
+        TemporaryPassword="Temp-pass-1",
+        DesiredDeliveryMediums=["EMAIL"],
+    )
+    invite = server.outbox(pool_id)[-1]
+    assert invite.body == "Sign in as ned with Temp-pass-1."
+    admin_event = api.events(CUSTOM_MESSAGE)[-1]
+    assert admin_event["triggerSource"] == "CustomMessage_AdminCreateUser"
+    assert admin_event["request"]["usernameParameter"] == "{username}"
+    assert "Temp-pass-1" not in json.dumps(admin_event)
+
+
+def test_a_custom_message_without_the_code_is_refused(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = make_pool(
+        client,
+        LambdaConfig={"CustomMessage": CUSTOM_MESSAGE},
+        AutoVerifiedAttributes=["email"],
+    )
+
+    def drop_code(event: dict[str, Any]) -> dict[str, Any]:
+        event["response"]["emailMessage"] = "Welcome aboard!"
+        return event
+
+    api.handlers[CUSTOM_MESSAGE] = drop_code
+    with pytest.raises(ClientError) as excinfo:
+        client.sign_up(
+            ClientId=client_id,
+            Username="ola",
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": "ola@example.com"}],
+        )
+    assert error_of(excinfo) == ("InvalidLambdaResponseException", "Unrecognizable lambda output")
+    assert client.list_users(UserPoolId=pool_id)["Users"] == []
+    assert server.outbox(pool_id) == []

@@ -122,6 +122,7 @@ class AccountService:
         attribute: str,
         *,
         client_id: str | None = None,
+        custom: hooks.CustomText | None = None,
     ) -> CodeDelivery:
         """Make a code for ``purpose`` and put its message in the outbox. ``client_id``
         (SignUp, ResendConfirmationCode) lets a sign-up code go as a link when the pool's
@@ -138,6 +139,7 @@ class AccountService:
             username=user.username,
             client_id=client_id if purpose == SIGN_UP else None,
             delivery=delivery,
+            custom=custom,
         )
         outbox.post(tx, pool, user.username, destination, letter, now, delivery)
         tx.put_code(
@@ -148,6 +150,34 @@ class AccountService:
             ),
         )
         return CodeDelivery(mask(medium, destination), medium, attribute)
+
+    def _custom_message(
+        self, client_id: str, username: str, source: str
+    ) -> hooks.CustomText | None:
+        """The CustomMessage trigger's texts for a code to ``username``, asked before the
+        transaction that makes the code (``hooks.custom_message``); ``None`` without the
+        trigger or the user (the transaction then answers as it would)."""
+        triggers = self._users.triggers
+        if triggers is None:
+            return None
+
+        def look(tx: Transaction) -> tuple[UserPool, User | None]:
+            pool, _client = require_client_anywhere(tx, client_id)
+            if not triggers.configured(pool, "CustomMessage"):
+                return pool, None
+            return pool, resolve(tx, pool, username)
+
+        pool, user = self._store.read(look)
+        if user is None:
+            return None
+        return hooks.custom_message(
+            triggers,
+            pool,
+            source,
+            user.username,
+            client_id,
+            hooks.user_attributes(pool, user),
+        )
 
     def _use_code(
         self, tx: Transaction, pool: UserPool, user: User, purpose: str, code: str
@@ -212,6 +242,19 @@ class AccountService:
             )
             if wanted
         ]
+        custom = None
+        if not answer.confirm and any(
+            name in pool.config.auto_verified for name, _ in given if name in _VERIFIED_FLAG
+        ):
+            custom = hooks.custom_message(
+                self._users.triggers,
+                pool,
+                "CustomMessage_SignUp",
+                username,
+                client_id,
+                {**dict(given), "cognito:user_status": UserStatus.UNCONFIRMED.value},
+                client_metadata,
+            )
         delivered: list[CodeDelivery] = []
         handle = new_secret()
         issued: list[str] = []
@@ -223,7 +266,11 @@ class AccountService:
             delivered[:] = (
                 []
                 if attribute is None
-                else [self._send_code(tx, pool, user, SIGN_UP, attribute, client_id=client_id)]
+                else [
+                    self._send_code(
+                        tx, pool, user, SIGN_UP, attribute, client_id=client_id, custom=custom
+                    )
+                ]
             )
             now = self._clock()
             issued[:] = (
@@ -318,6 +365,8 @@ class AccountService:
     def resend_confirmation_code(
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
+        custom = self._custom_message(client_id, username, "CustomMessage_ResendCode")
+
         def run(tx: Transaction) -> CodeDelivery:
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
@@ -331,7 +380,9 @@ class AccountService:
             attribute = _sign_up_attribute(pool, user)
             if attribute is None:
                 raise InvalidParameter(messages.AUTO_VERIFY_OFF)
-            return self._send_code(tx, pool, user, SIGN_UP, attribute, client_id=client_id)
+            return self._send_code(
+                tx, pool, user, SIGN_UP, attribute, client_id=client_id, custom=custom
+            )
 
         return self._store.write(run)
 
@@ -340,6 +391,8 @@ class AccountService:
     def forgot_password(
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
+        custom = self._custom_message(client_id, username, "CustomMessage_ForgotPassword")
+
         def run(tx: Transaction) -> CodeDelivery:
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
@@ -363,7 +416,7 @@ class AccountService:
                 if hide:
                     return _simulated_delivery(pool)
                 raise InvalidParameter(messages.NO_RECOVERY_CHANNEL)
-            return self._send_code(tx, pool, user, RESET, attribute)
+            return self._send_code(tx, pool, user, RESET, attribute, custom=custom)
 
         return self._store.write(run)
 

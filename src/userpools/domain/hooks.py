@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from userpools.domain.errors import InvalidParameter
+from userpools.domain.errors import InvalidLambdaResponse, InvalidParameter
 from userpools.domain.models import User, UserPool
 from userpools.domain.triggers import Triggers
 
@@ -126,3 +126,71 @@ def post_confirmation(
         return
     request = _request({"userAttributes": user_attributes(pool, user)}, metadata)
     triggers.invoke(pool, "PostConfirmation", source, user.username, client_id, request)
+
+
+CODE_PARAMETER = "{####}"
+LINK_PARAMETER = "{##Click Here##}"
+USERNAME_PARAMETER = "{username}"
+#: A returned message that drops the code: refused, as the guide requires it be kept.
+CODE_DROPPED = "Unrecognizable lambda output"
+
+
+@dataclass(frozen=True)
+class CustomText:
+    """CustomMessage's answer: templates still holding ``{####}`` (and ``{username}``),
+    filled in by ``domain/outbox.py`` inside the transaction that makes the code. ``None``
+    members keep the pool's own template."""
+
+    sms: str | None = None
+    email: str | None = None
+    subject: str | None = None
+
+
+def custom_message(
+    triggers: MaybeTriggers,
+    pool: UserPool,
+    source: str,
+    username: str,
+    client_id: str | None,
+    attributes: Mapping[str, str],
+    metadata: Pairs = None,
+) -> CustomText | None:
+    """CustomMessage ("Custom message Lambda trigger",
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html),
+    invoked before the transaction with the placeholders as parameters, exactly as AWS sends
+    them (the code is never in the event). Request ``userAttributes``, ``codeParameter``
+    ``{####}``, ``linkParameter``, ``usernameParameter`` (``{username}`` for
+    ``_AdminCreateUser``, else ``null``) and ``clientMetadata``; response ``smsMessage``,
+    ``emailMessage``, ``emailSubject`` (sent ``null``). A message without ``{####}`` is
+    refused (``InvalidLambdaResponseException``): the guide requires the code be kept."""
+    if triggers is None or not triggers.configured(pool, "CustomMessage"):
+        return None
+    admin = source == "CustomMessage_AdminCreateUser"
+    request = _request(
+        {
+            "userAttributes": dict(attributes),
+            "codeParameter": CODE_PARAMETER,
+            "linkParameter": LINK_PARAMETER,
+            "usernameParameter": USERNAME_PARAMETER if admin else None,
+        },
+        metadata,
+    )
+    defaults = {"smsMessage": None, "emailMessage": None, "emailSubject": None}
+    response = triggers.invoke(
+        pool, "CustomMessage", source, username, client_id, request, defaults
+    )
+    if response is None:
+        return None
+    found = CustomText(
+        sms=_text(response.get("smsMessage")),
+        email=_text(response.get("emailMessage")),
+        subject=_text(response.get("emailSubject")),
+    )
+    for message in (found.sms, found.email):
+        if message is not None and CODE_PARAMETER not in message:
+            raise InvalidLambdaResponse(CODE_DROPPED)
+    return found
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from userpools.domain.hooks import CustomText
 from userpools.domain.models import Message, UserPool
 from userpools.domain.store import Transaction
 
@@ -69,32 +70,46 @@ def verification(
     username: str,
     client_id: str | None,
     delivery: Delivery,
+    custom: CustomText | None = None,
 ) -> Letter:
-    """A code (or, for a sign-up with ``CONFIRM_WITH_LINK`` and a known client, a link)."""
+    """A code (or, for a sign-up with ``CONFIRM_WITH_LINK`` and a known client, a link).
+    ``custom``: the CustomMessage trigger's texts, which replace the pool's."""
     c = pool.config
+    custom = custom or CustomText()
     template = c.verification_message_template
     if medium != "EMAIL":
-        return Letter(medium, None, (c.verify_sms or DEFAULT_CODE_MESSAGE).replace("{####}", code))
+        sms = custom.sms or c.verify_sms or DEFAULT_CODE_MESSAGE
+        return Letter(medium, None, sms.replace("{####}", code))
     if template.default_email_option == "CONFIRM_WITH_LINK" and client_id is not None:
-        body = template.email_message_by_link or DEFAULT_LINK_MESSAGE
+        body = custom.email or template.email_message_by_link or DEFAULT_LINK_MESSAGE
         query = urlencode(
             {"client_id": client_id, "user_name": username, "confirmation_code": code}
         )
         url = html.escape(f"{delivery.link_base}/confirmUser?{query}")
         linked = _LINK.sub(lambda m: f'<a href="{url}">{html.escape(m.group(1))}</a>', body)
-        return Letter(medium, template.email_subject_by_link or DEFAULT_LINK_SUBJECT, linked)
-    body = (c.verify_email_message or DEFAULT_CODE_MESSAGE).replace("{####}", code)
-    return Letter(medium, c.verify_email_subject or DEFAULT_CODE_SUBJECT, body)
+        linked = linked.replace("{####}", code)
+        subject = custom.subject or template.email_subject_by_link or DEFAULT_LINK_SUBJECT
+        return Letter(medium, subject, linked)
+    body = (custom.email or c.verify_email_message or DEFAULT_CODE_MESSAGE).replace("{####}", code)
+    return Letter(medium, custom.subject or c.verify_email_subject or DEFAULT_CODE_SUBJECT, body)
 
 
-def invitation(pool: UserPool, medium: str, shown_name: str, password: str) -> Letter:
-    """AdminCreateUser's invitation: ``{username}`` and ``{####}`` (the temporary password)."""
+def invitation(
+    pool: UserPool,
+    medium: str,
+    shown_name: str,
+    password: str,
+    custom: CustomText | None = None,
+) -> Letter:
+    """AdminCreateUser's invitation: ``{username}`` and ``{####}`` (the temporary password);
+    ``custom``: the CustomMessage trigger's texts, which replace the pool's."""
     invite = pool.config.invite
+    custom = custom or CustomText()
     if medium == "EMAIL":
-        template = invite.email_message or DEFAULT_INVITE
-        subject: str | None = invite.email_subject or DEFAULT_INVITE_SUBJECT
+        template = custom.email or invite.email_message or DEFAULT_INVITE
+        subject: str | None = custom.subject or invite.email_subject or DEFAULT_INVITE_SUBJECT
     else:
-        template, subject = invite.sms_message or DEFAULT_INVITE, None
+        template, subject = custom.sms or invite.sms_message or DEFAULT_INVITE, None
     body = template.replace("{username}", shown_name).replace("{####}", password)
     return Letter(medium, subject, body)
 

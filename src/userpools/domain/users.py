@@ -126,6 +126,7 @@ class UserService:
         if new.resend:
             return self._resend(region, pool_id, new)
         snapshot = self._store.read(lambda tx: require_pool(tx, pool_id, region))
+        custom = None
         if not new.signed_up:  # SignUp's PreSignUp ran in AccountService.sign_up
             hooks.pre_sign_up(
                 self.triggers,
@@ -137,6 +138,16 @@ class UserService:
                 new.validation_data,
                 new.client_metadata,
             )
+            if not new.suppress:
+                custom = hooks.custom_message(
+                    self.triggers,
+                    snapshot,
+                    "CustomMessage_AdminCreateUser",
+                    new.username,
+                    None,
+                    dict(new.attributes),
+                    new.client_metadata,
+                )
         password = None
         if not unseen_password(new):
             password = _password_for(snapshot.config.password_policy, new.temporary_password)
@@ -191,7 +202,7 @@ class UserService:
             except Conflict as exc:
                 raise self._conflict_error(pool, exc) from None
             if secret is not None and not (new.suppress or new.signed_up):
-                self._invite(tx, pool, user, secret.password, new.delivery, now)
+                self._invite(tx, pool, user, secret.password, new.delivery, now, custom)
             if on_created is not None:
                 on_created(tx, pool, user)
             return user
@@ -276,6 +287,7 @@ class UserService:
         password: str,
         delivery: Sequence[str],
         now: float,
+        custom: hooks.CustomText | None = None,
     ) -> None:
         """Put the invitation in the outbox, once per medium the user has an address for."""
         c = pool.config
@@ -287,7 +299,7 @@ class UserService:
             destination = attributes.value_of(user.attributes, attribute)
             if destination is None:
                 continue
-            letter = outbox.invitation(pool, medium, shown_name, password)
+            letter = outbox.invitation(pool, medium, shown_name, password, custom)
             outbox.post(tx, pool, user.username, destination, letter, now, self.delivery)
 
     def _claim_aliases(
