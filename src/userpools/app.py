@@ -129,7 +129,14 @@ def build(
         users=users,
         groups=GroupService(store, cursors, clock),
         auth=AuthService(
-            store, tokens, hasher, clock, sleep=sleep, delivery=delivery, triggers=triggers
+            store,
+            tokens,
+            hasher,
+            clock,
+            sleep=sleep,
+            delivery=delivery,
+            triggers=triggers,
+            migrate=users.migrate,
         ),
         accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
         settings=SettingService(store, clock, key_source),

@@ -151,6 +151,21 @@ class AccountService:
         )
         return CodeDelivery(mask(medium, destination), medium, attribute)
 
+    def _migrate_unknown(self, client_id: str, username: str) -> None:
+        """ForgotPassword for a user the pool does not have: UserMigration
+        (``UserMigration_ForgotPassword``) may bring it, RESET_REQUIRED, before the code."""
+        triggers = self._users.triggers
+        if triggers is None:
+            return
+
+        def look(tx: Transaction) -> tuple[UserPool, bool]:
+            pool, _client = require_client_anywhere(tx, client_id)
+            return pool, resolve(tx, pool, username) is None
+
+        pool, unknown = self._store.read(look)
+        if unknown and triggers.configured(pool, "UserMigration"):
+            self._users.migrate(pool, client_id, username, None, None)
+
     def _custom_message(
         self, client_id: str, username: str, source: str
     ) -> hooks.CustomText | None:
@@ -391,6 +406,7 @@ class AccountService:
     def forgot_password(
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
+        self._migrate_unknown(client_id, username)
         custom = self._custom_message(client_id, username, "CustomMessage_ForgotPassword")
 
         def run(tx: Transaction) -> CodeDelivery:

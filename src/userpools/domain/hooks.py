@@ -194,3 +194,59 @@ def custom_message(
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """UserMigration's answer: the user to create."""
+
+    attributes: tuple[tuple[str, str], ...]
+    reset_required: bool
+    force_alias: bool
+
+
+def user_migration(
+    triggers: MaybeTriggers,
+    pool: UserPool,
+    source: str,
+    username: str,
+    client_id: str,
+    password: str | None,
+    metadata: Pairs,
+) -> Migrated | None:
+    """UserMigration ("Migrate user Lambda trigger",
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html)
+    for a user the pool does not have: ``_Authentication`` (with the password the user gave)
+    or ``_ForgotPassword`` (without). Request ``password`` (Authentication only),
+    ``validationData`` and ``clientMetadata`` (both the call's ``ClientMetadata``); response
+    ``userAttributes``, ``finalUserStatus``, ``messageAction``, ``desiredDeliveryMediums``,
+    ``forceAliasCreation``, ``enableSMSMFA`` (sent ``null``). ``None`` without the trigger,
+    or when the function answers no ``userAttributes`` (the user stays unknown)."""
+    if triggers is None or not triggers.configured(pool, "UserMigration"):
+        return None
+    base: dict[str, Any] = {"validationData": _mapping(metadata)}
+    if password is not None:
+        base = {"password": password, **base}
+    request = _request(base, metadata)
+    defaults = dict.fromkeys(
+        (
+            "userAttributes",
+            "finalUserStatus",
+            "messageAction",
+            "desiredDeliveryMediums",
+            "forceAliasCreation",
+            "enableSMSMFA",
+        )
+    )
+    response = triggers.invoke(
+        pool, "UserMigration", source, username, client_id, request, defaults
+    )
+    attributes = (response or {}).get("userAttributes")
+    if not isinstance(attributes, dict) or not attributes:
+        return None
+    status = (response or {}).get("finalUserStatus")
+    # "set to CONFIRMED, or not set, to auto-confirm" at sign-in (guide); a forgot-password
+    # migration has no password to confirm, so the user must reset it.
+    reset = source == "UserMigration_ForgotPassword" or status == "RESET_REQUIRED"
+    pairs = tuple((str(k), str(v)) for k, v in attributes.items() if k not in ("sub", "username"))
+    return Migrated(pairs, reset, (response or {}).get("forceAliasCreation") is True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class NewUser:
     #: PreSignUp's ``autoConfirmUser`` (``domain/hooks.py``): the signed-up user starts
     #: CONFIRMED and is sent no code.
     confirmed: bool = False
+    #: UserMigration's ``finalUserStatus`` ``RESET_REQUIRED`` (``domain/hooks.py``).
+    reset_required: bool = False
     #: ``ValidationData`` and ``ClientMetadata`` for the PreSignUp trigger (``None``: not given).
     validation_data: tuple[tuple[str, str], ...] | None = None
     client_metadata: tuple[tuple[str, str], ...] | None = None
@@ -178,7 +181,13 @@ class UserService:
                 username=username,
                 username_key=usernames.key(username, pool.config.case_sensitive),
                 sub=attributes.value_of(attrs, "sub") or "",
-                status=(UserStatus.CONFIRMED if new.confirmed else UserStatus.UNCONFIRMED)
+                status=(
+                    UserStatus.RESET_REQUIRED
+                    if new.reset_required
+                    else UserStatus.CONFIRMED
+                    if new.confirmed
+                    else UserStatus.UNCONFIRMED
+                )
                 if new.signed_up
                 else UserStatus.FORCE_CHANGE_PASSWORD,
                 enabled=True,
@@ -472,6 +481,37 @@ class UserService:
             )
 
         self._change(region, pool_id, username, change)
+
+    def migrate(
+        self,
+        pool: UserPool,
+        client_id: str,
+        username: str,
+        password: str | None,
+        metadata: Sequence[tuple[str, str]] | None,
+    ) -> bool:
+        """UserMigration for ``username``, unknown to the pool (outside any transaction):
+        whether the function answered a user, now created CONFIRMED with ``password`` (or
+        RESET_REQUIRED, without one)."""
+        source = "UserMigration_Authentication" if password else "UserMigration_ForgotPassword"
+        found = hooks.user_migration(
+            self.triggers, pool, source, username, client_id, password, metadata
+        )
+        if found is None:
+            return False
+        new = NewUser(
+            username=username,
+            attributes=found.attributes,
+            temporary_password=None if found.reset_required else password,
+            force_alias=found.force_alias,
+            signed_up=True,
+            confirmed=not found.reset_required,
+            reset_required=found.reset_required,
+        )
+        # Migrated meanwhile by a concurrent call: that user signs in.
+        with contextlib.suppress(UsernameExists):
+            self.create(pool.region, pool.id, new)
+        return True
 
     def confirm_sign_up(
         self,

@@ -8,7 +8,7 @@ flow by name.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import hooks, messages
@@ -24,6 +24,11 @@ from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import TokenIssuer, Tokens
 from userpools.domain.triggers import Triggers
 
+#: ``UserService.migrate``: UserMigration for an unknown user; whether one was created.
+Migrate = Callable[[UserPool, str, str, str | None, Sequence[tuple[str, str]] | None], bool]
+#: The flows that bring the password itself: the only ones UserMigration can serve (guide).
+MIGRATING_FLOWS = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"})
+
 
 class AuthService:
     def __init__(
@@ -37,8 +42,10 @@ class AuthService:
         sleep: Callable[[float], None] = time.sleep,
         delivery: Delivery = KEEP_ALL,
         triggers: Triggers | None = None,
+        migrate: Migrate | None = None,
     ) -> None:
         self._triggers = triggers
+        self._migrate = migrate
         self._store = store
         self._tokens = tokens
         self._hasher = hasher
@@ -63,7 +70,7 @@ class AuthService:
             raise InvalidParameter(messages.AUTH_METHOD_NOT_SUPPORTED)
         username = parameters.get("USERNAME")
         if self._triggers is not None and username and name != "REFRESH_TOKEN_AUTH":
-            self._pre_authentication(self._triggers, caller, parameters, username)
+            self._pre_authentication(self._triggers, caller, parameters, username, name)
         return strategy.start(self._attempt(caller, parameters, session, (name, flow)))
 
     def respond(
@@ -92,6 +99,7 @@ class AuthService:
         caller: Caller,
         parameters: Mapping[str, str],
         username: str,
+        flow: str,
     ) -> None:
         """PreAuthentication ("Pre authentication Lambda trigger", developer guide), before
         any password is looked at and outside any transaction; its failure refuses the
@@ -100,12 +108,16 @@ class AuthService:
 
         def look(tx: Transaction) -> tuple[UserPool, User | None]:
             pool, _client = self._attempt(caller, parameters, None, None).client(tx)
-            if not triggers.configured(pool, "PreAuthentication"):
-                return pool, None
             return pool, resolve(tx, pool, username)
 
         pool, user = self._store.read(look)
-        if user is None:
+        password = parameters.get("PASSWORD")
+        if user is None and flow in MIGRATING_FLOWS and password and self._migrate is not None:
+            metadata = tuple((caller.client_metadata or {}).items()) or None
+            # The user is created, then signs in as any other (UserMigration, guide).
+            self._migrate(pool, caller.client_id, username, password, metadata)
+            return
+        if user is None or not triggers.configured(pool, "PreAuthentication"):
             return
         request = {
             "userAttributes": hooks.user_attributes(pool, user),
