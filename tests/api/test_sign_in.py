@@ -433,17 +433,21 @@ def test_legacy_only_client_allows_admin_password_srp_and_refresh(
     )
 
 
-@pytest.mark.parametrize("flow", ["CUSTOM_AUTH"])
-def test_unimplemented_flows_are_unsupported(cognito_idp: Any, pools: Pools, flow: str) -> None:
-    """docs/errors.md: ``CUSTOM_AUTH`` is not implemented (``USER_AUTH``: test_user_auth.py)."""
+def test_custom_auth_without_define_auth_challenge_is_refused(
+    cognito_idp: Any, pools: Pools
+) -> None:
+    """docs/triggers.md: never allowed by a stub (the flow itself: test_triggers.py)."""
     pool = pools.pool()
     client = pools.client(pool, ExplicitAuthFlows=[*ALL_FLOWS, "ALLOW_CUSTOM_AUTH"])
     pools.user(pool, "ann")
     assert refused(
         lambda: cognito_idp.initiate_auth(
-            ClientId=client, AuthFlow=flow, AuthParameters={"USERNAME": "ann"}
+            ClientId=client, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "ann"}
         )
-    ) == ("UnsupportedOperationException", f"userpools does not implement the {flow} flow")
+    ) == (
+        "InvalidParameterException",
+        "Custom auth lambda trigger is not configured for the user pool.",
+    )
 
 
 # NEW_PASSWORD_REQUIRED ---------------------------------------------------------------------

@@ -78,7 +78,7 @@ def admin_initiate_auth(
 def respond_to_auth_challenge(
     s: Services, p: RespondToAuthChallengeRequest, ctx: RequestContext
 ) -> RespondToAuthChallengeResponse:
-    caller = Caller(p["ClientId"])
+    caller = Caller(p["ClientId"], client_metadata=p.get("ClientMetadata"))
     outcome = s.auth.respond(
         caller, p["ChallengeName"], p.get("ChallengeResponses") or {}, p.get("Session")
     )
@@ -88,7 +88,9 @@ def respond_to_auth_challenge(
 def admin_respond_to_auth_challenge(
     s: Services, p: AdminRespondToAuthChallengeRequest, ctx: RequestContext
 ) -> AdminRespondToAuthChallengeResponse:
-    caller = Caller(p["ClientId"], p["UserPoolId"], ctx.region)
+    caller = Caller(
+        p["ClientId"], p["UserPoolId"], ctx.region, client_metadata=p.get("ClientMetadata")
+    )
     outcome = s.auth.respond(
         caller, p["ChallengeName"], p.get("ChallengeResponses") or {}, p.get("Session")
     )

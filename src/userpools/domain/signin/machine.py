@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from userpools.domain.signin import codes, mfa, new_password, password, refresh, srp, user_auth
+from userpools.domain.signin import (
+    codes,
+    custom_auth,
+    mfa,
+    new_password,
+    password,
+    refresh,
+    srp,
+    user_auth,
+)
 from userpools.domain.signin.strategy import Attempt, Challenge, Entry, Flow, FollowUp, Step
 from userpools.domain.store import Transaction
 
@@ -57,6 +66,10 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "SELECT_CHALLENGE": ("PASSWORD", "PASSWORD_SRP", "PASSWORD_VERIFIER", "EMAIL_OTP", "SMS_OTP"),
     "PASSWORD": AFTER_FIRST_FACTOR,
     "PASSWORD_SRP": ("PASSWORD_VERIFIER",),
+    # CUSTOM_AUTH (custom_auth.py): DefineAuthChallenge decides, outside the transaction,
+    # between another CUSTOM_CHALLENGE and tokens.
+    "CUSTOM_AUTH": ("CUSTOM_CHALLENGE", TOKENS),
+    "CUSTOM_CHALLENGE": ("CUSTOM_CHALLENGE", TOKENS),
 }
 
 #: Wire names that mean the same flow.
@@ -73,6 +86,7 @@ FLOWS: tuple[Flow, ...] = (
     srp.FLOW,
     refresh.FLOW,
     user_auth.FLOW,
+    custom_auth.FLOW,
 )
 CHALLENGES: tuple[Challenge, ...] = (
     srp.CHALLENGE,
@@ -84,8 +98,9 @@ CHALLENGES: tuple[Challenge, ...] = (
     user_auth.SELECT,
     user_auth.PASSWORD_CHALLENGE,
     user_auth.PASSWORD_SRP_CHALLENGE,
+    custom_auth.CHALLENGE,
 )
-FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE, *mfa.FOLLOW_UPS)
+FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE, *mfa.FOLLOW_UPS, custom_auth.CHALLENGE)
 
 
 class _Named(Protocol):

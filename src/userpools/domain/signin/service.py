@@ -152,4 +152,5 @@ class AuthService:
             clock=self._clock,
             machine=self._machine,
             delivery=self._delivery,
+            triggers=self._triggers,
         )

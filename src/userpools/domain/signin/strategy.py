@@ -42,6 +42,7 @@ from userpools.domain.pools import require_pool
 from userpools.domain.signin import sessions
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Grant, TokenIssuer, Tokens
+from userpools.domain.triggers import Triggers
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,8 @@ class Attempt:
     machine: Machine = field(repr=False)
     #: How this server delivers messages (the codes of ``codes.py``).
     delivery: Delivery = field(default=KEEP_ALL, repr=False)
+    #: The pools' Lambda triggers (``custom_auth.py``); ``None``: none are invoked.
+    triggers: Triggers | None = field(default=None, repr=False)
 
     def required(self, name: str) -> str:
         return required(self.parameters, name)
