@@ -17,6 +17,7 @@ import { Amplify } from "aws-amplify";
 import {
   autoSignIn,
   confirmSignUp,
+  confirmSignIn,
   confirmUserAttribute,
   fetchAuthSession,
   fetchUserAttributes,
@@ -70,6 +71,7 @@ const steps = {
   confirmSignUp: ({ username, code }) => confirmSignUp({ username, confirmationCode: code }),
   signIn: ({ username, password, authFlowType }) =>
     signIn({ username, password, options: authFlowType ? { authFlowType } : undefined }),
+  confirmSignIn: ({ challengeResponse }) => confirmSignIn({ challengeResponse }),
   currentUser: () => getCurrentUser(),
   session: async ({ forceRefresh }) => tokensOf(await fetchAuthSession({ forceRefresh })),
   userAttributes: () => fetchUserAttributes(),

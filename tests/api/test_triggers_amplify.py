@@ -1,0 +1,121 @@
+"""Amplify JS v6 signs in with ``authFlowType: 'CUSTOM_WITHOUT_SRP'``, answering a custom
+challenge decided by Define/Create/VerifyAuthChallenge (run by ``invoke_api.py``'s Invoke API).
+
+The Node process is ``tests/js/amplify_steps.mjs`` (as in test_amplify.py); Node and
+``tests/js/node_modules`` are required: without them these tests fail (never skip).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from invoke_api import InvokeApi, running
+from test_amplify import JS_DIR, Amplify
+
+from userpools.testing import RunningServer, start_server
+
+ACCOUNT = "123456789012"
+DEFINE = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:define"
+CREATE = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:create"
+VERIFY = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:verify"
+
+
+def define(event: dict[str, Any]) -> dict[str, Any]:
+    session = event["request"]["session"]
+    if session and session[-1]["challengeResult"]:
+        event["response"]["issueTokens"] = True
+    elif len(session) >= 3:
+        event["response"]["failAuthentication"] = True
+    else:
+        event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+    return event
+
+
+def create(event: dict[str, Any]) -> dict[str, Any]:
+    event["response"]["publicChallengeParameters"] = {"question": "2 + 2"}
+    event["response"]["privateChallengeParameters"] = {"answer": "4"}
+    return event
+
+
+def verify(event: dict[str, Any]) -> dict[str, Any]:
+    expected = event["request"]["privateChallengeParameters"]["answer"]
+    event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
+    return event
+
+
+@pytest.fixture(scope="module")
+def invoke_api() -> Iterator[InvokeApi]:
+    with running() as api:
+        api.handlers.update({DEFINE: define, CREATE: create, VERIFY: verify})
+        yield api
+
+
+@pytest.fixture(scope="module")
+def server(
+    store_kind: str,
+    invoke_api: InvokeApi,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[RunningServer]:
+    db_path = tmp_path_factory.mktemp("amplify-triggers") / "userpools.db"
+    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
+    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
+
+
+@pytest.fixture(scope="module")
+def amplify(server: RunningServer) -> Iterator[Amplify]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js (20+) is not on PATH: install it, then run `make js-deps`")
+    if not (JS_DIR / "node_modules" / "aws-amplify").is_dir():
+        pytest.fail(f"{JS_DIR / 'node_modules'} has no aws-amplify: run `make js-deps`")
+    process = Amplify(node)
+    yield process
+    process.close()
+
+
+def test_amplify_custom_without_srp(
+    server: RunningServer, amplify: Amplify, invoke_api: InvokeApi
+) -> None:
+    client = server.client()
+    pool_id = client.create_user_pool(
+        PoolName="amplify-custom",
+        LambdaConfig={
+            "DefineAuthChallenge": DEFINE,
+            "CreateAuthChallenge": CREATE,
+            "VerifyAuthChallengeResponse": VERIFY,
+        },
+    )["UserPool"]["Id"]
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="web",
+        ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(UserPoolId=pool_id, Username="amy", MessageAction="SUPPRESS")
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="amy", Password="Correct-horse-1", Permanent=True
+    )
+    amplify.done("configure", endpoint=server.endpoint_url, userPoolId=pool_id, clientId=client_id)
+
+    started = amplify.done("signIn", username="amy", authFlowType="CUSTOM_WITHOUT_SRP")
+    assert started["isSignedIn"] is False
+    assert started["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE"
+    assert started["nextStep"]["additionalInfo"]["question"] == "2 + 2"
+
+    wrong = amplify.done("confirmSignIn", challengeResponse="5")
+    assert wrong["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE"
+    done = amplify.done("confirmSignIn", challengeResponse="4")
+    assert done["isSignedIn"] is True
+    assert amplify.done("currentUser")["username"] == "amy"
+    sessions = [
+        e["request"]["session"] for e in invoke_api.events(DEFINE) if e["userPoolId"] == pool_id
+    ]
+    assert [[s["challengeResult"] for s in session] for session in sessions] == [
+        [],
+        [False],
+        [False, True],
+    ]
+    amplify.done("signOut", **{"global": False})
