@@ -1195,3 +1195,20 @@ def _answer(client: Any, pool_id: str, client_id: str, step: dict[str, Any], ans
         Session=step["Session"],
         ChallengeResponses={"USERNAME": "kim", "ANSWER": answer},
     )
+
+
+def test_no_function_sees_a_password_the_client_may_not_send(client: Any, api: InvokeApi) -> None:
+    pool_id, _ = make_pool(client, LambdaConfig={"UserMigration": MIGRATION})
+    srp_only = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="srp", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    api.handlers[MIGRATION] = old_system
+    with pytest.raises(ClientError) as excinfo:
+        client.initiate_auth(
+            ClientId=srp_only,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "pat", "PASSWORD": "Old-password-1"},
+        )
+    assert error_of(excinfo)[0] == "InvalidParameterException"
+    assert api.events(MIGRATION) == []
+    assert client.list_users(UserPoolId=pool_id)["Users"] == []

@@ -100,14 +100,6 @@ class Invoker(Protocol):
     def invoke(self, arn: str, payload: bytes) -> bytes: ...
 
 
-class NoInvoker:
-    """A server without ``--lambda-endpoint`` or ``--lambda-config``: every function is
-    missing."""
-
-    def invoke(self, arn: str, payload: bytes) -> bytes:
-        raise NoFunction()
-
-
 def function_of(config: LambdaConfig, trigger: str) -> tuple[str | None, str]:
     """The ARN configured for ``trigger`` and the event version it gets (``"1"``; ``"2"`` or
     ``"3"`` for PreTokenGeneration's ``V2_0``/``V3_0``)."""

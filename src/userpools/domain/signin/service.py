@@ -70,7 +70,7 @@ class AuthService:
             raise InvalidParameter(messages.AUTH_METHOD_NOT_SUPPORTED)
         username = parameters.get("USERNAME")
         if self._triggers is not None and username and name != "REFRESH_TOKEN_AUTH":
-            self._pre_authentication(self._triggers, caller, parameters, username, name)
+            self._pre_authentication(self._triggers, caller, parameters, username, (name, flow))
         return strategy.start(self._attempt(caller, parameters, session, (name, flow)))
 
     def respond(
@@ -99,7 +99,7 @@ class AuthService:
         caller: Caller,
         parameters: Mapping[str, str],
         username: str,
-        flow: str,
+        flow: tuple[str, str],
     ) -> None:
         """PreAuthentication ("Pre authentication Lambda trigger", developer guide), before
         any password is looked at and outside any transaction; its failure refuses the
@@ -107,12 +107,16 @@ class AuthService:
         user-existence errors are prevented; userpools does not invoke it then)."""
 
         def look(tx: Transaction) -> tuple[UserPool, User | None]:
-            pool, _client = self._attempt(caller, parameters, None, None).client(tx)
+            # The client must allow the flow and the secret hash must match before any
+            # function sees the user (or its password).
+            attempt = self._attempt(caller, parameters, None, flow)
+            pool, client = attempt.open(tx)
+            attempt.check_secret_hash(client, username)
             return pool, resolve(tx, pool, username)
 
         pool, user = self._store.read(look)
         password = parameters.get("PASSWORD")
-        if user is None and flow in MIGRATING_FLOWS and password and self._migrate is not None:
+        if user is None and flow[0] in MIGRATING_FLOWS and password and self._migrate is not None:
             metadata = tuple((caller.client_metadata or {}).items()) or None
             # The user is created, then signs in as any other (UserMigration, guide).
             self._migrate(pool, caller.client_id, username, password, metadata)
