@@ -1212,3 +1212,39 @@ def test_no_function_sees_a_password_the_client_may_not_send(client: Any, api: I
     assert error_of(excinfo)[0] == "InvalidParameterException"
     assert api.events(MIGRATION) == []
     assert client.list_users(UserPoolId=pool_id)["Users"] == []
+
+
+def test_custom_message_for_attribute_codes(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = make_pool(
+        client,
+        LambdaConfig={"CustomMessage": CUSTOM_MESSAGE},
+        AutoVerifiedAttributes=["email"],
+    )
+    confirmed_user(client, pool_id, "pia")
+    api.handlers[CUSTOM_MESSAGE] = branded
+    token = sign_in(client, client_id, username="pia")["AuthenticationResult"]["AccessToken"]
+    client.update_user_attributes(
+        AccessToken=token, UserAttributes=[{"Name": "email", "Value": "pia@new.example.com"}]
+    )
+    updated = server.outbox(pool_id)[-1]
+    assert updated.subject == "Welcome (CustomMessage_UpdateUserAttribute)"
+    assert updated.destination == "pia@new.example.com"
+    event = api.events(CUSTOM_MESSAGE)[-1]
+    assert_event(event, AWS_CUSTOM_MESSAGE, triggerSource="CustomMessage_UpdateUserAttribute")
+    assert event["request"]["userAttributes"]["email"] == "pia@new.example.com"
+    client.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    again = server.outbox(pool_id)[-1]
+    assert again.subject == "Welcome (CustomMessage_VerifyUserAttribute)"
+    client.verify_user_attribute(
+        AccessToken=token, AttributeName="email", Code=again.body.split()[-1].strip(".")
+    )
+    client.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="pia",
+        UserAttributes=[{"Name": "email", "Value": "pia@third.example.com"}],
+    )
+    admin_event = api.events(CUSTOM_MESSAGE)[-1]
+    assert admin_event["triggerSource"] == "CustomMessage_UpdateUserAttribute"
+    assert admin_event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"

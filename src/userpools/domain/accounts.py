@@ -554,10 +554,17 @@ class AccountService:
         """UpdateUserAttributes: the codes sent for a changed email or phone number that the
         pool verifies (:meth:`_update_and_verify`)."""
 
+        def look(tx: Transaction) -> tuple[UserPool, User, str]:
+            caller = self._caller(tx, access_token)
+            return caller.pool, caller.user, caller.client.client_id
+
+        pool, user, client_id = self._store.read(look)
+        custom = self._update_message(pool, user, changes, client_id)
+
         def run(tx: Transaction) -> list[CodeDelivery]:
             caller = self._caller(tx, access_token)
             _check_client_writes(caller.client, [name for name, _ in changes])
-            return self._update_and_verify(tx, caller.pool, caller.user, changes)
+            return self._update_and_verify(tx, caller.pool, caller.user, changes, custom)
 
         return self._store.write(run)
 
@@ -567,14 +574,57 @@ class AccountService:
         """AdminUpdateUserAttributes: as UpdateUserAttributes, codes included, unless the
         same call sets the attribute's ``*_verified`` to true."""
 
+        def look(tx: Transaction) -> tuple[UserPool, User]:
+            pool = require_pool(tx, pool_id, region)
+            return pool, require_user(tx, pool, username)
+
+        custom = self._update_message(*self._store.read(look), changes, None)
+
         def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
-            self._update_and_verify(tx, pool, require_user(tx, pool, username), changes)
+            user = require_user(tx, pool, username)
+            self._update_and_verify(tx, pool, user, changes, custom)
 
         self._store.write(run)
 
+    def _update_message(
+        self,
+        pool: UserPool,
+        user: User,
+        changes: Sequence[tuple[str, str]],
+        client_id: str | None,
+    ) -> hooks.CustomText | None:
+        """CustomMessage (``_UpdateUserAttribute``) when the change sends a code (as
+        :meth:`_update_and_verify` decides), asked before the transaction."""
+        given = dict(changes)
+        sends = any(
+            given.get(attribute)
+            and given[attribute] != user.attribute(attribute)
+            and attribute in pool.config.auto_verified
+            and given.get(flag, "").lower() != "true"
+            for attribute, flag in _VERIFIED_FLAG.items()
+        )
+        if not sends:
+            return None
+        shown = hooks.user_attributes(pool, user) | {
+            n: v for n, v in changes if not n.startswith("dev:")
+        }
+        return hooks.custom_message(
+            self._users.triggers,
+            pool,
+            "CustomMessage_UpdateUserAttribute",
+            user.username,
+            client_id,
+            shown,
+        )
+
     def _update_and_verify(
-        self, tx: Transaction, pool: UserPool, user: User, changes: Sequence[tuple[str, str]]
+        self,
+        tx: Transaction,
+        pool: UserPool,
+        user: User,
+        changes: Sequence[tuple[str, str]],
+        custom: hooks.CustomText | None = None,
     ) -> list[CodeDelivery]:
         """Apply ``changes``; for each new email or phone number in the pool's
         ``AutoVerifiedAttributes`` not vouched for in the same call, send a code.
@@ -610,23 +660,46 @@ class AccountService:
                 tx.put_pending_attribute(pool, user, attribute, value)
             else:
                 tx.delete_pending_attribute(pool, user, attribute)
-            deliveries.append(self._send_verification(tx, pool, user, attribute, value))
+            deliveries.append(self._send_verification(tx, pool, user, attribute, value, custom))
         return deliveries
 
     def _send_verification(
-        self, tx: Transaction, pool: UserPool, user: User, attribute: str, destination: str
+        self,
+        tx: Transaction,
+        pool: UserPool,
+        user: User,
+        attribute: str,
+        destination: str,
+        custom: hooks.CustomText | None = None,
     ) -> CodeDelivery:
         """A verification code for ``attribute``, sent to ``destination`` (its new or pending
         value, which the stored user may not hold yet)."""
         to = dataclasses.replace(
             user, attributes=attributes.merge(user.attributes, [(attribute, destination)])
         )
-        return self._send_code(tx, pool, to, _VERIFY_PURPOSE[attribute], attribute)
+        return self._send_code(tx, pool, to, _VERIFY_PURPOSE[attribute], attribute, custom=custom)
 
     def get_user_attribute_verification_code(
         self, access_token: str, attribute: str
     ) -> CodeDelivery:
-        """A new code for the email or phone number (its pending value, when one waits)."""
+        """A new code for the email or phone number (its pending value, when one waits);
+        CustomMessage (``_VerifyUserAttribute``) is asked before the transaction."""
+
+        def look(tx: Transaction) -> tuple[UserPool, User, str]:
+            caller = self._caller(tx, access_token)
+            return caller.pool, caller.user, caller.client.client_id
+
+        pool, user, client_id = self._store.read(look)
+        custom = None
+        if attribute in _VERIFIED_FLAG:
+            custom = hooks.custom_message(
+                self._users.triggers,
+                pool,
+                "CustomMessage_VerifyUserAttribute",
+                user.username,
+                client_id,
+                hooks.user_attributes(pool, user),
+            )
 
         def run(tx: Transaction) -> CodeDelivery:
             caller = self._caller(tx, access_token)
@@ -636,7 +709,7 @@ class AccountService:
             destination = destination or user.attribute(attribute)
             if not destination:
                 raise InvalidParameter(messages.NO_ATTRIBUTE_VALUE.format(name=attribute))
-            return self._send_verification(tx, pool, user, attribute, destination)
+            return self._send_verification(tx, pool, user, attribute, destination, custom)
 
         return self._store.write(run)
 
