@@ -1248,3 +1248,24 @@ def test_custom_message_for_attribute_codes(
     admin_event = api.events(CUSTOM_MESSAGE)[-1]
     assert admin_event["triggerSource"] == "CustomMessage_UpdateUserAttribute"
     assert admin_event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+
+
+def test_the_triggers_command_prints_the_record(fresh_database: dict[str, Any]) -> None:
+    from click.testing import CliRunner
+
+    from userpools.cli import main
+
+    url = fresh_database["database_url"]
+    args = ["--database-url", url] if url else ["--db", str(fresh_database["db_path"])]
+    for own in start_server(**fresh_database):
+        client = own.client()
+        pool_id, client_id = make_pool(client, LambdaConfig={"PreSignUp": PRE_SIGN_UP})
+        with pytest.raises(ClientError):
+            client.sign_up(ClientId=client_id, Username="quinn", Password=PASSWORD)
+    result = CliRunner().invoke(main, ["triggers", *args, "--pool", pool_id])
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()
+    printed = json.loads(line)
+    assert printed["username"] == "quinn"
+    assert printed["outcome"] == "UnexpectedLambdaException"
+    assert printed["event"]["triggerSource"] == "PreSignUp_SignUp"
