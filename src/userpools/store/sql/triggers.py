@@ -1,4 +1,4 @@
-"""The SQL of the trigger record (``triggers``, migration 0012)."""
+"""The SQL of the trigger record (``triggers``, migration 0013)."""
 
 from __future__ import annotations
 

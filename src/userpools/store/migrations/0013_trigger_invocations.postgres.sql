@@ -1,4 +1,4 @@
--- 0012 for PostgreSQL: as 0012_trigger_invocations.sql, with an identity and DOUBLE PRECISION.
+-- 0013 for PostgreSQL: as 0013_trigger_invocations.sql, with an identity and DOUBLE PRECISION.
 
 CREATE TABLE trigger_invocations (
     id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
