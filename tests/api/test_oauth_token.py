@@ -18,9 +18,14 @@ from authlib.integrations.requests_client import OAuth2Session
 from botocore.exceptions import ClientError
 from support import error_of
 
+from userpools.crypto.jwt import sign
+from userpools.domain.keys import current
 from userpools.testing import RunningServer
 
 PASSWORD = "Passw0rd!x"
+INVALID_TOKEN = (
+    "Access token is expired, disabled, or deleted, or the user has globally signed out."
+)
 READ, WRITE = "orders/read", "orders/write"
 
 
@@ -399,3 +404,86 @@ def test_revocation_refusals(pool: Pool) -> None:
         "refresh_token": signed_in["RefreshToken"],
     }
     assert pool.post(pool.token_url, form).status_code == 200
+
+
+# /oauth2/userInfo -----------------------------------------------------------------------------
+
+
+def with_openid(server: RunningServer, pool_id: str, access_token: str) -> str:
+    """``access_token`` re-signed with the pool's access-token key with ``openid`` added to
+    its scope: what the authorization-code flow will issue (it does not exist yet)."""
+    claims = jwt.decode(access_token, options={"verify_signature": False})
+    claims["scope"] = f"openid profile {claims['scope']}"
+
+    def key(tx: Any) -> Any:
+        return current(tx.pool_keys(tx.get_pool(pool_id)), "access")
+
+    return sign(server.server.store.read(key), claims)
+
+
+def user_info(pool: Pool, token: str | None, method: str = "GET") -> requests.Response:
+    headers = {} if token is None else {"authorization": f"Bearer {token}"}
+    return requests.request(method, f"{pool.base}/oauth2/userInfo", headers=headers, timeout=10)
+
+
+def test_user_info_answers_the_users_readable_attributes_as_strings(
+    pool: Pool, userpools_server: RunningServer
+) -> None:
+    client_id = pool.app_client()
+    signed_in = pool.signed_in(client_id)
+    pool.api.admin_update_user_attributes(
+        UserPoolId=pool.pool_id,
+        Username="ann",
+        UserAttributes=[
+            {"Name": "email", "Value": "ann@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": "Ann <b>"},
+        ],
+    )
+    token = with_openid(userpools_server, pool.pool_id, signed_in["AccessToken"])
+    sub = pool.verify(signed_in["AccessToken"])["sub"]
+    for method in ("GET", "POST"):
+        response = user_info(pool, token, method)
+        assert response.status_code == 200, response.text
+        assert response.headers["cache-control"] == "no-store"
+        assert response.json() == {
+            "sub": sub,
+            "email": "ann@example.com",
+            "email_verified": "true",
+            "name": "Ann <b>",
+            "username": "ann",
+        }
+    pool.api.admin_user_global_sign_out(UserPoolId=pool.pool_id, Username="ann")
+    revoked = user_info(pool, token)
+    assert revoked.status_code == 401
+    assert revoked.json()["error"] == "invalid_token"
+
+
+def test_user_info_refusals(pool: Pool) -> None:
+    client_id = pool.app_client()
+    signed_in = pool.signed_in(client_id)
+    machine, secret = pool.machine()
+    m2m = OAuth2Session(machine, secret).fetch_token(
+        pool.token_url, grant_type="client_credentials"
+    )
+    cases = [
+        (None, 400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint"),
+        ("", 400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint"),
+        ("not-a-token", 401, "invalid_token", INVALID_TOKEN),
+        (m2m["access_token"], 401, "invalid_token", INVALID_TOKEN),
+        (signed_in["IdToken"], 401, "invalid_token", INVALID_TOKEN),
+        # API sign-in gives aws.cognito.signin.user.admin only (cognito-spec §7.3).
+        (
+            signed_in["AccessToken"],
+            401,
+            "invalid_token",
+            "Access token does not contain openid scope",
+        ),
+    ]
+    for token, status, error, description in cases:
+        response = user_info(pool, token)
+        assert response.status_code == status, (token, response.text)
+        assert response.json() == {"error": error, "error_description": description}
+        assert response.headers["www-authenticate"] == (
+            f'Bearer error="{error}", error_description="{description}"'
+        )

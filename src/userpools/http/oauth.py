@@ -1,5 +1,6 @@
-"""``POST /oauth2/token`` and ``POST /oauth2/revoke``: the OAuth 2.0 endpoints a machine
-calls, at the server's root (the client id names the pool).
+"""``POST /oauth2/token``, ``POST /oauth2/revoke`` and ``GET/POST /oauth2/userInfo``: the
+OAuth 2.0 endpoints an app calls directly, at the server's root (the client id, or the
+token, names the pool).
 
 This module is the HTTP half: the ``application/x-www-form-urlencoded`` form (RFC 6749
 Appendix B), the client's credentials from HTTP Basic (§2.3.1) or the form, and the
@@ -32,9 +33,11 @@ from userpools.domain.errors import (
 from userpools.domain.oauth import (
     INVALID_CLIENT,
     INVALID_REQUEST,
+    USERINFO_BAD_REQUEST,
     OAuthError,
     OAuthService,
     TokenRequest,
+    UserInfoError,
 )
 from userpools.http.middleware import note_operation
 
@@ -159,7 +162,28 @@ def oauth_routes(
             return _error(UNSUPPORTED_TOKEN_TYPE)
         return Response(b"", headers=_NO_STORE)
 
+    async def user_info(request: Request) -> Response:
+        note_operation(request.scope, "oauth2/userInfo")
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        try:
+            if scheme.lower() != "bearer" or not token.strip():
+                raise UserInfoError(INVALID_REQUEST, USERINFO_BAD_REQUEST)
+            claims = await run_in_threadpool(service.user_info, token.strip())
+        except UserInfoError as error:
+            challenge = f'Bearer error="{error.error}", error_description="{error.description}"'
+            body = {"error": error.error, "error_description": error.description}
+            return Response(
+                json.dumps(body).encode(),
+                status_code=error.status,
+                headers={**_NO_STORE, "www-authenticate": challenge},
+                media_type="application/json",
+            )
+        return Response(
+            json.dumps(claims).encode(), headers=_NO_STORE, media_type="application/json"
+        )
+
     return [
         Route("/oauth2/token", token, methods=["POST"], middleware=middleware),
         Route("/oauth2/revoke", revocation, methods=["POST"], middleware=middleware),
+        Route("/oauth2/userInfo", user_info, methods=["GET", "POST"], middleware=middleware),
     ]
