@@ -13,8 +13,10 @@ from typing import Any
 import jwt
 import pytest
 import requests
-from authlib.integrations.base_client.errors import OAuthError as AuthlibError
-from authlib.integrations.requests_client import OAuth2Session
+from authlib.integrations.base_client.errors import (  # type: ignore[import-untyped]
+    OAuthError as AuthlibError,
+)
+from authlib.integrations.requests_client import OAuth2Session  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError
 from support import error_of
 
