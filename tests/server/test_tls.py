@@ -8,6 +8,7 @@ import ipaddress
 import json
 import os
 import re
+import shutil
 import socket
 import ssl
 import stat
@@ -237,3 +238,41 @@ def test_serve_help_names_the_tls_options() -> None:
     assert "--tls-cert" in text and "--tls-key" in text and "dev-cert" in text
     top = CliRunner().invoke(main, ["--help"]).output
     assert "dev-cert" in top
+
+
+NODE_GET = """
+require("https").get(process.argv[1], (r) => {
+  let body = "";
+  r.on("data", (d) => (body += d));
+  r.on("end", () => console.log(r.statusCode, body));
+}).on("error", (e) => { console.log(e.code); process.exit(3); });
+"""
+
+
+def test_node_trusts_the_server_through_node_extra_ca_certs(tls_server: Any, certs: Path) -> None:
+    """What `dev-cert` tells Node users to do works, and is needed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js (20+) is not on PATH")
+    server = tls_server()
+    url = f"https://localhost:{server.port}/health"
+    env = {k: v for k, v in os.environ.items() if k != "NODE_EXTRA_CA_CERTS"}
+
+    def get(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [node, "-e", NODE_GET, url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**env, **extra},
+            check=False,
+        )
+
+    trusted = get({"NODE_EXTRA_CA_CERTS": str(certs / "ca.pem")})
+    assert (trusted.returncode, trusted.stdout) == (0, '200 {"status":"ok"}\n'), trusted.stderr
+    untrusted = get({})
+    assert untrusted.returncode == 3
+    assert untrusted.stdout.strip() in (
+        "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        "SELF_SIGNED_CERT_IN_CHAIN",
+    )
