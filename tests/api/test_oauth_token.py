@@ -211,6 +211,8 @@ def test_a_wrong_secret_is_invalid_client(pool: Pool) -> None:
     refused(no_secret, "invalid_client")
     unknown = pool.post(pool.token_url, {"grant_type": "client_credentials"}, ("nosuch", secret))
     refused(unknown, "invalid_client", 401)
+    too_long = {"grant_type": "client_credentials", "client_id": "x" * 129}
+    refused(pool.post(pool.token_url, too_long), "invalid_client")
 
 
 def test_a_public_client_is_unauthorized_for_client_credentials(pool: Pool) -> None:

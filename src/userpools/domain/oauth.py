@@ -49,6 +49,9 @@ GRANTS = (CLIENT_CREDENTIALS, REFRESH_TOKEN)
 #: The scopes Cognito defines itself; every other scope of a client is a resource server's.
 STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile", claim_rules.API_SIGN_IN_SCOPE})
 
+#: The model's ClientIdType is at most 128 characters: a longer id names no client.
+MAX_CLIENT_ID = 128
+
 #: RFC 6749 §5.2 codes.
 INVALID_REQUEST = "invalid_request"
 INVALID_CLIENT = "invalid_client"
@@ -156,7 +159,7 @@ def authenticate_client(
     """The client the credentials name, or ``invalid_client``: an unknown id, a client with
     a secret sent none or a wrong one (any of its current secrets matches, compared in
     constant time), or a client without a secret sent one."""
-    if not client_id:
+    if not client_id or len(client_id) > MAX_CLIENT_ID:
         raise OAuthError(INVALID_CLIENT)
     found = find_client_anywhere(tx, client_id)
     if found is None:
