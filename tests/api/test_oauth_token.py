@@ -233,6 +233,45 @@ def test_a_client_without_the_flow_is_unauthorized(pool: Pool) -> None:
     pair = (created["ClientId"], created["ClientSecret"])
     response = pool.post(pool.token_url, {"grant_type": "client_credentials"}, pair)
     refused(response, "unauthorized_client")
+    # The flow configured, but the client's OAuth features off.
+    off = pool.machine(AllowedOAuthFlowsUserPoolClient=False)
+    refused(
+        pool.post(pool.token_url, {"grant_type": "client_credentials"}, off), "unauthorized_client"
+    )
+    # The authorization-code flow only.
+    code = pool.api.create_user_pool_client(
+        UserPoolId=pool.pool_id,
+        ClientName="web",
+        GenerateSecret=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", READ],
+        AllowedOAuthFlowsUserPoolClient=True,
+        CallbackURLs=["https://app.example.com/callback"],
+    )["UserPoolClient"]
+    pair = (code["ClientId"], code["ClientSecret"])
+    response = pool.post(pool.token_url, {"grant_type": "client_credentials"}, pair)
+    refused(response, "unauthorized_client")
+
+
+def test_a_scope_of_a_deleted_resource_server_is_no_longer_granted(pool: Pool) -> None:
+    pool.api.create_resource_server(
+        UserPoolId=pool.pool_id,
+        Identifier="https://billing.example.com",
+        Name="Billing",
+        Scopes=[{"ScopeName": "pay", "ScopeDescription": "Pay"}],
+    )
+    billing = "https://billing.example.com/pay"
+    client_id, secret = pool.machine(scopes=(READ, billing))
+    session = OAuth2Session(client_id, secret)
+    token = session.fetch_token(pool.token_url, grant_type="client_credentials")
+    assert pool.verify(token["access_token"])["scope"] == f"{READ} {billing}"
+    pool.api.delete_resource_server(
+        UserPoolId=pool.pool_id, Identifier="https://billing.example.com"
+    )
+    token = session.fetch_token(pool.token_url, grant_type="client_credentials")
+    assert pool.verify(token["access_token"])["scope"] == READ
+    form = {"grant_type": "client_credentials", "scope": billing}
+    refused(pool.post(pool.token_url, form, (client_id, secret)), "invalid_scope")
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ token-endpoint.html; docs/oauth.md lists each rule with its source. In short:
   with ``client_id``. Client ids are unique across pools, so the client names the pool.
 - ``client_credentials``: a confidential client whose ``AllowedOAuthFlows`` has the grant and
   whose OAuth features are on (``AllowedOAuthFlowsUserPoolClient``) gets an access token for
-  its custom scopes (``{resourceServer}/{scope}``): those asked for, which must all be the
-  client's, or all of them. The token has no user claims, and there is no refresh token.
+  its custom scopes (``{resourceServer}/{scope}``) that a resource server still defines:
+  those asked for, which must all be such scopes of the client, or all of them. The token
+  has no user claims, and there is no refresh token.
 - ``refresh_token``: a refresh token this server issued to the same client, refreshed as
   GetTokensFromRefreshToken refreshes it (``signin/refresh.py``); a refusal there is
   ``invalid_grant`` here.
@@ -29,6 +30,7 @@ from typing import Any
 
 from userpools.crypto import jwt
 from userpools.domain import claims as claim_rules
+from userpools.domain.client_oauth import STANDARD_SCOPES
 from userpools.domain.clients import find_client_anywhere
 from userpools.domain.errors import (
     InvalidParameter,
@@ -38,6 +40,7 @@ from userpools.domain.errors import (
 )
 from userpools.domain.keys import current
 from userpools.domain.models import AppClient, User, UserPool
+from userpools.domain.resource_servers import existing_custom_scopes
 from userpools.domain.signin import refresh
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import TokenIssuer, readable
@@ -46,8 +49,6 @@ CLIENT_CREDENTIALS = "client_credentials"
 REFRESH_TOKEN = "refresh_token"
 #: The grants the token endpoint serves (and discovery advertises).
 GRANTS = (CLIENT_CREDENTIALS, REFRESH_TOKEN)
-#: The scopes Cognito defines itself; every other scope of a client is a resource server's.
-STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile", claim_rules.API_SIGN_IN_SCOPE})
 
 #: The model's ClientIdType is at most 128 characters: a longer id names no client.
 MAX_CLIENT_ID = 128
@@ -138,19 +139,10 @@ class TokenResponse:
         return body
 
 
-def oauth_flows(client: AppClient) -> tuple[bool, frozenset[str], tuple[str, ...]]:
-    """``AllowedOAuthFlowsUserPoolClient``, ``AllowedOAuthFlows`` and ``AllowedOAuthScopes``
-    of the client, as CreateUserPoolClient/UpdateUserPoolClient stored them."""
-    document = client.document
-    enabled = bool(document.get("AllowedOAuthFlowsUserPoolClient", False))
-    flows = frozenset(document.get("AllowedOAuthFlows") or ())
-    scopes = tuple(document.get("AllowedOAuthScopes") or ())
-    return enabled, flows, scopes
-
-
 def custom_scopes(client: AppClient) -> tuple[str, ...]:
-    """The client's resource-server scopes, in the order the client lists them."""
-    return tuple(s for s in oauth_flows(client)[2] if s not in STANDARD_SCOPES)
+    """The client's resource-server scopes (``AllowedOAuthScopes`` less Cognito's own), in the
+    order the client lists them."""
+    return tuple(s for s in client.settings.oauth_scopes if s not in STANDARD_SCOPES)
 
 
 def authenticate_client(
@@ -178,11 +170,11 @@ def authenticate_client(
     return found
 
 
-def granted_scopes(client: AppClient, requested: str | None) -> tuple[str, ...]:
+def granted_scopes(allowed: tuple[str, ...], requested: str | None) -> tuple[str, ...]:
     """The scopes of a client-credentials token: the ones asked for (space-separated, each
-    one of the client's custom scopes), or every custom scope of the client; ``invalid_scope``
-    otherwise, and when that leaves none."""
-    allowed = custom_scopes(client)
+    one of ``allowed``), or all of ``allowed``; ``invalid_scope`` otherwise, and when that
+    leaves none. ``allowed``: the client's custom scopes that a resource server still
+    defines."""
     if requested is None or not requested.strip(" "):
         scopes = allowed
     else:
@@ -249,10 +241,17 @@ class OAuthService:
 
         def run(tx: Transaction) -> tuple[Mapping[str, Any], Any, int]:
             pool, client = authenticate_client(tx, request.client_id, request.client_secret)
-            enabled, flows, _ = oauth_flows(client)
-            if not client.secrets or not enabled or CLIENT_CREDENTIALS not in flows:
+            settings = client.settings
+            if (
+                not client.secrets
+                or not settings.oauth_enabled
+                or CLIENT_CREDENTIALS not in settings.oauth_flows
+            ):
                 raise OAuthError(UNAUTHORIZED_CLIENT)
-            scopes = granted_scopes(client, request.scope)
+            # A scope whose resource server was deleted or changed since is not granted.
+            mine = custom_scopes(client)
+            existing = existing_custom_scopes(tx, pool, mine)
+            scopes = granted_scopes(tuple(s for s in mine if s in existing), request.scope)
             lifetime = client.settings.access_token_seconds
             claims = client_credentials_claims(
                 issuer=self._tokens.issuer(pool),

@@ -9,7 +9,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from userpools.operations import accounts, auth, clients, groups, settings, user_pools, users
+from userpools.operations import (
+    accounts,
+    auth,
+    clients,
+    groups,
+    oauth,
+    settings,
+    user_pools,
+    users,
+)
 from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import Handler
 
@@ -21,6 +30,7 @@ _FAMILIES: tuple[Mapping[str, Operation], ...] = (
     auth.OPERATIONS,
     accounts.OPERATIONS,
     settings.OPERATIONS,
+    oauth.OPERATIONS,
 )
 
 
@@ -31,14 +41,17 @@ READS = frozenset(
         "AdminGetUser",
         "AdminListGroupsForUser",
         "AdminListUserAuthEvents",
+        "DescribeResourceServer",
         "DescribeRiskConfiguration",
         "DescribeUserPool",
         "DescribeUserPoolClient",
+        "DescribeUserPoolDomain",
         "GetCSVHeader",
         "GetGroup",
         "GetLogDeliveryConfiguration",
         "GetUICustomization",
         "ListGroups",
+        "ListResourceServers",
         "ListTagsForResource",
         "ListUserPoolClientSecrets",
         "ListUserPoolClients",

@@ -9,8 +9,10 @@ from typing import Any
 from userpools.domain.accounts import AccountService
 from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
+from userpools.domain.domains import DomainService
 from userpools.domain.groups import GroupService
 from userpools.domain.pools import PoolService
+from userpools.domain.resource_servers import ResourceServerService
 from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.users import UserService
@@ -27,6 +29,8 @@ class Services:
     accounts: AccountService
     settings: SettingService
     events: AuthEventService
+    domains: DomainService
+    resource_servers: ResourceServerService
 
 
 Operation = Callable[[Services, Any, RequestContext], Mapping[str, Any] | None]

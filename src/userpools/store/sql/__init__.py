@@ -3,7 +3,8 @@
 Each module here holds the SQL of one feature's store protocol (``domain/store/``):
 ``pools``, ``users``, ``groups`` (with memberships), ``clients`` (with their secrets),
 ``sessions`` (with one-time codes), ``tokens``, ``messages``, ``keys`` (with server
-secrets), ``settings`` and sign-in ``events``, over the
+secrets), ``settings``, sign-in ``events`` and ``oauth`` (resource servers and domains),
+over the
 plumbing of ``base``. An engine subclasses :class:`SQLTransaction` with its driver's details
 (``store/sqlite.py``, ``store/postgres.py``), and overrides a method only where its SQL
 must differ.
@@ -17,6 +18,7 @@ from userpools.store.sql.events import EventSQL
 from userpools.store.sql.groups import GroupSQL
 from userpools.store.sql.keys import KeySQL
 from userpools.store.sql.messages import MessageSQL
+from userpools.store.sql.oauth import OAuthSQL
 from userpools.store.sql.pools import PoolSQL
 from userpools.store.sql.sessions import SessionSQL
 from userpools.store.sql.settings import SettingSQL
@@ -35,6 +37,7 @@ class SQLTransaction(
     KeySQL,
     SettingSQL,
     EventSQL,
+    OAuthSQL,
 ):
     """One transaction on one connection: implements ``domain.store.Transaction``."""
 

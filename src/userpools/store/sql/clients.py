@@ -103,13 +103,26 @@ class ClientSQL(SQLBase, ClientStore):
         )
 
 
+#: The settings that are tuples (JSON has only lists).
+_TUPLES = (
+    "explicit_auth_flows",
+    "read_attributes",
+    "write_attributes",
+    "oauth_flows",
+    "oauth_scopes",
+    "callback_urls",
+    "logout_urls",
+    "identity_providers",
+)
+
+
 def _settings_to_json(settings: ClientSettings) -> str:
     return dumps(dataclasses.asdict(settings))
 
 
 def client_from_row(row: Row) -> AppClient:
     raw: dict[str, Any] = loads(row["settings"])
-    for name in ("explicit_auth_flows", "read_attributes", "write_attributes"):
+    for name in _TUPLES:
         if raw.get(name) is not None:
             raw[name] = tuple(raw[name])
     return AppClient(
