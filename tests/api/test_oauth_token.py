@@ -52,14 +52,16 @@ class Pool:
 
     def machine(self, scopes: tuple[str, ...] = (READ, WRITE), **extra: Any) -> tuple[str, str]:
         """A confidential client allowed client_credentials: ``(id, secret)``."""
+        config = {
+            "AllowedOAuthFlows": ["client_credentials"],
+            "AllowedOAuthScopes": list(scopes),
+            "AllowedOAuthFlowsUserPoolClient": True,
+        }
         created = self.api.create_user_pool_client(
             UserPoolId=self.pool_id,
             ClientName="machine",
             GenerateSecret=True,
-            AllowedOAuthFlows=["client_credentials"],
-            AllowedOAuthScopes=list(scopes),
-            AllowedOAuthFlowsUserPoolClient=True,
-            **extra,
+            **{**config, **extra},
         )["UserPoolClient"]
         return created["ClientId"], created["ClientSecret"]
 
