@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 import urllib.parse
 from typing import Any
 
@@ -35,6 +36,7 @@ class Pool:
     """A pool with a resource server ``orders`` (``read``, ``write``), and its endpoints."""
 
     def __init__(self, server: RunningServer, api: Any, pool_id: str) -> None:
+        self.server = server
         self.api = api
         self.pool_id = pool_id
         self.base = server.endpoint_url
@@ -532,3 +534,48 @@ def test_user_info_refusals(pool: Pool) -> None:
         assert response.headers["www-authenticate"] == (
             f'Bearer error="{error}", error_description="{description}"'
         )
+
+
+# Domains --------------------------------------------------------------------------------------
+
+
+def test_on_a_domains_host_only_that_pools_clients_exist(pool: Pool) -> None:
+    """A request that arrives on a registered domain's host must be for the domain's pool."""
+    prefix = f"tok{secrets.token_hex(4)}"
+    pool.api.create_user_pool_domain(Domain=prefix, UserPoolId=pool.pool_id)
+    other_pool = pool.api.create_user_pool(PoolName="other")["UserPool"]["Id"]
+    try:
+        other = Pool(pool.server, pool.api, other_pool)
+        mine, my_secret = pool.machine()
+        theirs, their_secret = other.machine()
+        port = urllib.parse.urlsplit(pool.base).port
+        cc = {"grant_type": "client_credentials"}
+        for host in (f"{prefix}.localhost:{port}", f"{prefix}.auth.us-east-1.amazoncognito.com"):
+            ok = pool.post(pool.token_url, cc, (mine, my_secret), host=host)
+            assert ok.status_code == 200, ok.text
+            refused(
+                pool.post(pool.token_url, cc, (theirs, their_secret), host=host),
+                "invalid_client",
+                401,
+            )
+        # On the server's own address every pool's clients answer.
+        assert pool.post(pool.token_url, cc, (theirs, their_secret)).status_code == 200
+        # Revocation and userInfo too.
+        host = f"{prefix}.localhost:{port}"
+        revoke = pool.post(pool.revoke_url, {"token": "t"}, (theirs, their_secret), host=host)
+        refused(revoke, "invalid_client", 401)
+        assert (
+            pool.post(pool.revoke_url, {"token": "t"}, (mine, my_secret), host=host).status_code
+            == 200
+        )
+        app = other.app_client()
+        token = with_openid(pool.server, other_pool, other.signed_in(app)["AccessToken"])
+        headers = {"authorization": f"Bearer {token}"}
+        elsewhere = requests.get(
+            f"{pool.base}/oauth2/userInfo", headers={**headers, "host": host}, timeout=10
+        )
+        assert (elsewhere.status_code, elsewhere.json()["error"]) == (401, "invalid_token")
+        home = requests.get(f"{pool.base}/oauth2/userInfo", headers=headers, timeout=10)
+        assert home.status_code == 200 and home.json()["username"] == "ann"
+    finally:
+        pool.api.delete_user_pool(UserPoolId=other_pool)

@@ -32,6 +32,7 @@ from userpools.crypto import jwt
 from userpools.domain import claims as claim_rules
 from userpools.domain.client_oauth import STANDARD_SCOPES
 from userpools.domain.clients import find_client_anywhere
+from userpools.domain.domains import owner_of_host
 from userpools.domain.errors import (
     InvalidParameter,
     NotAuthorized,
@@ -43,7 +44,7 @@ from userpools.domain.models import AppClient, User, UserPool
 from userpools.domain.resource_servers import existing_custom_scopes
 from userpools.domain.signin import refresh
 from userpools.domain.store import Store, Transaction
-from userpools.domain.tokens import TokenIssuer, readable
+from userpools.domain.tokens import Caller, TokenIssuer, readable
 
 CLIENT_CREDENTIALS = "client_credentials"
 REFRESH_TOKEN = "refresh_token"
@@ -116,6 +117,8 @@ class TokenRequest:
     client_secret: str | None = field(repr=False)
     scope: str | None = None
     refresh_token: str | None = field(default=None, repr=False)
+    #: The request's ``Host``: on a registered domain's host only that pool's clients exist.
+    host: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,16 +148,24 @@ def custom_scopes(client: AppClient) -> tuple[str, ...]:
     return tuple(s for s in client.settings.oauth_scopes if s not in STANDARD_SCOPES)
 
 
+def on_host(tx: Transaction, pool: UserPool, host: str | None) -> bool:
+    """Whether ``pool`` may answer on ``host``: any pool on a host that is no domain's (the
+    server's own address), only the domain's pool on a registered domain's host."""
+    owner = owner_of_host(tx, host) if host else None
+    return owner is None or owner.pool.id == pool.id
+
+
 def authenticate_client(
-    tx: Transaction, client_id: str | None, secret: str | None
+    tx: Transaction, client_id: str | None, secret: str | None, host: str | None = None
 ) -> tuple[UserPool, AppClient]:
-    """The client the credentials name, or ``invalid_client``: an unknown id, a client with
-    a secret sent none or a wrong one (any of its current secrets matches, compared in
-    constant time), or a client without a secret sent one."""
+    """The client the credentials name, or ``invalid_client``: an unknown id (or one of
+    another pool than the domain ``host`` names), a client with a secret sent none or a wrong
+    one (any of its current secrets matches, compared in constant time), or a client without
+    a secret sent one."""
     if not client_id or len(client_id) > MAX_CLIENT_ID:
         raise OAuthError(INVALID_CLIENT)
     found = find_client_anywhere(tx, client_id)
-    if found is None:
+    if found is None or not on_host(tx, found[0], host):
         raise OAuthError(INVALID_CLIENT)
     client = found[1]
     if not client.secrets:
@@ -222,13 +233,31 @@ class OAuthService:
             return self._client_credentials(request)
         return self._refresh(request)
 
-    def user_info(self, access_token: str) -> dict[str, Any]:
+    def client_on_host(self, client_id: str, host: str | None) -> None:
+        """``invalid_client`` when ``host`` is a domain of another pool than the client's
+        (the revocation endpoint checks this before RevokeToken's rules)."""
+
+        def run(tx: Transaction) -> None:
+            found = find_client_anywhere(tx, client_id[: MAX_CLIENT_ID + 1])
+            if found is not None and not on_host(tx, found[0], host):
+                raise OAuthError(INVALID_CLIENT)
+
+        self._store.read(run)
+
+    def user_info(self, access_token: str, host: str | None = None) -> dict[str, Any]:
         """``/oauth2/userInfo``: the claims of the user behind an access token that carries
         ``openid``, checked as GetUser checks its token (signature, expiry, revocation, the
-        user enabled)."""
+        user enabled), of the pool whose domain ``host`` is, if it is one."""
         now = self._clock()
+
+        def run(tx: Transaction) -> Caller:
+            caller = self._tokens.authenticate(tx, access_token, now)
+            if not on_host(tx, caller.pool, host):
+                raise NotAuthorized(USERINFO_INVALID_TOKEN)
+            return caller
+
         try:
-            caller = self._store.read(lambda tx: self._tokens.authenticate(tx, access_token, now))
+            caller = self._store.read(run)
         except NotAuthorized:
             raise UserInfoError(INVALID_TOKEN, USERINFO_INVALID_TOKEN) from None
         scopes = str(caller.claims.get("scope", "")).split(" ")
@@ -240,7 +269,9 @@ class OAuthService:
         now = self._clock()
 
         def run(tx: Transaction) -> tuple[Mapping[str, Any], Any, int]:
-            pool, client = authenticate_client(tx, request.client_id, request.client_secret)
+            pool, client = authenticate_client(
+                tx, request.client_id, request.client_secret, request.host
+            )
             settings = client.settings
             if (
                 not client.secrets
@@ -269,7 +300,9 @@ class OAuthService:
         if not request.refresh_token:
             raise OAuthError(INVALID_REQUEST)
         _, client = self._store.read(
-            lambda tx: authenticate_client(tx, request.client_id, request.client_secret)
+            lambda tx: authenticate_client(
+                tx, request.client_id, request.client_secret, request.host
+            )
         )
         try:
             # GetTokensFromRefreshToken's rules; the secret was checked above (any current

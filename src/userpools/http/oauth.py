@@ -128,6 +128,7 @@ def oauth_routes(
                 client_secret=secret,
                 scope=form.get("scope"),
                 refresh_token=form.get("refresh_token"),
+                host=request.headers.get("host"),
             )
             answer = await run_in_threadpool(service.token, asked)
         except _Malformed:
@@ -151,6 +152,7 @@ def oauth_routes(
                 return _error(INVALID_REQUEST)
             if not client_id:
                 return _error(INVALID_CLIENT, 401, basic)
+            await run_in_threadpool(service.client_on_host, client_id, request.headers.get("host"))
             await run_in_threadpool(revoke, client_id, form["token"], secret)
         except _Malformed:
             return _error(INVALID_REQUEST)
@@ -160,6 +162,8 @@ def oauth_routes(
             return _error(INVALID_REQUEST)
         except UnsupportedTokenType:
             return _error(UNSUPPORTED_TOKEN_TYPE)
+        except OAuthError as error:  # a client of another pool than the host's domain
+            return _error(error.error, 401, basic)
         return Response(b"", headers=_NO_STORE)
 
     async def user_info(request: Request) -> Response:
@@ -168,7 +172,8 @@ def oauth_routes(
         try:
             if scheme.lower() != "bearer" or not token.strip():
                 raise UserInfoError(INVALID_REQUEST, USERINFO_BAD_REQUEST)
-            claims = await run_in_threadpool(service.user_info, token.strip())
+            host = request.headers.get("host")
+            claims = await run_in_threadpool(service.user_info, token.strip(), host)
         except UserInfoError as error:
             challenge = f'Bearer error="{error.error}", error_description="{error.description}"'
             body = {"error": error.error, "error_description": error.description}
