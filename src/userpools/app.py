@@ -28,6 +28,7 @@ from userpools.domain.errors import TooManyRequests
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
+from userpools.domain.login import LoginService
 from userpools.domain.models import UserPool
 from userpools.domain.oauth import OAuthService
 from userpools.domain.outbox import Delivery
@@ -40,6 +41,7 @@ from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
 from userpools.domain.users import UserService
 from userpools.http.home import home_route
+from userpools.http.login import login_routes
 from userpools.http.messages import confirm_link_route, messages_route
 from userpools.http.middleware import AccessLog, BodyCap, RequestId
 from userpools.http.oauth import oauth_error_style, oauth_routes
@@ -159,6 +161,7 @@ def build(
                 services.accounts.revoke_token,
                 oauth_middleware,
             ),
+            *login_routes(LoginService(store, services.auth, tokens, clock), oauth_middleware),
             messages_route(gate, users.recent_messages),
             confirm_link_route(
                 lambda client_id, username, code: services.accounts.confirm_sign_up(

@@ -41,6 +41,10 @@ LEGACY_AUTH_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "US
 DEFAULT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
 
 
+#: The model's ClientIdType is at most 128 characters: a longer id names no client.
+MAX_CLIENT_ID = 128
+
+
 def check_settings(settings: ClientSettings) -> None:
     """The rules a client configuration must satisfy, after units are applied."""
     lifetimes = {

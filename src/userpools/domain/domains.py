@@ -179,3 +179,10 @@ class DomainService:
     def owner_of_host(self, host: str) -> DomainOwner | None:
         """:func:`owner_of_host` in a read of its own, for the HTTP endpoints."""
         return self._store.read(lambda tx: owner_of_host(tx, host))
+
+
+def on_host(tx: Transaction, pool: UserPool, host: str | None) -> bool:
+    """Whether ``pool`` may answer on ``host``: any pool on a host that is no domain's (the
+    server's own address), only the domain's pool on a registered domain's host."""
+    owner = owner_of_host(tx, host) if host else None
+    return owner is None or owner.pool.id == pool.id

@@ -216,6 +216,17 @@ class AuthSession:
 
 
 @dataclass(frozen=True)
+class LoginSession:
+    """One browser's visit to the managed login pages (``domain/login.py``), found by the
+    hash of the handle in its cookie; ``state`` is the domain's JSON document."""
+
+    handle_hash: str
+    client_id: str
+    state: str = field(repr=False)
+    expires_at: float
+
+
+@dataclass(frozen=True)
 class TokenFamily:
     """One sign-in: its refresh token (kept as a hash) and the ``origin_jti`` of its tokens."""
 
@@ -231,6 +242,9 @@ class TokenFamily:
     #: replaced, and until when that token still works (``RetryGracePeriodSeconds``).
     previous_hash: str | None = field(default=None, repr=False)
     previous_until: float | None = None
+    #: The space-separated scopes of a sign-in through ``/oauth2/authorize``; ``None`` for
+    #: API sign-in (``aws.cognito.signin.user.admin``).
+    scopes: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ token-endpoint.html; docs/oauth.md lists each rule with its source. In short:
 - ``refresh_token``: a refresh token this server issued to the same client, refreshed as
   GetTokensFromRefreshToken refreshes it (``signin/refresh.py``); a refusal there is
   ``invalid_grant`` here.
-- ``authorization_code`` needs ``/oauth2/authorize``, which does not exist yet: it is answered
-  ``unsupported_grant_type``, as any grant this server does not serve.
+- ``authorization_code``: a code from ``/oauth2/authorize`` (``domain/authorize.py``), used
+  once, by the client it was issued to, with the same ``redirect_uri`` and, when the request
+  had a ``code_challenge``, its PKCE ``code_verifier``; the tokens carry the grant's scopes,
+  and the ID token its ``nonce`` and ``at_hash``.
 
 Errors are RFC 6749 §5.2 codes (:class:`OAuthError`); AWS's bodies carry only ``error``.
 """
@@ -30,9 +32,10 @@ from typing import Any
 
 from userpools.crypto import jwt
 from userpools.domain import claims as claim_rules
+from userpools.domain.authorize import take_code
 from userpools.domain.client_oauth import STANDARD_SCOPES
-from userpools.domain.clients import find_client_anywhere
-from userpools.domain.domains import owner_of_host
+from userpools.domain.clients import MAX_CLIENT_ID, find_client_anywhere
+from userpools.domain.domains import on_host
 from userpools.domain.errors import (
     InvalidParameter,
     NotAuthorized,
@@ -44,15 +47,14 @@ from userpools.domain.models import AppClient, User, UserPool
 from userpools.domain.resource_servers import existing_custom_scopes
 from userpools.domain.signin import refresh
 from userpools.domain.store import Store, Transaction
-from userpools.domain.tokens import Caller, TokenIssuer, readable
+from userpools.domain.tokens import Caller, Grant, TokenIssuer, readable
 
 CLIENT_CREDENTIALS = "client_credentials"
 REFRESH_TOKEN = "refresh_token"
+AUTHORIZATION_CODE = "authorization_code"
 #: The grants the token endpoint serves (and discovery advertises).
-GRANTS = (CLIENT_CREDENTIALS, REFRESH_TOKEN)
+GRANTS = (AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_TOKEN)
 
-#: The model's ClientIdType is at most 128 characters: a longer id names no client.
-MAX_CLIENT_ID = 128
 
 #: RFC 6749 §5.2 codes.
 INVALID_REQUEST = "invalid_request"
@@ -119,6 +121,9 @@ class TokenRequest:
     refresh_token: str | None = field(default=None, repr=False)
     #: The request's ``Host``: on a registered domain's host only that pool's clients exist.
     host: str | None = None
+    code: str | None = field(default=None, repr=False)
+    redirect_uri: str | None = None
+    code_verifier: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -146,13 +151,6 @@ def custom_scopes(client: AppClient) -> tuple[str, ...]:
     """The client's resource-server scopes (``AllowedOAuthScopes`` less Cognito's own), in the
     order the client lists them."""
     return tuple(s for s in client.settings.oauth_scopes if s not in STANDARD_SCOPES)
-
-
-def on_host(tx: Transaction, pool: UserPool, host: str | None) -> bool:
-    """Whether ``pool`` may answer on ``host``: any pool on a host that is no domain's (the
-    server's own address), only the domain's pool on a registered domain's host."""
-    owner = owner_of_host(tx, host) if host else None
-    return owner is None or owner.pool.id == pool.id
 
 
 def authenticate_client(
@@ -231,6 +229,8 @@ class OAuthService:
             raise OAuthError(UNSUPPORTED_GRANT_TYPE)
         if request.grant_type == CLIENT_CREDENTIALS:
             return self._client_credentials(request)
+        if request.grant_type == AUTHORIZATION_CODE:
+            return self._authorization_code(request)
         return self._refresh(request)
 
     def client_on_host(self, client_id: str, host: str | None) -> None:
@@ -295,6 +295,48 @@ class OAuthService:
 
         claims, key, lifetime = self._store.read(run)
         return TokenResponse(access_token=jwt.sign(key, claims), expires_in=lifetime)
+
+    def _authorization_code(self, request: TokenRequest) -> TokenResponse:
+        if not request.code:
+            raise OAuthError(INVALID_REQUEST)
+        code = request.code
+        now = self._clock()
+
+        def run(tx: Transaction) -> tuple[Grant | None, bool]:
+            pool, client = authenticate_client(
+                tx, request.client_id, request.client_secret, request.host
+            )
+            if not client.settings.oauth_enabled or "code" not in client.settings.oauth_flows:
+                raise OAuthError(UNAUTHORIZED_CLIENT)
+            taken = take_code(
+                tx, pool, client, code, request.redirect_uri, request.code_verifier, now
+            )
+            user = tx.get_user(pool, taken[0]) if taken is not None else None
+            if taken is None or user is None or not user.enabled:
+                return None, False  # the code is used up all the same: after the commit
+            grant = taken[1]
+            issued = self._tokens.grant(
+                tx,
+                pool,
+                client,
+                user,
+                now=now,
+                scopes=grant.scopes,
+                nonce=grant.nonce,
+                auth_time=grant.auth_time,
+            )
+            return issued, "openid" in grant.scopes
+
+        issued, openid = self._store.write(run)
+        if issued is None:
+            raise OAuthError(INVALID_GRANT)
+        tokens = issued.sign()
+        return TokenResponse(
+            access_token=tokens.access_token,
+            id_token=tokens.id_token if openid else None,
+            refresh_token=tokens.refresh_token,
+            expires_in=tokens.expires_in,
+        )
 
     def _refresh(self, request: TokenRequest) -> TokenResponse:
         if not request.refresh_token:

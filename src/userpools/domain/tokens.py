@@ -16,6 +16,7 @@ it commits (:meth:`Grant.sign`), so RSA signing never holds a write lock.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import uuid
@@ -74,14 +75,27 @@ class Grant:
     access_claims: Mapping[str, Any]
     refresh_token: str | None = field(repr=False)
     expires_in: int
+    #: The ID token carries ``at_hash`` of its access token (OIDC Core §3.1.3.6): tokens of
+    #: the authorization endpoint's grants.
+    at_hash: bool = False
 
     def sign(self) -> Tokens:
+        access_token = jwt.sign(self.access_key, self.access_claims)
+        id_claims = dict(self.id_claims)
+        if self.at_hash:
+            id_claims["at_hash"] = at_hash(access_token)
         return Tokens(
-            access_token=jwt.sign(self.access_key, self.access_claims),
-            id_token=jwt.sign(self.id_key, self.id_claims),
+            access_token=access_token,
+            id_token=jwt.sign(self.id_key, id_claims),
             refresh_token=self.refresh_token,
             expires_in=self.expires_in,
         )
+
+
+def at_hash(access_token: str) -> str:
+    """OIDC Core §3.1.3.6 for RS256: the left half of the token's SHA-256, base64url."""
+    half = hashlib.sha256(access_token.encode("ascii")).digest()[:16]
+    return base64.urlsafe_b64encode(half).rstrip(b"=").decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -120,8 +134,17 @@ class TokenIssuer:
         *,
         now: float,
         family: TokenFamily | None = None,
+        scopes: tuple[str, ...] | None = None,
+        nonce: str | None = None,
+        auth_time: float | None = None,
+        refresh: bool = True,
     ) -> Grant:
-        """The tokens of a sign-in (a new family) or of a refresh (``family`` given)."""
+        """The tokens of a sign-in (a new family) or of a refresh (``family`` given).
+
+        A sign-in through ``/oauth2/authorize`` gives its granted ``scopes`` (kept with the
+        family, so a refresh gives them again), its ``nonce`` (in the ID token only), the
+        time the user signed in on the login page (``auth_time``), and ``refresh=False`` for
+        the implicit grant, which has no refresh token."""
         refresh_token: str | None = None
         if family is None:
             refresh_token = new_secret()
@@ -130,11 +153,14 @@ class TokenIssuer:
                 client_id=client.client_id,
                 token_hash=digest(refresh_token),
                 origin_jti=str(uuid.uuid4()),
-                auth_time=now,
+                auth_time=now if auth_time is None else auth_time,
                 created_at=now,
                 expires_at=now + client.settings.refresh_token_seconds,
+                scopes=None if scopes is None else " ".join(scopes),
             )
             tx.insert_token_family(pool, family)
+            if not refresh:
+                refresh_token = None
         groups = tx.list_groups_of(pool, user, None, _MAX_GROUPS)
         keys = tx.pool_keys(pool)
         settings = client.settings
@@ -154,6 +180,8 @@ class TokenIssuer:
             origin_jti=family.origin_jti,
             event_id=event_id,
         )
+        if nonce is not None:
+            id_claims["nonce"] = nonce
         access_claims = claim_rules.access_token_claims(
             issuer=issuer,
             client_id=client.client_id,
@@ -166,6 +194,7 @@ class TokenIssuer:
             jti=str(uuid.uuid4()),
             origin_jti=family.origin_jti,
             event_id=event_id,
+            **({} if family.scopes is None else {"scope": family.scopes}),
         )
         return Grant(
             id_key=current(keys, "id"),
@@ -174,6 +203,7 @@ class TokenIssuer:
             access_claims=access_claims,
             refresh_token=refresh_token,
             expires_in=settings.access_token_seconds,
+            at_hash=scopes is not None,
         )
 
     def authenticate(self, tx: Transaction, token: str, now: float) -> Caller:

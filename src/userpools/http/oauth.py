@@ -129,6 +129,9 @@ def oauth_routes(
                 scope=form.get("scope"),
                 refresh_token=form.get("refresh_token"),
                 host=request.headers.get("host"),
+                code=form.get("code"),
+                redirect_uri=form.get("redirect_uri"),
+                code_verifier=form.get("code_verifier"),
             )
             answer = await run_in_threadpool(service.token, asked)
         except _Malformed:

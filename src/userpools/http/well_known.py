@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from userpools.domain.authorize import S256
+from userpools.domain.client_oauth import STANDARD_SCOPES
 from userpools.domain.oauth import GRANTS
 from userpools.settings import Settings
 
@@ -36,16 +38,20 @@ def discovery_document(issuer: str, served_at: str, root: str) -> dict[str, Any]
     OAuth 2.0 endpoints are (as on AWS, on the domain, not under the issuer).
 
     What a verifier needs (the issuer, the keys, how tokens are signed and what they claim),
-    and the endpoints that exist: token (its grants and client authentication methods),
-    revocation and userInfo. There is no authorization endpoint yet, so nothing that only it
-    would serve is named: response types, response modes, PKCE methods. OIDC Discovery §3
-    requires an ``authorization_endpoint`` of any document that advertises response types.
+    and the endpoints that exist: authorization (its response types and PKCE method), token
+    (its grants and client authentication methods), revocation and userInfo. ``/logout`` is
+    not named as ``end_session_endpoint``: it takes Cognito's parameters (``logout_uri``),
+    not OIDC RP-Initiated Logout's (``post_logout_redirect_uri``, ``id_token_hint``).
     """
     return {
         "issuer": issuer,
         "jwks_uri": f"{served_at}/.well-known/jwks.json",
+        "authorization_endpoint": f"{root}/oauth2/authorize",
+        "response_types_supported": ["code", "token"],
+        "code_challenge_methods_supported": [S256],
+        "scopes_supported": sorted(STANDARD_SCOPES),
         "token_endpoint": f"{root}/oauth2/token",
-        "grant_types_supported": list(GRANTS),
+        "grant_types_supported": [*GRANTS, "implicit"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "revocation_endpoint": f"{root}/oauth2/revoke",
         "userinfo_endpoint": f"{root}/oauth2/userInfo",
