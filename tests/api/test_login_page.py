@@ -100,7 +100,7 @@ def test_a_script_in_a_username_or_state_is_escaped(pool: WebPool) -> None:
     browser = Browser()
     page = login_page(pool, browser, client_id, state=SCRIPT)
     assert SCRIPT not in page.text and "&lt;script&gt;" not in page.text  # state: in the URL
-    assert urllib.parse.quote_plus(SCRIPT) in page.text or "%3Cscript%3E" in page.text
+    assert "state=%3Cscript%3Ealert%281%29%3C%2Fscript%3E" in page.text
     answer = browser.post_form(pool.base, read_form(page.text), username=SCRIPT, password="x")
     assert answer.status_code == 400
     assert SCRIPT not in answer.text
@@ -117,7 +117,7 @@ def test_new_password_required_continues_on_the_page(pool: WebPool) -> None:
     form = read_form(login_page(pool, browser, client_id).text)
     challenge = browser.post_form(pool.base, form, username="bob", password=PASSWORD)
     assert challenge.status_code == 200 and "Set a new password" in challenge.text
-    assert "new_password" in read_form(challenge.text).fields or "new_password" in challenge.text
+    assert "new_password" in read_form(challenge.text).fields
     done = browser.post_form(pool.base, read_form(challenge.text), new_password="N3w-passw0rd!")
     assert done.status_code == 302, done.text
     assert "code" in query_of(done.headers["location"])
@@ -151,10 +151,7 @@ def test_logout_ends_the_session(pool: WebPool) -> None:
     assert wrong.status_code == 400 and "<code>redirect_mismatch</code>" in wrong.text
     out = browser.get(f"{pool.base}/logout", client_id=client_id, logout_uri=LOGOUT)
     assert out.status_code == 302 and out.headers["location"] == LOGOUT
-    assert (
-        'userpools-login=""' in out.headers["set-cookie"]
-        or "Max-Age=0" in out.headers["set-cookie"]
-    )
+    assert "Max-Age=0" in out.headers["set-cookie"]
     after = browser.get(authorize_url(pool, client_id))
     assert after.headers["location"].startswith("/login?")
 
