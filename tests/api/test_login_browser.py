@@ -1,0 +1,262 @@
+"""The managed login page in a real browser: Debian's Chromium driven by Playwright for Python.
+
+Playwright cannot download its own browser here, so it launches the system's
+(``/usr/bin/chromium``, the Debian package ``chromium``; ``make test`` installs it). Without it
+these tests skip, except under CI (``CI=true``), where they fail. Each page is saved as a
+screenshot in the test's temporary directory; ``UPDATE_DOCS_SCREENSHOT=1`` also writes the
+login page to ``docs/oauth-login.png``.
+
+The app's callback is a small real HTTP server on a free loopback port, which records what
+it was sent (Playwright's routes do not see the targets of redirects).
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import secrets
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from web_support import PASSWORD, WebPool, pkce_pair, query_of
+
+from userpools.testing import RunningServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "oauth-login.png"
+SCRIPT = "<script>document.title='pwned'</script>"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"a real browser is required under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed (pip install -e '.[test]')")
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is missing (apt-get install chromium; make test does it as root)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+class App:
+    """The app's callback: a real HTTP server that records the URLs it was sent."""
+
+    def __init__(self) -> None:
+        seen: list[str] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                seen.append(self.path)
+                body = b"<!DOCTYPE html><title>app</title>"
+                self.send_response(200)
+                self.send_header("content-type", "text/html")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.callback = f"http://localhost:{self.server.server_address[1]}/callback"
+        self.seen = seen
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def redirects(self) -> list[str]:
+        origin = self.callback.rsplit("/callback", 1)[0]
+        return [origin + path for path in self.seen if path.startswith("/callback")]
+
+    def at_callback(self, url: str) -> bool:
+        return url.startswith(self.callback)
+
+
+@pytest.fixture
+def app() -> Iterator[App]:
+    running = App()
+    yield running
+    running.server.shutdown()
+    running.server.server_close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 390, "height": 760})  # a phone
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def pool(userpools_server: RunningServer, cognito_idp: Any, user_pool_id: str) -> WebPool:
+    web = WebPool(userpools_server, cognito_idp, user_pool_id)
+    web.user()
+    return web
+
+
+def authorize_url(pool: WebPool, app: App, client_id: str, **extra: str) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": app.callback,
+        **extra,
+    }
+    return f"{pool.authorize_url}?{urllib.parse.urlencode(params)}"
+
+
+def shot(page: Any, tmp_path: Path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+
+
+def test_sign_in_redirects_with_a_code(pool: WebPool, app: App, page: Any, tmp_path: Path) -> None:
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    verifier, challenge = pkce_pair()
+    state = secrets.token_urlsafe(8)
+    page.goto(
+        authorize_url(
+            pool,
+            app,
+            client_id,
+            state=state,
+            code_challenge=challenge,
+            code_challenge_method="S256",
+        )
+    )
+    assert page.title() == "Sign in"
+    # Focus order: the username first (autofocus), then the password, then the button.
+    assert page.evaluate("document.activeElement.id") == "username"
+    page.keyboard.type("ann")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    shot(page, tmp_path, "login")
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        page.screenshot(path=str(DOCS_SCREENSHOT))
+    assert page.get_by_label("Username").is_visible()  # labels name the fields
+    page.keyboard.press("Enter")
+    page.wait_for_url(app.at_callback)
+    assert len(app.redirects()) == 1
+    values = query_of(app.redirects()[0])
+    assert values["state"] == state
+    answer = requests.post(
+        pool.token_url,
+        data={
+            "grant_type": "authorization_code",
+            "client_id": client_id,
+            "code": values["code"],
+            "redirect_uri": app.callback,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200 and "id_token" in answer.json()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "userpools-login")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+
+
+def test_a_wrong_password_then_new_password_required(
+    pool: WebPool, app: App, page: Any, tmp_path: Path
+) -> None:
+    pool.user("bob", permanent=False)
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    page.goto(authorize_url(pool, app, client_id))
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text() == "Incorrect username or password."
+    shot(page, tmp_path, "wrong-password")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title() == "Set a new password"
+    shot(page, tmp_path, "new-password")
+    page.get_by_label("New password").fill("N3w-passw0rd!")
+    page.get_by_role("button", name="Set password and sign in").click()
+    page.wait_for_url(app.at_callback)
+    assert "code" in query_of(app.redirects()[0])
+
+
+def test_the_csrf_refusal(pool: WebPool, app: App, page: Any, tmp_path: Path) -> None:
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    page.goto(authorize_url(pool, app, client_id))
+    page.locator("input[name=csrf]").evaluate("(e, v) => e.value = v", "forged" * 8)
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title() == "Sign-in error"
+    assert "not sent from this sign-in page" in page.get_by_role("alert").inner_text()
+    assert app.redirects() == []
+    shot(page, tmp_path, "csrf-refused")
+
+
+def test_a_script_in_a_username_or_state_is_shown_escaped(
+    pool: WebPool, app: App, page: Any, tmp_path: Path
+) -> None:
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(authorize_url(pool, app, client_id, state=SCRIPT))
+    page.get_by_label("Username").fill(SCRIPT)
+    page.get_by_label("Password").fill("x")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title() == "Sign in"  # not "pwned": the script did not run
+    assert page.get_by_label("Username").input_value() == SCRIPT  # shown as text
+    assert page.locator("script").count() == 0
+    shot(page, tmp_path, "escaped")
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(app.at_callback)
+    assert query_of(app.redirects()[0])["state"] == SCRIPT
+    assert dialogs == []
+
+
+def test_an_unknown_redirect_uri_is_an_error_page(
+    pool: WebPool, app: App, page: Any, tmp_path: Path
+) -> None:
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    page.goto(authorize_url(pool, app, client_id, redirect_uri="https://evil.example/cb"))
+    assert page.title() == "Sign-in error"
+    assert page.locator("code").inner_text() == "redirect_mismatch"
+    shot(page, tmp_path, "redirect-mismatch")
+
+
+def test_logout(pool: WebPool, app: App, page: Any, tmp_path: Path) -> None:
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    page.goto(authorize_url(pool, app, client_id))
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(app.at_callback)
+    page.goto(authorize_url(pool, app, client_id, state="again"))  # signed in: straight back
+    page.wait_for_url(app.at_callback)
+    assert query_of(app.redirects()[-1])["state"] == "again"
+    logout = f"{pool.base}/logout?" + urllib.parse.urlencode(
+        {"client_id": client_id, "redirect_uri": app.callback, "response_type": "code"}
+    )
+    page.goto(logout)
+    assert page.title() == "Sign in"  # signed out, asked again
+    shot(page, tmp_path, "after-logout")
