@@ -139,7 +139,7 @@ def test_implicit_grant_puts_the_tokens_in_the_fragment(pool: WebPool) -> None:
     location = answer.headers["location"]
     assert location.startswith(CALLBACK + "#")
     values = fragment_of(location)
-    assert values["state"] == state and values["token_type"] == "Bearer"
+    assert values["state"] == state and values["token_type"] == "bearer"
     assert "refresh_token" not in values and "code" not in values
     identity = pool.verify(values["id_token"], audience=client_id)
     assert identity["nonce"] == "n-1"

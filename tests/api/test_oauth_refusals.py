@@ -4,6 +4,7 @@ token endpoint for the authorization-code grant (RFC 6749 §5.2)."""
 
 from __future__ import annotations
 
+import secrets
 import urllib.parse
 from typing import Any
 
@@ -99,6 +100,7 @@ def test_a_parameter_given_twice_is_shown(pool: WebPool) -> None:
         ({"response_type": "token"}, "unauthorized_client"),  # the client allows code only
         ({"scope": "openid phone"}, "invalid_scope"),  # phone is not the client's
         ({"scope": "orders/write"}, "invalid_scope"),  # no such scope
+        ({"scope": "email orders/read"}, "invalid_scope"),  # email without openid
         ({"code_challenge": "a" * 43, "code_challenge_method": "plain"}, "invalid_request"),
         ({"code_challenge": "a" * 43}, "invalid_request"),  # no method
         ({"code_challenge": "short", "code_challenge_method": "S256"}, "invalid_request"),
@@ -244,3 +246,33 @@ def test_wrong_password_is_shown_on_the_page(pool: WebPool) -> None:
     assert answer.status_code == 400
     assert "Incorrect username or password." in answer.text
     assert "location" not in answer.headers
+
+
+def test_on_a_domains_host_only_that_pools_clients_exist(pool: WebPool) -> None:
+    """The sibling token endpoint's rule, at the browser's endpoints too."""
+    client_id, _ = pool.client()
+    other_pool = pool.api.create_user_pool(PoolName="other")["UserPool"]["Id"]
+    prefix = f"web-{secrets.token_hex(4)}"
+    pool.api.create_user_pool_domain(UserPoolId=other_pool, Domain=prefix)
+    try:
+        query = urllib.parse.urlencode(base(client_id))
+        for path in ("/oauth2/authorize", "/login"):
+            response = requests.get(
+                f"{pool.base}{path}?{query}",
+                headers={"host": f"{prefix}.localhost"},
+                allow_redirects=False,
+                timeout=10,
+            )
+            shown(response, "invalid_client")
+        mine = f"mine-{secrets.token_hex(4)}"
+        pool.api.create_user_pool_domain(UserPoolId=pool.pool_id, Domain=mine)
+        response = requests.get(
+            f"{pool.authorize_url}?{query}",
+            headers={"host": f"{mine}.localhost"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert response.status_code == 302 and response.headers["location"].startswith("/login?")
+    finally:
+        pool.api.delete_user_pool_domain(UserPoolId=other_pool, Domain=prefix)
+        pool.api.delete_user_pool(UserPoolId=other_pool)

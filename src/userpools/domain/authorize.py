@@ -44,6 +44,8 @@ CODE_CHALLENGE = "AUTHORIZATION_CODE"
 #: How long a code can be exchanged: AWS's codes last five minutes (docs/oauth.md).
 CODE_SECONDS = 300
 PROMPTS = ("login", "none")
+#: Scopes that name ID token claims: asked for only with ``openid``.
+OPENID_ONLY = frozenset({"email", "phone", "profile"})
 
 #: Errors shown on a page (nothing can be sent back): no such client, or a redirect URI that
 #: is not one of its callback URLs (Cognito's own name for the second).
@@ -195,7 +197,9 @@ def granted(
 ) -> tuple[str, ...] | None:
     """The scopes of a user's grant: those asked for (each one of the client's
     ``AllowedOAuthScopes``, a custom one still defined by its resource server), or all of
-    them when none is asked for; ``None`` when one is not allowed."""
+    them when none is asked for; ``None`` when one is not allowed, or ``email``, ``phone`` or
+    ``profile`` is asked for without ``openid`` (AWS: they "can only be requested if openid
+    scope is also requested")."""
     allowed = client.settings.oauth_scopes
     existing = existing_custom_scopes(
         tx, pool, tuple(s for s in allowed if s not in STANDARD_SCOPES)
@@ -205,6 +209,8 @@ def granted(
         return usable or None
     asked = tuple(dict.fromkeys(s for s in requested.split(" ") if s))
     if any(scope not in usable for scope in asked):
+        return None
+    if "openid" not in asked and any(scope in OPENID_ONLY for scope in asked):
         return None
     return asked
 

@@ -219,7 +219,7 @@ class LoginService:
         values = {
             "access_token": tokens.access_token,
             "id_token": tokens.id_token if "openid" in request.scopes else None,
-            "token_type": "Bearer",
+            "token_type": "bearer",  # as AWS's sample of the implicit grant spells it
             "expires_in": str(tokens.expires_in),
             "state": request.state,
         }
