@@ -100,6 +100,7 @@ BACKENDS = ("sqlite", "postgres")
 POSTGRES_SCHEMA = "store_contract"
 #: Every table but ``schema_migrations``, referencing tables first; and the identities.
 POSTGRES_TABLES = (
+    "login_sessions",
     "resource_servers",
     "pool_domains",
     "auth_events",
@@ -120,6 +121,7 @@ POSTGRES_TABLES = (
     "server_secrets",
 )
 POSTGRES_IDENTITIES = (
+    "login_sessions",
     "resource_servers",
     "pool_domains",
     "user_pools",
@@ -2003,6 +2005,43 @@ def test_token_family_lookup_revoke_and_expiry_cleanup(store: Store) -> None:
         )
     with pytest.raises(ValueError), store.transaction(write=False) as tx:
         tx.find_token_family(pool, "user_id", "1")  # type: ignore[arg-type]
+
+
+def test_token_family_keeps_the_scopes_of_its_grant(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann = add_user(tx, pool, "ann")
+        oauth = _family("t-web", "o-web", ann, scopes="openid orders/read")
+        tx.insert_token_family(pool, oauth)
+        tx.insert_token_family(pool, _family("t-api", "o-api", ann))
+    with store.transaction(write=False) as tx:
+        assert tx.find_token_family(pool, "origin_jti", "o-web") == oauth
+        found = tx.find_token_family(pool, "origin_jti", "o-api")
+        assert found is not None and found.scopes is None
+
+
+def test_login_session_put_get_replace_delete(store: Store) -> None:
+    from userpools.domain.models import LoginSession
+
+    first = LoginSession("h1", "client", '{"csrf": "a"}', NOW + 3600)
+    with store.transaction(write=True) as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        tx.put_login_session(pool, first, NOW)
+        assert tx.get_login_session(pool, "h1") == first
+        assert tx.get_login_session(other, "h1") is None  # another pool's is not found
+        replaced = dataclasses.replace(first, state='{"csrf": "b"}', expires_at=NOW + 7200)
+        tx.put_login_session(pool, replaced, NOW)
+    with store.transaction(write=False) as tx:
+        assert tx.get_login_session(pool, "h1") == replaced
+    with store.transaction(write=True) as tx:
+        tx.put_login_session(pool, LoginSession("old", "client", "{}", NOW - 1), NOW - 10)
+        tx.put_login_session(pool, LoginSession("h2", "client", "{}", NOW + 10), NOW)
+        assert tx.get_login_session(pool, "old") is None  # expired ones go
+        tx.delete_login_session(pool, "h1")
+        tx.delete_login_session(pool, "h1")  # a second delete changes nothing
+    with store.transaction(write=False) as tx:
+        assert tx.get_login_session(pool, "h1") is None
+        assert tx.get_login_session(pool, "h2") is not None
 
 
 def test_token_family_rotation_keeps_the_replaced_token_findable(store: Store) -> None:
