@@ -29,6 +29,7 @@ from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
 from userpools.domain.login import LoginService
+from userpools.domain.login_accounts import AccountPages
 from userpools.domain.models import UserPool
 from userpools.domain.oauth import OAuthService
 from userpools.domain.outbox import Delivery
@@ -151,6 +152,7 @@ def build(
         *api_middleware[:-1],
         Middleware(BodyCap, limit=settings.max_body_bytes, errors=oauth_error_style),
     ]
+    login = LoginService(store, services.auth, tokens, clock)
     app = Starlette(
         routes=[
             *routes(dispatcher, api_middleware, reads),
@@ -161,7 +163,7 @@ def build(
                 services.accounts.revoke_token,
                 oauth_middleware,
             ),
-            *login_routes(LoginService(store, services.auth, tokens, clock), oauth_middleware),
+            *login_routes(login, AccountPages(login, services.accounts), oauth_middleware),
             messages_route(gate, users.recent_messages),
             confirm_link_route(
                 lambda client_id, username, code: services.accounts.confirm_sign_up(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 import urllib.parse
 from html.parser import HTMLParser
@@ -100,6 +101,14 @@ class WebPool:
             self.api.admin_set_user_password(
                 UserPoolId=self.pool_id, Username=username, Password=PASSWORD, Permanent=True
             )
+
+    def delivered_code(self, email: str) -> str:
+        """The code of the newest message to ``email`` (``GET /_userpools/messages``)."""
+        query = urllib.parse.urlencode({"pool": self.pool_id, "to": email})
+        found = requests.get(f"{self.base}/_userpools/messages?{query}", timeout=10).json()
+        code = re.search(r"\b(\d{6})\b", found["messages"][0]["body"])
+        assert code, found
+        return code.group(1)
 
     def verify(self, token: str, audience: str | None = None) -> dict[str, Any]:
         keys = jwt.PyJWKClient(f"{self.base}/{self.pool_id}/.well-known/jwks.json")

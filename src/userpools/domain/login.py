@@ -100,8 +100,9 @@ class Implicit:
 
 @dataclass(frozen=True)
 class Page:
-    """Show a login page: ``step`` is ``signin`` or ``new_password``; ``message`` a refusal
-    to show; ``handle`` the cookie to set."""
+    """Show a login page: ``step`` is ``signin``, ``new_password``, or one of the account
+    pages' (``login_accounts.py``); ``message`` a refusal to show; ``handle`` the cookie to
+    set."""
 
     step: str
     csrf: str = field(repr=False)
@@ -109,6 +110,8 @@ class Page:
     handle: str = field(repr=False)
     message: str | None = None
     username: str | None = None
+    #: Not a refusal: what the previous step did ("We sent a code to …").
+    notice: str | None = None
 
 
 def redirect_url(uri: str, response_type: str, values: Mapping[str, str | None]) -> str:
@@ -227,17 +230,20 @@ class LoginService:
 
     # /login -------------------------------------------------------------------------------
 
-    def open(self, params: Mapping[str, str], host: str | None, handle: str | None) -> Page:
-        """``GET /login``: a fresh session (new handle, new CSRF token) for the request; the
-        browser's former session, if any, is dropped. :class:`PageError` or
-        :class:`RedirectError` as at the authorization endpoint."""
+    def open(
+        self, params: Mapping[str, str], host: str | None, handle: str | None, step: str = "signin"
+    ) -> Page:
+        """``GET /login`` (or the first page of sign-up or password reset, ``step``): a fresh
+        session (new handle, new CSRF token) for the request; the browser's former session,
+        if any, is dropped. :class:`PageError` or :class:`RedirectError` as at the
+        authorization endpoint."""
         now = self._clock()
 
         def run(tx: Transaction) -> Page:
             pool, _client, request = check_request(tx, params, host)
             if handle:
                 tx.delete_login_session(pool, digest(handle))
-            return self._store_page(tx, pool, LoginState(new_secret(), request), now, "signin")
+            return self._store_page(tx, pool, LoginState(new_secret(), request), now, step)
 
         return self._store.write(run)
 
@@ -250,9 +256,7 @@ class LoginService:
     ) -> Page | Redirect:
         """``POST /login``: the CSRF token checked against the session (:class:`CsrfRefused`),
         then the step the session is at: the password, or the new password."""
-        pool, client, state = self._store.read(lambda tx: self._session(tx, params, host, handle))
-        if not hmac.compare_digest(state.csrf.encode(), form.get("csrf", "").encode()):
-            raise CsrfRefused
+        pool, client, state = self.checked(params, host, handle, form)
         assert handle is not None
         caller = Caller(client.client_id)
         username = form.get("username", "") if state.challenge is None else state.username or ""
@@ -271,12 +275,14 @@ class LoginService:
             if state.challenge:  # the challenge's session is used up: start again
                 state = replace(state, challenge=None, session=None, username=None)
                 step = "signin"
-            return self._page_again(pool, state, handle, step, str(error), username)
+            return self.next_page(pool, state, handle, step, str(error), username)
         return self._after(pool, client, state, handle, outcome, username)
 
-    def _session(
+    def session(
         self, tx: Transaction, params: Mapping[str, str], host: str | None, handle: str | None
     ) -> tuple[UserPool, AppClient, LoginState]:
+        """The client the page's URL names and the browser's session of it, or
+        :class:`CsrfRefused` (no session, another client's, or expired)."""
         try:
             pool, client = browser_client(tx, params.get("client_id"), host)
         except PageError:
@@ -286,7 +292,21 @@ class LoginService:
             raise CsrfRefused
         return pool, client, LoginState.decode(found.state)
 
-    def _page_again(
+    def checked(
+        self,
+        params: Mapping[str, str],
+        host: str | None,
+        handle: str | None,
+        form: Mapping[str, str],
+    ) -> tuple[UserPool, AppClient, LoginState]:
+        """:meth:`session`, and the form's CSRF token compared with the session's in
+        constant time (:class:`CsrfRefused`)."""
+        pool, client, state = self._store.read(lambda tx: self.session(tx, params, host, handle))
+        if not hmac.compare_digest(state.csrf.encode(), form.get("csrf", "").encode()):
+            raise CsrfRefused
+        return pool, client, state
+
+    def next_page(
         self,
         pool: UserPool,
         state: LoginState,
@@ -294,13 +314,16 @@ class LoginService:
         step: str,
         message: str | None,
         username: str | None,
+        notice: str | None = None,
     ) -> Page:
+        """The next page of the session: a new CSRF token and a new handle; the old one is
+        worth nothing after."""
         now = self._clock()
         fresh = replace(state, csrf=new_secret())
 
         def run(tx: Transaction) -> Page:
             tx.delete_login_session(pool, digest(handle))
-            return self._store_page(tx, pool, fresh, now, step, message, username)
+            return self._store_page(tx, pool, fresh, now, step, message, username, notice)
 
         return self._store.write(run)
 
@@ -313,6 +336,7 @@ class LoginService:
         step: str,
         message: str | None = None,
         username: str | None = None,
+        notice: str | None = None,
     ) -> Page:
         handle = new_secret()
         session = LoginSession(
@@ -322,7 +346,7 @@ class LoginService:
             expires_at=now + SESSION_SECONDS,
         )
         tx.put_login_session(pool, session, now)
-        return Page(step, state.csrf, state.request, handle, message, username)
+        return Page(step, state.csrf, state.request, handle, message, username, notice)
 
     def _after(
         self,
@@ -336,11 +360,11 @@ class LoginService:
         if outcome.tokens is None:
             if outcome.challenge != NEW_PASSWORD_REQUIRED:
                 message = f"This sign-in needs {outcome.challenge}, which this page does not offer."
-                return self._page_again(pool, state, handle, "signin", message, username)
+                return self.next_page(pool, state, handle, "signin", message, username)
             waiting = replace(
                 state, challenge=outcome.challenge, session=outcome.session, username=username
             )
-            return self._page_again(pool, waiting, handle, "new_password", None, username)
+            return self.next_page(pool, waiting, handle, "new_password", None, username)
         return self._signed_in_now(pool, client, state, handle, outcome.tokens)
 
     def _signed_in_now(

@@ -1,27 +1,17 @@
-"""``GET /oauth2/authorize``, ``GET/POST /login``, ``GET /logout`` and the pages' style sheet:
-the HTTP and HTML half of the browser's OAuth 2.0 flow (the rules are ``domain/login.py``'s).
+"""``GET /oauth2/authorize``, the managed login pages (``/login``, ``/signup``,
+``/confirmUser``, ``/forgotPassword``, ``/confirmForgotPassword``), ``GET /logout`` and the
+pages' style sheet: the HTTP half of the browser's OAuth 2.0 flow (the rules are
+``domain/login.py``'s and ``domain/login_accounts.py``'s, the HTML ``http/pages.py``'s).
 
-HTML: every page is rendered by :func:`render`, which escapes every value it is given with
-``html.escape`` (quotes included) unless the value is :class:`Markup`, which only
-:func:`render` itself makes. So nothing a browser or an app sent (a username, a ``state``, an
-error's text) reaches a page unescaped, and there is no second way to build one. The templates
-are a few fixed strings: a template engine (Jinja2 with autoescape) would do the same at the
-cost of a runtime dependency, for five small pages.
-
-Every page: ``Content-Security-Policy`` with ``default-src 'none'`` and only the page's own
-style sheet (no script at all, inline or not), forms posting to this server (and the app's
-redirect URI, where the answer to a form sends the browser), ``frame-ancestors 'none'`` and
-``X-Frame-Options: DENY`` against clickjacking, ``Cache-Control: no-store``. The login
-session's cookie is ``HttpOnly``, ``SameSite=Lax``, and ``Secure`` when served over TLS.
+The login session's cookie is ``HttpOnly``, ``SameSite=Lax``, and ``Secure`` when served over
+TLS; it holds only the session's handle (the store keeps its hash).
 """
 
 from __future__ import annotations
 
-import html
-import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from importlib import resources
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -38,107 +28,13 @@ from userpools.domain.login import (
     Redirect,
     error_redirect,
 )
+from userpools.domain.login_accounts import CONFIRM, FORGOT, RESET, SIGN_UP, AccountPages
+from userpools.http import pages
 from userpools.http.middleware import note_operation
+from userpools.http.pages import ACTIONS, CSS_PATH
 
 COOKIE = "userpools-login"
-CSS_PATH = "/static/login.css"
 _CSS = resources.files("userpools.http").joinpath("static", "login.css").read_bytes()
-
-
-class Markup(str):
-    """HTML that :func:`render` made: inserted as it is."""
-
-
-def render(template: str, **values: str | Markup | None) -> Markup:
-    """``template`` (``string.Template``'s ``$name``) with each value escaped, unless it is
-    :class:`Markup`; ``None`` is empty."""
-    escaped = {
-        name: (value if isinstance(value, Markup) else html.escape(value or "", quote=True))
-        for name, value in values.items()
-    }
-    return Markup(string.Template(template).substitute(escaped))
-
-
-_LAYOUT = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>$title</title>
-<link rel="stylesheet" href="$css">
-</head>
-<body>
-<main>
-<h1>$title</h1>
-$body
-</main>
-</body>
-</html>
-"""
-
-_ERROR = """<p class="error" role="alert">$message</p>"""
-
-_SIGN_IN = """$error<form method="post" action="$action">
-<input type="hidden" name="csrf" value="$csrf">
-<label for="username">Username</label>
-<input id="username" name="username" type="text" value="$username" autocomplete="username"
- autocapitalize="none" spellcheck="false" required autofocus>
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button>
-</form>
-"""
-
-_NEW_PASSWORD = """$error<p>Signed in as <strong>$username</strong>. Choose a new password to
-continue.</p>
-<form method="post" action="$action">
-<input type="hidden" name="csrf" value="$csrf">
-<label for="new_password">New password</label>
-<input id="new_password" name="new_password" type="password" autocomplete="new-password"
- required autofocus>
-<button type="submit">Set password and sign in</button>
-</form>
-"""
-
-_PROBLEM = """<p class="error" role="alert">An error was encountered with the requested page.</p>
-<p class="detail">Error: <code>$error</code></p>
-"""
-
-CSRF_REFUSED = "The form was not sent from this sign-in page, or it has expired. Start again."
-
-
-def _headers(form_target: str | None = None) -> dict[str, str]:
-    extra = ""
-    if form_target is not None:
-        parts = urlsplit(form_target)
-        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
-        extra = " " + origin
-    return {
-        "content-security-policy": (
-            "default-src 'none'; style-src 'self'; base-uri 'none'; "
-            f"form-action 'self'{extra}; frame-ancestors 'none'"
-        ),
-        "x-frame-options": "DENY",
-        "x-content-type-options": "nosniff",
-        "referrer-policy": "no-referrer",
-        "cache-control": "no-store",
-        "pragma": "no-cache",
-    }
-
-
-def _page(title: str, body: Markup, status: int = 200, form_target: str | None = None) -> Response:
-    page = render(_LAYOUT, title=title, css=CSS_PATH, body=body)
-    return Response(
-        page.encode("utf-8"),
-        status_code=status,
-        headers=_headers(form_target),
-        media_type="text/html; charset=utf-8",
-    )
-
-
-def _problem(error: str, status: int = 400) -> Response:
-    return _page("Sign-in error", render(_PROBLEM, error=error), status)
 
 
 def _query(request: Request) -> dict[str, str]:
@@ -152,7 +48,7 @@ def _query(request: Request) -> dict[str, str]:
 
 
 def _redirect(request: Request, answer: Redirect) -> Response:
-    response = RedirectResponse(answer.url, status_code=302, headers=_headers())
+    response = RedirectResponse(answer.url, status_code=302, headers=pages.headers())
     _cookie(request, response, answer.handle)
     return response
 
@@ -175,24 +71,15 @@ def _cookie(request: Request, response: Response, handle: str | None) -> None:
     )
 
 
-def _login_page(request: Request, page: Page) -> Response:
-    action = f"/login?{urlencode(page.request.query())}"
-    error = render(_ERROR, message=page.message) if page.message else Markup("")
-    if page.step == "new_password":
-        title = "Set a new password"
-        body = render(
-            _NEW_PASSWORD, error=error, action=action, csrf=page.csrf, username=page.username
-        )
-    else:
-        title = "Sign in"
-        body = render(_SIGN_IN, error=error, action=action, csrf=page.csrf, username=page.username)
-    status = 400 if page.message else 200
-    response = _page(title, body, status, form_target=page.request.redirect_uri)
-    _cookie(request, response, page.handle)
+def _login_page(request: Request, shown: Page) -> Response:
+    response = pages.login_page(shown)
+    _cookie(request, response, shown.handle)
     return response
 
 
-def login_routes(service: LoginService, middleware: Sequence[Middleware]) -> list[Route]:
+def login_routes(
+    service: LoginService, accounts: AccountPages, middleware: Sequence[Middleware]
+) -> list[Route]:
     """``middleware``: the stack around the routes (request id, access log, body cap)."""
 
     async def authorize(request: Request) -> Response:
@@ -203,7 +90,7 @@ def login_routes(service: LoginService, middleware: Sequence[Middleware]) -> lis
                 service.authorize, params, request.headers.get("host"), request.cookies.get(COOKIE)
             )
         except PageError as error:
-            return _problem(error.error)
+            return pages.problem(error.error)
         return _redirect(request, answer)
 
     async def login(request: Request) -> Response:
@@ -217,14 +104,14 @@ def login_routes(service: LoginService, middleware: Sequence[Middleware]) -> lis
                 return _login_page(request, page)
             form = _form(await request.body())
             if form is None:
-                return _page("Sign-in error", render(_ERROR, message=CSRF_REFUSED), 403)
+                return pages.csrf_refused()
             answer = await run_in_threadpool(service.submit, params, host, handle, form)
         except PageError as error:
-            return _problem(error.error)
+            return pages.problem(error.error)
         except RedirectError as error:
             return _redirect(request, error_redirect(error))
         except CsrfRefused:
-            return _page("Sign-in error", render(_ERROR, message=CSRF_REFUSED), 403)
+            return pages.csrf_refused()
         if isinstance(answer, Page):
             return _login_page(request, answer)
         return _redirect(request, answer)
@@ -237,8 +124,36 @@ def login_routes(service: LoginService, middleware: Sequence[Middleware]) -> lis
                 service.logout, params, request.headers.get("host"), request.cookies.get(COOKIE)
             )
         except PageError as error:
-            return _problem(error.error)
+            return pages.problem(error.error)
         return _redirect(request, answer)
+
+    def account_page(first: str | None, then: str) -> Callable[[Request], Awaitable[Response]]:
+        """The handler of an account page: ``GET`` opens ``first`` (a fresh session; only
+        sign-up and the forgotten password are pages of their own), ``POST`` answers
+        ``then``."""
+
+        async def handle_page(request: Request) -> Response:
+            note_operation(request.scope, ACTIONS[then].lstrip("/"))
+            host = request.headers.get("host")
+            handle = request.cookies.get(COOKIE)
+            try:
+                params = _query(request)
+                if request.method == "GET" and first is not None:
+                    shown = await run_in_threadpool(service.open, params, host, handle, first)
+                    return _login_page(request, shown)
+                form = _form(await request.body())
+                if form is None:
+                    return pages.csrf_refused()
+                shown = await run_in_threadpool(accounts.submit, then, params, host, handle, form)
+            except PageError as error:
+                return pages.problem(error.error)
+            except RedirectError as error:
+                return _redirect(request, error_redirect(error))
+            except CsrfRefused:
+                return pages.csrf_refused()
+            return _login_page(request, shown)
+
+        return handle_page
 
     async def css(_request: Request) -> Response:
         return Response(
@@ -251,6 +166,15 @@ def login_routes(service: LoginService, middleware: Sequence[Middleware]) -> lis
         Route("/oauth2/authorize", authorize, methods=["GET"], middleware=middleware),
         Route("/login", login, methods=["GET", "POST"], middleware=middleware),
         Route("/logout", logout, methods=["GET"], middleware=middleware),
+        *(
+            Route(ACTIONS[then], account_page(first, then), methods=methods, middleware=middleware)
+            for first, then, methods in (
+                (SIGN_UP, SIGN_UP, ["GET", "POST"]),
+                (None, CONFIRM, ["POST"]),
+                (FORGOT, FORGOT, ["GET", "POST"]),
+                (None, RESET, ["POST"]),
+            )
+        ),
         Route(CSS_PATH, css, methods=["GET"]),
     ]
 
