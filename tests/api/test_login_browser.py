@@ -260,3 +260,46 @@ def test_logout(pool: WebPool, app: App, page: Any, tmp_path: Path) -> None:
     page.goto(logout)
     assert page.title() == "Sign in"  # signed out, asked again
     shot(page, tmp_path, "after-logout")
+
+
+def test_sign_up_with_the_delivered_code(
+    pool: WebPool, app: App, page: Any, tmp_path: Path
+) -> None:
+    pool.api.update_user_pool(UserPoolId=pool.pool_id, AutoVerifiedAttributes=["email"])
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    page.goto(authorize_url(pool, app, client_id))
+    page.get_by_role("link", name="Create an account").click()
+    assert page.title() == "Sign up"
+    page.get_by_label("Username").fill("cy")
+    page.get_by_label("Email").fill("cy@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    shot(page, tmp_path, "sign-up")
+    page.get_by_role("button", name="Sign up").click()
+    assert page.title() == "Confirm your account"
+    assert "c***@e***" in page.get_by_role("status").inner_text()
+    shot(page, tmp_path, "confirm")
+    page.get_by_label("Code").fill(pool.delivered_code("cy@example.com"))
+    page.get_by_role("button", name="Confirm account").click()
+    assert page.get_by_role("status").inner_text() == "Your account is confirmed. Sign in."
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(app.at_callback)
+    assert "code" in query_of(app.redirects()[0])
+
+
+def test_forgot_password(pool: WebPool, app: App, page: Any, tmp_path: Path) -> None:
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    page.goto(authorize_url(pool, app, client_id))
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Username").fill("ann")
+    page.get_by_role("button", name="Send a code").click()
+    assert page.title() == "Reset your password"
+    shot(page, tmp_path, "reset")
+    page.get_by_label("Code").fill(pool.delivered_code("ann@example.com"))
+    page.get_by_label("New password").fill("N3w-passw0rd!")
+    page.get_by_role("button", name="Change password").click()
+    assert page.get_by_role("status").inner_text() == "Your password has been reset. Sign in."
+    page.get_by_label("Password").fill("N3w-passw0rd!")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(app.at_callback)
+    assert "code" in query_of(app.redirects()[0])
