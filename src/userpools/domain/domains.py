@@ -126,8 +126,13 @@ class DomainService:
                 raise InvalidParameter(messages.DOMAIN_TAKEN)
             try:
                 return tx.insert_domain(pool, domain)
-            except Conflict:
-                raise InvalidParameter(messages.DOMAIN_TAKEN) from None
+            except Conflict as conflict:
+                # Only a writer of another pool can win the race (writers of one pool take
+                # turns), so "domain_kind" is not expected; it is answered all the same.
+                kind = conflict.constraint == "domain_kind"
+                raise InvalidParameter(
+                    messages.POOL_HAS_DOMAIN if kind else messages.DOMAIN_TAKEN
+                ) from None
 
         return self._store.write(run)
 
