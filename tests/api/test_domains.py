@@ -175,6 +175,14 @@ def test_prefix_rules(cognito_idp: Any, user_pool_id: str) -> None:
         "ManagedLoginVersion must be 1 or 2.",
     )
     assert "Domain" not in cognito_idp.describe_user_pool(UserPoolId=user_pool_id)["UserPool"]
+    # The reserved words bind prefix domains only.
+    cognito_idp.create_user_pool_domain(
+        UserPoolId=user_pool_id,
+        Domain="login.aws-cognito-fans.example",
+        CustomDomainConfig={"CertificateArn": CERTIFICATE},
+    )
+    pool = cognito_idp.describe_user_pool(UserPoolId=user_pool_id)["UserPool"]
+    assert pool["CustomDomain"] == "login.aws-cognito-fans.example"
 
 
 def test_unknown_domain_is_an_empty_description(cognito_idp: Any) -> None:
