@@ -185,6 +185,24 @@ def test_prefix_rules(cognito_idp: Any, user_pool_id: str) -> None:
     assert pool["CustomDomain"] == "login.aws-cognito-fans.example"
 
 
+def test_managed_login_needs_a_plan_above_lite(cognito_idp: Any) -> None:
+    pool_id = cognito_idp.create_user_pool(PoolName="lite", UserPoolTier="LITE")["UserPool"]["Id"]
+    try:
+        assert create_refused(cognito_idp, pool_id, "lite-pool", ManagedLoginVersion=2) == (
+            "FeatureUnavailableInTierException",
+            "Managed login (ManagedLoginVersion 2) is not available in the LITE feature plan.",
+        )
+        cognito_idp.create_user_pool_domain(UserPoolId=pool_id, Domain="lite-pool")
+        with pytest.raises(ClientError) as excinfo:
+            cognito_idp.update_user_pool_domain(
+                UserPoolId=pool_id, Domain="lite-pool", ManagedLoginVersion=2
+            )
+        assert error_of(excinfo)[0] == "FeatureUnavailableInTierException"
+        cognito_idp.delete_user_pool_domain(UserPoolId=pool_id, Domain="lite-pool")
+    finally:
+        cognito_idp.delete_user_pool(UserPoolId=pool_id)
+
+
 def test_unknown_domain_is_an_empty_description(cognito_idp: Any) -> None:
     answer = cognito_idp.describe_user_pool_domain(Domain="nobody-has-this")
     assert answer["DomainDescription"] == {}
