@@ -274,3 +274,36 @@ def test_owner_of_host(cognito_idp: Any, user_pool_id: str, userpools_server: An
         "other.localhost",
     ):
         assert domains.owner_of_host(host) is None, host
+
+
+def test_four_custom_domains_per_region(userpools_server: Any) -> None:
+    """4 custom domains per Region ("Quotas in Amazon Cognito"); prefix domains do not count."""
+    client = userpools_server.client(region="ap-south-2")
+    pools = [client.create_user_pool(PoolName=f"p{n}")["UserPool"]["Id"] for n in range(5)]
+    try:
+        for n, pool_id in enumerate(pools[:4]):
+            client.create_user_pool_domain(
+                UserPoolId=pool_id,
+                Domain=f"auth{n}.quota.example",
+                CustomDomainConfig={"CertificateArn": CERTIFICATE},
+            )
+        client.create_user_pool_domain(UserPoolId=pools[4], Domain="quota-prefix")
+        assert create_refused(
+            client,
+            pools[4],
+            "auth4.quota.example",
+            CustomDomainConfig={"CertificateArn": CERTIFICATE},
+        ) == ("LimitExceededException", "The Region has the maximum of 4 custom domains.")
+        client.delete_user_pool_domain(UserPoolId=pools[0], Domain="auth0.quota.example")
+        client.create_user_pool_domain(
+            UserPoolId=pools[4],
+            Domain="auth4.quota.example",
+            CustomDomainConfig={"CertificateArn": CERTIFICATE},
+        )
+    finally:
+        for pool_id in pools:
+            described = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+            for member in ("Domain", "CustomDomain"):
+                if member in described:
+                    client.delete_user_pool_domain(UserPoolId=pool_id, Domain=described[member])
+            client.delete_user_pool(UserPoolId=pool_id)

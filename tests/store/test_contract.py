@@ -2429,6 +2429,7 @@ def test_domains_one_of_each_kind_unique_everywhere(store: Store) -> None:
         assert tx.pool_domains(other) == []
         assert tx.find_domain("auth.example.com") == (POOL_A, custom)
         assert tx.find_domain("nothing") is None
+        assert (tx.count_custom_domains(REGION), tx.count_custom_domains(OTHER_REGION)) == (1, 0)
         renewed = dataclasses.replace(
             custom,
             certificate_arn="arn:aws:acm:us-east-1:1:certificate/new",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from userpools.domain import messages
-from userpools.domain.errors import FeatureUnavailableInTier, InvalidParameter
+from userpools.domain.errors import FeatureUnavailableInTier, InvalidParameter, LimitExceeded
 from userpools.domain.models import PoolDomain, UserPool
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Conflict, Store, Transaction
@@ -23,6 +23,9 @@ from userpools.domain.store import Conflict, Store, Transaction
 LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
 #: Words a prefix domain cannot contain, anywhere in it.
 RESERVED_WORDS = ("aws", "amazon", "cognito")
+#: "Quotas in Amazon Cognito": 4 custom domains per Region (per account on AWS; this server
+#: is one account).
+MAX_CUSTOM_DOMAINS_PER_REGION = 4
 #: 1: hosted UI (classic); 2: managed login. A domain created without one gets 1.
 MANAGED_LOGIN_VERSIONS = (1, 2)
 DEFAULT_MANAGED_LOGIN_VERSION = 1
@@ -126,6 +129,10 @@ class DomainService:
                 raise InvalidParameter(messages.POOL_HAS_DOMAIN)
             if tx.find_domain(name) is not None:
                 raise InvalidParameter(messages.DOMAIN_TAKEN)
+            if custom and tx.count_custom_domains(region) >= MAX_CUSTOM_DOMAINS_PER_REGION:
+                raise LimitExceeded(
+                    messages.CUSTOM_DOMAIN_LIMIT.format(limit=MAX_CUSTOM_DOMAINS_PER_REGION)
+                )
             try:
                 return tx.insert_domain(pool, domain)
             except Conflict as conflict:

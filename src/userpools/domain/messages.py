@@ -147,6 +147,8 @@ DOMAIN_INVALID_PREFIX = (
     " ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"
 )
 DOMAIN_TAKEN = "Domain already associated with another user pool."
+#: Our own wording; the quota is AWS's ("Quotas in Amazon Cognito").
+CUSTOM_DOMAIN_LIMIT = "The Region has the maximum of {limit} custom domains."
 POOL_HAS_DOMAIN = "User pool already has a domain configured."
 POOL_DELETE_HAS_DOMAIN = (
     "User pool cannot be deleted. It has a domain configured that should be deleted first."
