@@ -23,6 +23,7 @@ from userpools.delivery import Courier, transports
 from userpools.domain.accounts import AccountService
 from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
+from userpools.domain.domains import DomainService
 from userpools.domain.errors import TooManyRequests
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
@@ -32,6 +33,7 @@ from userpools.domain.models import UserPool
 from userpools.domain.outbox import Delivery
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
+from userpools.domain.resource_servers import ResourceServerService
 from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
@@ -121,6 +123,8 @@ def build(
         settings=SettingService(store, clock, key_source),
         events=AuthEventService(store, cursors, clock),
         mfa=MfaService(store, tokens, clock),
+        domains=DomainService(store, clock),
+        resource_servers=ResourceServerService(store, cursors, clock),
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None

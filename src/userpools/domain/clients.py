@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from userpools.domain import messages
+from userpools.domain.client_oauth import check_oauth
 from userpools.domain.errors import (
     InvalidParameter,
     LimitExceeded,
@@ -172,6 +173,7 @@ class ClientService:
                 raise InvalidParameter(messages.CLIENT_SECRET_TWICE)
             check_settings(settings)
             check_attribute_permissions(pool.config, settings, "creating")
+            check_oauth(tx, pool, settings, has_secret=generate_secret or secret is not None)
             if tx.count_clients(pool) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceeded(messages.CLIENT_LIMIT.format(limit=MAX_CLIENTS_PER_POOL))
             given = self._ids.client_secret() if generate_secret else secret
@@ -204,6 +206,7 @@ class ClientService:
             name, settings, document = change(client)
             check_settings(settings)
             check_attribute_permissions(pool.config, settings, "updating")
+            check_oauth(tx, pool, settings, has_secret=client.secret is not None)
             updated = dataclasses.replace(
                 client, name=name, settings=settings, document=document, updated_at=self._clock()
             )

@@ -25,6 +25,9 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── RefreshTokenReuse         RefreshTokenReuseException     400
     ├── TooManyRequests           TooManyRequestsException       400
     ├── UserPoolAddOnNotEnabled   UserPoolAddOnNotEnabledException 400
+    ├── ScopeDoesNotExist         ScopeDoesNotExistException     400
+    ├── InvalidOAuthFlow          InvalidOAuthFlowException      400
+    ├── FeatureUnavailableInTier  FeatureUnavailableInTierException 400
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
     │   ├── MissingAuthenticationToken MissingAuthenticationTokenException 400
     │   ├── IncompleteSignature   IncompleteSignatureException   400
@@ -169,7 +172,21 @@ class UserPoolAddOnNotEnabled(DomainError):
     code = "UserPoolAddOnNotEnabledException"
 
 
+class ScopeDoesNotExist(DomainError):
+    """An app client names an OAuth scope that is neither standard nor a resource server's."""
+
+    code = "ScopeDoesNotExistException"
+
+
+class InvalidOAuthFlow(DomainError):
+    """An app client's OAuth flows do not fit its other settings."""
+
+    code = "InvalidOAuthFlowException"
+
+
 class FeatureUnavailableInTier(DomainError):
+    """The pool's feature plan (``UserPoolTier``) does not include the feature."""
+
     code = "FeatureUnavailableInTierException"
 
 
