@@ -27,6 +27,7 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── UserPoolAddOnNotEnabled   UserPoolAddOnNotEnabledException 400
     ├── ScopeDoesNotExist         ScopeDoesNotExistException     400
     ├── InvalidOAuthFlow          InvalidOAuthFlowException      400
+    ├── FeatureUnavailableInTier  FeatureUnavailableInTierException 400
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
     │   ├── MissingAuthenticationToken MissingAuthenticationTokenException 400
     │   ├── IncompleteSignature   IncompleteSignatureException   400
@@ -181,6 +182,12 @@ class InvalidOAuthFlow(DomainError):
     """An app client's OAuth flows do not fit its other settings."""
 
     code = "InvalidOAuthFlowException"
+
+
+class FeatureUnavailableInTier(DomainError):
+    """The pool's feature plan (``UserPoolTier``) does not include the feature."""
+
+    code = "FeatureUnavailableInTierException"
 
 
 class ProtocolError(DomainError):

@@ -156,6 +156,11 @@ DOMAIN_INVALID_CUSTOM = "The custom domain {domain} is not a valid fully-qualifi
 DOMAIN_NOT_FOUND = "No such domain or user pool exists."
 #: Our own wording: ManagedLoginVersion is 1 (hosted UI, classic) or 2 (managed login).
 MANAGED_LOGIN_VERSION = "ManagedLoginVersion must be 1 or 2."
+#: Our own wording: "Managed login requires that your user pool be configured for any feature
+#: plan other than Lite" (CreateUserPoolDomain, API reference).
+MANAGED_LOGIN_TIER = (
+    "Managed login (ManagedLoginVersion 2) is not available in the LITE feature plan."
+)
 #: Our own wording: CustomDomainConfig on a prefix domain, which has no certificate.
 DOMAIN_NOT_CUSTOM = "Domain {domain} is not a custom domain: it takes no CustomDomainConfig."
 
