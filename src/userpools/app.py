@@ -30,6 +30,7 @@ from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
 from userpools.domain.mfa import MfaService
 from userpools.domain.models import UserPool
+from userpools.domain.oauth import OAuthService
 from userpools.domain.outbox import Delivery
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
@@ -42,6 +43,7 @@ from userpools.domain.users import UserService
 from userpools.http.home import home_route
 from userpools.http.messages import confirm_link_route, messages_route
 from userpools.http.middleware import AccessLog, BodyCap, RequestId
+from userpools.http.oauth import oauth_error_style, oauth_routes
 from userpools.http.routes import routes
 from userpools.http.well_known import well_known_routes
 from userpools.operations import READS, Services, handlers
@@ -145,11 +147,20 @@ def build(
         *([Middleware(AccessLog)] if settings.access_log else []),
         Middleware(BodyCap, limit=settings.max_body_bytes, errors=encode_error),
     ]
+    oauth_middleware = [
+        *api_middleware[:-1],
+        Middleware(BodyCap, limit=settings.max_body_bytes, errors=oauth_error_style),
+    ]
     app = Starlette(
         routes=[
             *routes(dispatcher, api_middleware, reads),
             home_route(settings),
             *well_known_routes(settings, signing_keys.jwks),
+            *oauth_routes(
+                OAuthService(store, tokens, clock),
+                services.accounts.revoke_token,
+                oauth_middleware,
+            ),
             messages_route(gate, users.recent_messages),
             confirm_link_route(
                 lambda client_id, username, code: services.accounts.confirm_sign_up(

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from userpools.domain.oauth import GRANTS
 from userpools.settings import Settings
 
 # The model's UserPoolIdType, with Java's ASCII \w.
@@ -29,19 +30,25 @@ def _not_found(pool_id: str) -> Response:
     return JSONResponse({"message": f"User pool {pool_id[:55]} does not exist."}, 404)
 
 
-def discovery_document(issuer: str, served_at: str) -> dict[str, Any]:
+def discovery_document(issuer: str, served_at: str, root: str) -> dict[str, Any]:
     """``served_at`` is where this server answers for the pool; it is ``issuer`` unless
-    tokens carry AWS's issuer (``--aws-issuer``).
+    tokens carry AWS's issuer (``--aws-issuer``). ``root``: the server's base URL, where the
+    OAuth 2.0 endpoints are (as on AWS, on the domain, not under the issuer).
 
-    What a verifier needs: the issuer, the keys, how tokens are signed and what they claim.
-    There is no authorization, token or userinfo endpoint (the hosted UI's OAuth 2.0 flows),
-    so the document names none, and nothing that only they would serve: response types,
-    scopes, token endpoint authentication. OIDC Discovery §3 requires an
-    ``authorization_endpoint`` of any document that advertises response types.
+    What a verifier needs (the issuer, the keys, how tokens are signed and what they claim),
+    and the endpoints that exist: token (its grants and client authentication methods),
+    revocation and userInfo. There is no authorization endpoint yet, so nothing that only it
+    would serve is named: response types, response modes, PKCE methods. OIDC Discovery §3
+    requires an ``authorization_endpoint`` of any document that advertises response types.
     """
     return {
         "issuer": issuer,
         "jwks_uri": f"{served_at}/.well-known/jwks.json",
+        "token_endpoint": f"{root}/oauth2/token",
+        "grant_types_supported": list(GRANTS),
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "revocation_endpoint": f"{root}/oauth2/revoke",
+        "userinfo_endpoint": f"{root}/oauth2/userInfo",
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use"],
@@ -66,7 +73,7 @@ def well_known_routes(settings: Settings, jwks: JwksSource) -> list[Route]:
             return _not_found(pool_id)
         if await run_in_threadpool(jwks, pool_id) is None:
             return _not_found(pool_id)
-        document = discovery_document(settings.issuer_for(pool_id), f"{base}/{pool_id}")
+        document = discovery_document(settings.issuer_for(pool_id), f"{base}/{pool_id}", base)
         return JSONResponse(document, headers=_CACHE)
 
     return [
