@@ -30,6 +30,7 @@ from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
 from userpools.domain.login import LoginService
 from userpools.domain.login_accounts import AccountPages
+from userpools.domain.mfa import MfaService
 from userpools.domain.models import UserPool
 from userpools.domain.oauth import OAuthService
 from userpools.domain.outbox import Delivery
@@ -122,10 +123,11 @@ def build(
         clients=ClientService(store, cursors, ids, clock),
         users=users,
         groups=GroupService(store, cursors, clock),
-        auth=AuthService(store, tokens, hasher, clock, sleep=sleep),
+        auth=AuthService(store, tokens, hasher, clock, sleep=sleep, delivery=delivery),
         accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
         settings=SettingService(store, clock, key_source),
         events=AuthEventService(store, cursors, clock),
+        mfa=MfaService(store, tokens, clock),
         domains=DomainService(store, clock),
         resource_servers=ResourceServerService(store, cursors, clock),
     )

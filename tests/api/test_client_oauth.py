@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from support import error_of
 
 from userpools.domain.client_oauth import redirect_url_allowed
+from userpools.domain.resource_servers import client_resource_scopes
 
 SCOPES = [
     {"ScopeName": "read", "ScopeDescription": "r"},
@@ -194,6 +195,38 @@ def test_refused_update_changes_nothing(cognito_idp: Any, user_pool_id: str) -> 
         )
     described = cognito_idp.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id)
     assert described["UserPoolClient"]["AllowedOAuthScopes"] == WEB["AllowedOAuthScopes"]
+
+
+def test_client_resource_scopes(
+    cognito_idp: Any, user_pool_id: str, api: str, userpools_server: Any
+) -> None:
+    """What the token endpoint grants a client-credentials client: its custom scopes that a
+    resource server still defines, in the client's order."""
+    client_id = cognito_idp.create_user_pool_client(
+        UserPoolId=user_pool_id,
+        ClientName="m2m",
+        GenerateSecret=True,
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=[f"{api}/write", f"{api}/read"],
+    )["UserPoolClient"]["ClientId"]
+    store = userpools_server.server.store
+
+    def granted() -> tuple[str, ...]:
+        def run(tx: Any) -> tuple[str, ...]:
+            pool = tx.get_pool(user_pool_id)
+            return client_resource_scopes(tx, pool, tx.get_client(pool, client_id))
+
+        result: tuple[str, ...] = store.read(run)
+        return result
+
+    assert granted() == (f"{api}/write", f"{api}/read")
+    cognito_idp.update_resource_server(
+        UserPoolId=user_pool_id, Identifier=api, Name="api", Scopes=SCOPES[:1]
+    )
+    assert granted() == (f"{api}/read",)
+    cognito_idp.delete_resource_server(UserPoolId=user_pool_id, Identifier=api)
+    assert granted() == ()
 
 
 def test_deleting_a_resource_server_keeps_clients(

@@ -7,13 +7,12 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from userpools.domain.client_oauth import STANDARD_SCOPES
 from userpools.domain.models import AppClient, ClientSettings, User, UserStatus
 from userpools.domain.oauth import (
-    STANDARD_SCOPES,
     OAuthError,
     TokenResponse,
     client_credentials_claims,
-    custom_scopes,
     granted_scopes,
     userinfo_claims,
 )
@@ -34,11 +33,6 @@ def client(scopes: tuple[str, ...], read: tuple[str, ...] | None = None) -> AppC
 
 scope_names = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_.:", min_size=1, max_size=12)
 custom = st.builds(lambda server, name: f"{server}/{name}", scope_names, scope_names)
-
-
-def test_custom_scopes_leave_out_cognitos_own() -> None:
-    allowed = client(("openid", "orders/read", "email", "aws.cognito.signin.user.admin", "a/b"))
-    assert custom_scopes(allowed) == ("orders/read", "a/b")
 
 
 @given(st.lists(custom, min_size=1, max_size=6, unique=True), st.data())

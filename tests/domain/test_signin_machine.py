@@ -30,17 +30,17 @@ def test_sign_in_flows_are_those_a_client_can_allow() -> None:
 def test_sign_in_table_problems_are_found() -> None:
     rows = dict(SIGN_IN.transitions)
     rows["USER_PASSWORD_AUTH"] = ("PASSWORD_VERIFIER", TOKENS)  # not a follow-up
-    rows["NEW_PASSWORD_REQUIRED"] = (TOKENS, "SOFTWARE_TOKEN_MFA")  # unknown, and hidden
+    rows["NEW_PASSWORD_REQUIRED"] = (TOKENS, "CUSTOM_CHALLENGE")  # unknown, and hidden
     del rows["REFRESH_TOKEN_AUTH"]
-    rows["SMS_MFA"] = ()
+    rows["DEVICE_SRP_AUTH"] = ()
     broken = dataclasses.replace(SIGN_IN, transitions=rows)
     assert broken.problems() == [
         "REFRESH_TOKEN_AUTH has no row",
-        "SMS_MFA is not registered",
+        "DEVICE_SRP_AUTH is not registered",
         "USER_PASSWORD_AUTH -> PASSWORD_VERIFIER: not a follow-up",
         "NEW_PASSWORD_REQUIRED: TOKENS hides what comes after it",
-        "NEW_PASSWORD_REQUIRED -> SOFTWARE_TOKEN_MFA: no such challenge",
-        "SMS_MFA leads nowhere",
+        "NEW_PASSWORD_REQUIRED -> CUSTOM_CHALLENGE: no such challenge",
+        "DEVICE_SRP_AUTH leads nowhere",
     ]
 
 

@@ -17,6 +17,7 @@ from userpools.operations import (
     auth,
     clients,
     groups,
+    mfa,
     oauth,
     settings,
     user_pools,
@@ -29,7 +30,7 @@ from userpools.protocol.outputs import OutputMismatch, check_output
 from userpools.protocol.sigv4 import HttpRequest
 from userpools.testing import start_server
 
-FAMILIES = (accounts, auth, clients, groups, oauth, settings, user_pools, users)
+FAMILIES = (accounts, auth, clients, groups, mfa, oauth, settings, user_pools, users)
 WHEN = 1704164645.0
 NOW = datetime.now(UTC)  # a datetime is not a wire timestamp: those are epoch seconds
 

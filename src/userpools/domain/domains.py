@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from userpools.domain import messages
-from userpools.domain.errors import InvalidParameter
+from userpools.domain.errors import FeatureUnavailableInTier, InvalidParameter, LimitExceeded
 from userpools.domain.models import PoolDomain, UserPool
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Conflict, Store, Transaction
@@ -23,6 +23,9 @@ from userpools.domain.store import Conflict, Store, Transaction
 LABEL = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
 #: Words a prefix domain cannot contain, anywhere in it.
 RESERVED_WORDS = ("aws", "amazon", "cognito")
+#: "Quotas in Amazon Cognito": 4 custom domains per Region (per account on AWS; this server
+#: is one account).
+MAX_CUSTOM_DOMAINS_PER_REGION = 4
 #: 1: hosted UI (classic); 2: managed login. A domain created without one gets 1.
 MANAGED_LOGIN_VERSIONS = (1, 2)
 DEFAULT_MANAGED_LOGIN_VERSION = 1
@@ -52,9 +55,11 @@ def check_domain_name(name: str, *, custom: bool) -> None:
             raise InvalidParameter(messages.DOMAIN_RESERVED_WORD.format(word=word))
 
 
-def _check_version(version: int | None) -> None:
+def _check_version(pool: UserPool, version: int | None) -> None:
     if version is not None and version not in MANAGED_LOGIN_VERSIONS:
         raise InvalidParameter(messages.MANAGED_LOGIN_VERSION)
+    if version == 2 and pool.config.user_pool_tier == "LITE":
+        raise FeatureUnavailableInTier(messages.MANAGED_LOGIN_TIER)
 
 
 def _owned(tx: Transaction, pool: UserPool, name: str) -> PoolDomain:
@@ -119,15 +124,24 @@ class DomainService:
         def run(tx: Transaction) -> PoolDomain:
             pool = require_pool(tx, pool_id, region)
             check_domain_name(name, custom=custom)
-            _check_version(version)
+            _check_version(pool, version)
             if any(d.custom == custom for d in tx.pool_domains(pool)):
                 raise InvalidParameter(messages.POOL_HAS_DOMAIN)
             if tx.find_domain(name) is not None:
                 raise InvalidParameter(messages.DOMAIN_TAKEN)
+            if custom and tx.count_custom_domains(region) >= MAX_CUSTOM_DOMAINS_PER_REGION:
+                raise LimitExceeded(
+                    messages.CUSTOM_DOMAIN_LIMIT.format(limit=MAX_CUSTOM_DOMAINS_PER_REGION)
+                )
             try:
                 return tx.insert_domain(pool, domain)
-            except Conflict:
-                raise InvalidParameter(messages.DOMAIN_TAKEN) from None
+            except Conflict as conflict:
+                # Only a writer of another pool can win the race (writers of one pool take
+                # turns), so "domain_kind" is not expected; it is answered all the same.
+                kind = conflict.constraint == "domain_kind"
+                raise InvalidParameter(
+                    messages.POOL_HAS_DOMAIN if kind else messages.DOMAIN_TAKEN
+                ) from None
 
         return self._store.write(run)
 
@@ -155,7 +169,7 @@ class DomainService:
         def run(tx: Transaction) -> PoolDomain:
             pool = require_pool(tx, pool_id, region)
             domain = _owned(tx, pool, name)
-            _check_version(version)
+            _check_version(pool, version)
             if certificate_arn is not None and not domain.custom:
                 raise InvalidParameter(messages.DOMAIN_NOT_CUSTOM.format(domain=name))
             updated = dataclasses.replace(

@@ -27,6 +27,7 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── UserPoolAddOnNotEnabled   UserPoolAddOnNotEnabledException 400
     ├── ScopeDoesNotExist         ScopeDoesNotExistException     400
     ├── InvalidOAuthFlow          InvalidOAuthFlowException      400
+    ├── FeatureUnavailableInTier  FeatureUnavailableInTierException 400
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
     │   ├── MissingAuthenticationToken MissingAuthenticationTokenException 400
     │   ├── IncompleteSignature   IncompleteSignatureException   400
@@ -183,6 +184,12 @@ class InvalidOAuthFlow(DomainError):
     code = "InvalidOAuthFlowException"
 
 
+class FeatureUnavailableInTier(DomainError):
+    """The pool's feature plan (``UserPoolTier``) does not include the feature."""
+
+    code = "FeatureUnavailableInTierException"
+
+
 class ProtocolError(DomainError):
     """A request that never reached an operation: bad framing, bad JSON, unknown target,
     or a caller the server does not let through."""
@@ -270,3 +277,7 @@ class InternalError(DomainError):
 
     def __init__(self, message: str = "An internal error occurred.") -> None:
         super().__init__(message)
+
+
+class EnableSoftwareTokenMFA(DomainError):
+    code = "EnableSoftwareTokenMFAException"

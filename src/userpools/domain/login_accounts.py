@@ -70,7 +70,7 @@ class AccountPages:
             if step == SIGN_UP:
                 email = form.get("email", "")
                 given = [("email", email)] if email else []
-                _, delivery = self._accounts.sign_up(
+                _, delivery, _session = self._accounts.sign_up(
                     client.client_id,
                     username,
                     form.get("password", ""),

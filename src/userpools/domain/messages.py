@@ -90,6 +90,20 @@ SESSION_INVALID = "Invalid session for the user."
 TEMPORARY_PASSWORD_EXPIRED = "Temporary password has expired and must be reset by an administrator."
 INVALID_SRP_A = "SRP_A is not a valid value."
 CHALLENGE_NOT_EXPECTED = "The {challenge} challenge is not expected here."
+#: AWS's, measured (github.com/go-to-k/cdkd/issues/1975).
+OTP_FACTOR_WITH_MFA = (
+    "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled"
+)
+#: AWS's (github.com/aws-amplify/amplify-backend/issues/2805).
+LITE_TIER_FEATURES = (
+    "The following features need to be disabled for the LITE pricing tier configured: {features}"
+)
+#: Our own wording: AWS requires PASSWORD among the first factors; its message is not known.
+PASSWORD_FACTOR_REQUIRED = "AllowedFirstAuthFactors must include PASSWORD."
+#: Our own wording (USER_AUTH): an ANSWER that was not among the AvailableChallenges.
+CHALLENGE_NOT_AVAILABLE = "The {challenge} challenge is not available for this user."
+#: Our own wording: passkeys (WEB_AUTHN) are not kept yet.
+WEB_AUTHN_NOT_SUPPORTED = "userpools does not support WEB_AUTHN (passkey) sign-in yet."
 REQUIRED_ATTRIBUTE_MISSING = "Invalid attributes given, {name} is missing"
 INVALID_REFRESH_TOKEN = "Invalid Refresh Token"
 REFRESH_TOKEN_EXPIRED = "Refresh Token has expired"
@@ -138,6 +152,34 @@ CONFIRM_LINK_INCOMPLETE = (
 CONFIRM_LINK_DONE = "Your registration has been confirmed."
 ADD_ON_NOT_ENABLED = "Advanced security features are not enabled for this user pool."
 
+# MFA (sources in docs/errors.md).
+SESSION_USED = "Invalid session for the user, session can only be used once."
+MFA_CODE_MISMATCH = "Invalid code or auth state for the user."
+TOTP_CODE_MISMATCH = "Invalid code received for user"
+TOTP_CODE_REUSED = "Your software token has already been used once."
+SOFTWARE_TOKEN_MISMATCH = "Code mismatch and fail enable Software Token MFA"
+MFA_ALL_OFF = (
+    "Invalid MFA configuration given, can't disable all MFAs with a required or optional "
+    "configuration."
+)
+MFA_NEEDS_SMS = (
+    "SMS configuration and Auto verification for phone_number are required when MFA is "
+    "required/optional"
+)
+MFA_OFF_WITH_FACTOR = (
+    "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
+)
+#: Our own wording: AWS's texts for these are not published.
+EMAIL_MFA_TIER = "Email MFA requires the user pool to be in the ESSENTIALS or PLUS tier."
+EMAIL_MFA_SENDER = (
+    "Email MFA requires EmailConfiguration with EmailSendingAccount set to DEVELOPER."
+)
+MFA_NO_DELIVERY = "User does not have delivery config set to turn on {factor}"
+MFA_TWO_PREFERRED = "Only one MFA method can be set as preferred."
+MFA_PREFERRED_DISABLED = "A preferred MFA method must be enabled."
+SOFTWARE_TOKEN_NOT_ASSOCIATED = "User has not associated a software token."
+MFA_SETUP_NOT_DONE = "The MFA setup is not complete: verify a software token first."
+MFA_METHOD_NOT_OFFERED = "The MFA method {answer} is not one the user can choose."
 # OAuth 2.0 administration: domains, resource servers, app clients' OAuth settings (issue 14);
 # each with its source in docs/oauth.md.
 DOMAIN_RESERVED_WORD = "Domain cannot contain reserved word: {word}"
@@ -147,6 +189,8 @@ DOMAIN_INVALID_PREFIX = (
     " ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"
 )
 DOMAIN_TAKEN = "Domain already associated with another user pool."
+#: Our own wording; the quota is AWS's ("Quotas in Amazon Cognito").
+CUSTOM_DOMAIN_LIMIT = "The Region has the maximum of {limit} custom domains."
 POOL_HAS_DOMAIN = "User pool already has a domain configured."
 POOL_DELETE_HAS_DOMAIN = (
     "User pool cannot be deleted. It has a domain configured that should be deleted first."
@@ -156,6 +200,11 @@ DOMAIN_INVALID_CUSTOM = "The custom domain {domain} is not a valid fully-qualifi
 DOMAIN_NOT_FOUND = "No such domain or user pool exists."
 #: Our own wording: ManagedLoginVersion is 1 (hosted UI, classic) or 2 (managed login).
 MANAGED_LOGIN_VERSION = "ManagedLoginVersion must be 1 or 2."
+#: Our own wording: "Managed login requires that your user pool be configured for any feature
+#: plan other than Lite" (CreateUserPoolDomain, API reference).
+MANAGED_LOGIN_TIER = (
+    "Managed login (ManagedLoginVersion 2) is not available in the LITE feature plan."
+)
 #: Our own wording: CustomDomainConfig on a prefix domain, which has no certificate.
 DOMAIN_NOT_CUSTOM = "Domain {domain} is not a custom domain: it takes no CustomDomainConfig."
 

@@ -284,3 +284,19 @@ class Message:
 class Page(Generic[T]):
     items: list[T]
     next_token: str | None
+
+
+@dataclass(frozen=True)
+class UserMfa:
+    """A user's MFA state. The TOTP secrets are sealed (``domain/mfa.py``): the store never
+    holds them in the clear. ``preferred`` is ``SMS_MFA``, ``SOFTWARE_TOKEN_MFA``,
+    ``EMAIL_OTP`` or ``None``; ``last_step`` the TOTP time step last accepted."""
+
+    totp_secret: bytes | None = field(default=None, repr=False)
+    pending_secret: bytes | None = field(default=None, repr=False)
+    device_name: str | None = None
+    last_step: int | None = None
+    sms_enabled: bool = False
+    totp_enabled: bool = False
+    email_enabled: bool = False
+    preferred: str | None = None

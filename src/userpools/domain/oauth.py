@@ -33,7 +33,6 @@ from typing import Any
 from userpools.crypto import jwt
 from userpools.domain import claims as claim_rules
 from userpools.domain.authorize import take_code
-from userpools.domain.client_oauth import STANDARD_SCOPES
 from userpools.domain.clients import MAX_CLIENT_ID, find_client_anywhere
 from userpools.domain.domains import on_host
 from userpools.domain.errors import (
@@ -44,7 +43,7 @@ from userpools.domain.errors import (
 )
 from userpools.domain.keys import current
 from userpools.domain.models import AppClient, User, UserPool
-from userpools.domain.resource_servers import existing_custom_scopes
+from userpools.domain.resource_servers import client_resource_scopes
 from userpools.domain.signin import refresh
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller, Grant, TokenIssuer, readable
@@ -145,12 +144,6 @@ class TokenResponse:
         body["token_type"] = self.token_type
         body["expires_in"] = self.expires_in
         return body
-
-
-def custom_scopes(client: AppClient) -> tuple[str, ...]:
-    """The client's resource-server scopes (``AllowedOAuthScopes`` less Cognito's own), in the
-    order the client lists them."""
-    return tuple(s for s in client.settings.oauth_scopes if s not in STANDARD_SCOPES)
 
 
 def authenticate_client(
@@ -280,9 +273,7 @@ class OAuthService:
             ):
                 raise OAuthError(UNAUTHORIZED_CLIENT)
             # A scope whose resource server was deleted or changed since is not granted.
-            mine = custom_scopes(client)
-            existing = existing_custom_scopes(tx, pool, mine)
-            scopes = granted_scopes(tuple(s for s in mine if s in existing), request.scope)
+            scopes = granted_scopes(client_resource_scopes(tx, pool, client), request.scope)
             lifetime = client.settings.access_token_seconds
             claims = client_credentials_claims(
                 issuer=self._tokens.issuer(pool),

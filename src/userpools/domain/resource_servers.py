@@ -1,7 +1,7 @@
 """OAuth 2.0 resource servers: a pool's custom scopes, granted as ``{identifier}/{name}``.
 
 The authorization server (``/oauth2/token``) and the client rules (``client_oauth``) read them
-through :func:`split_scope` and :func:`existing_custom_scopes`.
+through :func:`split_scope`, :func:`existing_custom_scopes` and :func:`client_resource_scopes`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter, LimitExceeded, ResourceNotFound
-from userpools.domain.models import Page, ResourceServer, UserPool
+from userpools.domain.models import AppClient, Page, ResourceServer, UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Conflict, Store, Transaction
@@ -55,6 +55,15 @@ def existing_custom_scopes(tx: Transaction, pool: UserPool, scopes: Iterable[str
         if server is not None and any(n == name for n, _ in server.scopes):
             found.add(scope)
     return found
+
+
+def client_resource_scopes(tx: Transaction, pool: UserPool, client: AppClient) -> tuple[str, ...]:
+    """The custom scopes ``client`` may be granted now: those of its ``AllowedOAuthScopes``
+    that a resource server of ``pool`` defines, in the client's order (for the
+    client-credentials grant, whose default is every custom scope of the client)."""
+    scopes = client.settings.oauth_scopes
+    existing = existing_custom_scopes(tx, pool, scopes)
+    return tuple(scope for scope in scopes if scope in existing)
 
 
 def require_resource_server(tx: Transaction, pool: UserPool, identifier: str) -> ResourceServer:

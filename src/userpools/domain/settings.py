@@ -1,7 +1,7 @@
 """A pool's settings that are not part of its configuration (``UserPoolType``): UI
 customization and risk configuration (for the pool, ``ALL`` clients, or one app client), log
-delivery, and the SAML signing certificate. Each is a stored document (``pool_settings``),
-deleted with its pool or client.
+delivery, the SAML signing certificate, and the MFA configuration UserPoolType lacks. Each
+is a stored document (``pool_settings``), deleted with its pool or client.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ UI = "ui_customization"
 RISK = "risk_configuration"
 LOG_DELIVERY = "log_delivery"
 CERTIFICATE = "signing_certificate"
+#: SetUserPoolMfaConfig's members that UserPoolType lacks: SoftwareTokenMfaConfiguration,
+#: EmailMfaConfiguration and WebAuthnConfiguration (``domain/mfa.py``).
+MFA = "mfa_configuration"
 #: The client id that names every client without settings of its own.
 ALL_CLIENTS = "ALL"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from userpools.crypto.passwords import PasswordHasher
-from userpools.domain import attributes, messages, outbox, usernames
+from userpools.domain import attributes, messages, mfa, outbox, usernames
 from userpools.domain.errors import (
     AliasExists,
     InvalidParameter,
@@ -60,8 +60,11 @@ def unseen_password(new: NewUser) -> bool:
     Such a user gets no password at all, so nothing is hashed (AWS's generated password is as
     unknowable): every sign-in fails as a wrong password does until AdminSetUserPassword,
     AdminCreateUser ``RESEND``, or AdminResetUserPassword and its code give the user one.
+    SignUp without a password (allowed where one-time passwords may sign in) is the other case.
     """
-    return new.suppress and new.temporary_password is None and not new.resend and not new.signed_up
+    if new.signed_up:  # a password-less sign-up (``user_auth.passwordless_sign_up``)
+        return new.temporary_password is None
+    return new.suppress and new.temporary_password is None and not new.resend
 
 
 def _password_for(policy: PasswordPolicy, given: str | None) -> str:
@@ -400,12 +403,18 @@ class UserService:
     def set_mfa_options(
         self, region: str, pool_id: str, username: str, options: Sequence[tuple[str, str]]
     ) -> None:
-        self._change(
-            region,
-            pool_id,
-            username,
-            lambda _p, u: dataclasses.replace(u, mfa_options=tuple(options)),
-        )
+        """AdminSetUserSettings: the legacy ``MFAOptions``, which the SMS factor follows."""
+
+        def run(tx: Transaction) -> None:
+            pool = require_pool(tx, pool_id, region)
+            user = require_user(tx, pool, username)
+            changed = dataclasses.replace(
+                user, mfa_options=tuple(options), updated_at=self._clock()
+            )
+            self.save(tx, pool, changed)
+            mfa.follow_legacy_options(tx, pool, changed)
+
+        self._store.write(run)
 
     def set_password(
         self, region: str, pool_id: str, username: str, password: str, permanent: bool

@@ -14,6 +14,7 @@ from userpools.operations import (
     auth,
     clients,
     groups,
+    mfa,
     oauth,
     settings,
     user_pools,
@@ -30,6 +31,7 @@ _FAMILIES: tuple[Mapping[str, Operation], ...] = (
     auth.OPERATIONS,
     accounts.OPERATIONS,
     settings.OPERATIONS,
+    mfa.OPERATIONS,
     oauth.OPERATIONS,
 )
 
@@ -50,6 +52,7 @@ READS = frozenset(
         "GetGroup",
         "GetLogDeliveryConfiguration",
         "GetUICustomization",
+        "GetUserPoolMfaConfig",
         "ListGroups",
         "ListResourceServers",
         "ListTagsForResource",

@@ -6,6 +6,7 @@ from typing import cast
 
 from userpools.domain.accounts import CodeDelivery
 from userpools.operations import render
+from userpools.operations.mfa import mfa_members
 from userpools.operations.services import Operation, Services
 from userpools.operations.users import mfa_options, pairs
 from userpools.protocol.dispatch import RequestContext
@@ -52,7 +53,7 @@ def _delivery(delivery: CodeDelivery) -> CodeDeliveryDetailsType:
 
 
 def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpResponse:
-    user, delivery = s.accounts.sign_up(
+    user, delivery, session = s.accounts.sign_up(
         p["ClientId"],
         p["Username"],
         p.get("Password"),
@@ -62,20 +63,23 @@ def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpRespons
     result: SignUpResponse = {"UserConfirmed": False, "UserSub": user.sub}
     if delivery:
         result["CodeDeliveryDetails"] = _delivery(delivery)
+    if session is not None:
+        result["Session"] = session
     return result
 
 
 def confirm_sign_up(
     s: Services, p: ConfirmSignUpRequest, ctx: RequestContext
 ) -> ConfirmSignUpResponse:
-    s.accounts.confirm_sign_up(
+    session = s.accounts.confirm_sign_up(
         p["ClientId"],
         p["Username"],
         p["ConfirmationCode"],
         p.get("SecretHash"),
         bool(p.get("ForceAliasCreation", False)),
+        session=p.get("Session"),
     )
-    return {}
+    return {} if session is None else {"Session": session}
 
 
 def resend_confirmation_code(
@@ -118,6 +122,7 @@ def get_user(s: Services, p: GetUserRequest, ctx: RequestContext) -> GetUserResp
     }
     if user.mfa_options:
         result["MFAOptions"] = render.mfa_options(user)
+    result.update(mfa_members(s.mfa.settings_by_token(p["AccessToken"])))  # type: ignore[typeddict-item]
     return result
 
 

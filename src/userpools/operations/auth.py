@@ -54,19 +54,23 @@ def _reply(outcome: Outcome) -> InitiateAuthResponse:
     if outcome.session is not None:
         reply["Session"] = outcome.session
     reply["ChallengeParameters"] = dict(outcome.parameters)
+    if outcome.available:
+        reply["AvailableChallenges"] = [cast(ChallengeNameType, c) for c in outcome.available]
     return reply
 
 
 def initiate_auth(s: Services, p: InitiateAuthRequest, ctx: RequestContext) -> InitiateAuthResponse:
     caller = Caller(p["ClientId"])
-    return _reply(s.auth.initiate(caller, p["AuthFlow"], p.get("AuthParameters") or {}))
+    parameters = p.get("AuthParameters") or {}
+    return _reply(s.auth.initiate(caller, p["AuthFlow"], parameters, p.get("Session")))
 
 
 def admin_initiate_auth(
     s: Services, p: AdminInitiateAuthRequest, ctx: RequestContext
 ) -> AdminInitiateAuthResponse:
     caller = Caller(p["ClientId"], p["UserPoolId"], ctx.region)
-    return _reply(s.auth.initiate(caller, p["AuthFlow"], p.get("AuthParameters") or {}))
+    parameters = p.get("AuthParameters") or {}
+    return _reply(s.auth.initiate(caller, p["AuthFlow"], parameters, p.get("Session")))
 
 
 def respond_to_auth_challenge(

@@ -11,6 +11,7 @@ from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
 from userpools.domain.domains import DomainService
 from userpools.domain.groups import GroupService
+from userpools.domain.mfa import MfaService
 from userpools.domain.pools import PoolService
 from userpools.domain.resource_servers import ResourceServerService
 from userpools.domain.settings import SettingService
@@ -29,6 +30,7 @@ class Services:
     accounts: AccountService
     settings: SettingService
     events: AuthEventService
+    mfa: MfaService
     domains: DomainService
     resource_servers: ResourceServerService
 

@@ -7,6 +7,7 @@ from userpools.domain.errors import InvalidParameter
 from userpools.domain.pagination import page_size
 from userpools.domain.users import NewUser
 from userpools.operations import render
+from userpools.operations.mfa import mfa_members
 from userpools.operations.services import Operation, Services
 from userpools.protocol.dispatch import RequestContext
 from userpools.protocol.shapes import (
@@ -80,6 +81,8 @@ def admin_get_user(
     }
     if user.mfa_options:
         result["MFAOptions"] = render.mfa_options(user)
+    state = s.mfa.settings_of(ctx.region, p["UserPoolId"], p["Username"])
+    result.update(mfa_members(state))  # type: ignore[typeddict-item]
     return result
 
 

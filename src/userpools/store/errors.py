@@ -45,7 +45,7 @@ _POSTGRES_UNIQUE = {
     "groups_name": "group_name",
     "user_pools_pool_id": "pool_id",
     "user_pool_clients_client_id": "client_id",
-    "resource_servers_by_identifier": "resource_server",  # 0011_oauth_admin.postgres.sql
+    "resource_servers_by_identifier": "resource_server",  # 0012_oauth_admin.postgres.sql
     "pool_domains_domain_key": "domain",
     "pool_domains_one_kind": "domain_kind",
 }

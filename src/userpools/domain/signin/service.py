@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import messages
 from userpools.domain.errors import InvalidParameter, UnsupportedOperation
+from userpools.domain.outbox import KEEP_ALL, Delivery
 from userpools.domain.password_checks import PasswordChecks
 from userpools.domain.signin import refresh
 from userpools.domain.signin.machine import SIGN_IN, StateMachine
@@ -31,6 +32,7 @@ class AuthService:
         machine: StateMachine = SIGN_IN,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        delivery: Delivery = KEEP_ALL,
     ) -> None:
         self._store = store
         self._tokens = tokens
@@ -38,15 +40,23 @@ class AuthService:
         self._checks = PasswordChecks(store, hasher, clock, sleep)
         self._clock = clock
         self._machine = machine
+        self._delivery = delivery
 
-    def initiate(self, caller: Caller, flow: str, parameters: Mapping[str, str]) -> Outcome:
+    def initiate(
+        self,
+        caller: Caller,
+        flow: str,
+        parameters: Mapping[str, str],
+        session: str | None = None,
+    ) -> Outcome:
+        """``session``: ConfirmSignUp's, for ``USER_AUTH`` (``user_auth.py``)."""
         name = self._machine.aliases.get(flow, flow)
         strategy = self._machine.flows.get(name)
         if strategy is None:
             raise UnsupportedOperation(messages.FLOW_NOT_IMPLEMENTED.format(flow=flow))
         if strategy.admin not in (None, caller.admin):
             raise InvalidParameter(messages.AUTH_METHOD_NOT_SUPPORTED)
-        return strategy.start(self._attempt(caller, parameters, None, (name, flow)))
+        return strategy.start(self._attempt(caller, parameters, session, (name, flow)))
 
     def sign_in_on_page(self, caller: Caller, parameters: Mapping[str, str]) -> Outcome:
         """The managed login page's password sign-in: ``USER_PASSWORD_AUTH``'s steps, but not
@@ -93,4 +103,5 @@ class AuthService:
             checks=self._checks,
             clock=self._clock,
             machine=self._machine,
+            delivery=self._delivery,
         )

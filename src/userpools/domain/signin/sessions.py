@@ -83,3 +83,26 @@ def _typed(stored: AuthSession | None, kind: type[S]) -> Pending[S] | None:
     if stored is None or stored.challenge != kind.challenge:
         return None
     return Pending(stored.user_key, stored.client_id, kind.decode(stored.state), stored.expires_at)
+
+
+#: What a session answered correctly becomes: kept until it would have expired, so that
+#: answering it again is told apart from answering a session that never was.
+USED = "USED"
+
+
+def spend(tx: Transaction, pool: UserPool, handle: str, now: float) -> bool:
+    """Use the session up, leaving a marker that it was used (:func:`was_used`); False if
+    another call took it first."""
+    taken = tx.take_auth_session(pool, digest(handle))
+    if taken is None:
+        return False
+    marker = AuthSession(
+        digest(handle), taken.user_key, taken.client_id, USED, "{}", taken.expires_at
+    )
+    tx.insert_auth_session(pool, marker, now)
+    return True
+
+
+def was_used(tx: Transaction, pool: UserPool, handle: str) -> bool:
+    stored = tx.get_auth_session(pool, digest(handle))
+    return stored is not None and stored.challenge == USED

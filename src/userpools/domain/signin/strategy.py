@@ -36,6 +36,7 @@ from userpools.domain.errors import (
 )
 from userpools.domain.lookup import resolve
 from userpools.domain.models import AppClient, User, UserPool, UserStatus
+from userpools.domain.outbox import KEEP_ALL, Delivery
 from userpools.domain.password_checks import PasswordChecks
 from userpools.domain.pools import require_pool
 from userpools.domain.signin import sessions
@@ -64,6 +65,8 @@ class Outcome:
     challenge: str | None = None
     session: str | None = field(default=None, repr=False)
     parameters: Mapping[str, str] = field(default_factory=dict)
+    #: ``SELECT_CHALLENGE``'s choices (``AvailableChallenges``, ``user_auth.py``).
+    available: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ class Attempt:
     checks: PasswordChecks = field(repr=False)
     clock: Callable[[], float] = field(repr=False)
     machine: Machine = field(repr=False)
+    #: How this server delivers messages (the codes of ``codes.py``).
+    delivery: Delivery = field(default=KEEP_ALL, repr=False)
 
     def required(self, name: str) -> str:
         return required(self.parameters, name)

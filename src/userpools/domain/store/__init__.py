@@ -7,8 +7,7 @@ store runs ``fn`` again in a fresh one, so ``fn`` must not act outside the trans
 Each feature declares what it needs of a transaction in its own module here (``pools``,
 ``users``, ``groups`` with memberships, ``clients``, ``sessions`` with one-time codes,
 ``tokens``, ``messages``, ``keys`` with server secrets, ``settings``, sign-in ``events``,
-``oauth`` resource servers and domains);
-:class:`Transaction` is their
+users' ``mfa``, ``oauth`` resource servers and domains); :class:`Transaction` is their
 union. Implementations live in ``userpools.store``; they translate driver errors into
 :class:`Conflict` (a uniqueness or reference rule refused the change) or
 :class:`Retryable` (the transaction lost a race and may be run again), and nothing else
@@ -27,6 +26,7 @@ from userpools.domain.store.events import EventStore
 from userpools.domain.store.groups import GroupStore, MemberPage
 from userpools.domain.store.keys import KeyStore
 from userpools.domain.store.messages import MessageStore
+from userpools.domain.store.mfa import MfaStore
 from userpools.domain.store.oauth import OAuthStore
 from userpools.domain.store.pools import PoolStore
 from userpools.domain.store.sessions import SessionStore
@@ -67,6 +67,7 @@ class Transaction(
     KeyStore,
     SettingStore,
     EventStore,
+    MfaStore,
     OAuthStore,
     Protocol,
 ):
@@ -102,6 +103,7 @@ __all__ = [
     "LookupField",
     "MemberPage",
     "MessageStore",
+    "MfaStore",
     "OAuthStore",
     "PoolStore",
     "Position",

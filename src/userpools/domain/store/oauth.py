@@ -33,6 +33,10 @@ class OAuthStore(Protocol):
         a domain of that kind (prefix or custom)."""
         ...
 
+    def count_custom_domains(self, region: str) -> int:
+        """The custom domains of every pool of ``region``."""
+        ...
+
     def pool_domains(self, pool: UserPool) -> list[PoolDomain]:
         """The pool's domains: the prefix domain first, then the custom one."""
         ...

@@ -81,6 +81,13 @@ class OAuthSQL(SQLBase, OAuthStore):
         )
         return replace_key(domain, key)
 
+    def count_custom_domains(self, region: str) -> int:
+        return self._count(
+            "SELECT count(*) AS n FROM pool_domains d JOIN user_pools p ON p.id = d.pool"
+            " WHERE p.region = ? AND d.custom = 1",
+            (region,),
+        )
+
     def pool_domains(self, pool: UserPool) -> list[PoolDomain]:
         rows = self._all(
             f"SELECT {DOMAIN_COLUMNS} FROM pool_domains WHERE pool = ? ORDER BY custom",

@@ -1,4 +1,4 @@
--- 0011: OAuth 2.0 administration: resource servers and user pool domains.
+-- 0012: OAuth 2.0 administration: resource servers and user pool domains.
 --
 -- resource_servers: a pool's resource servers (CreateResourceServer), each with its custom
 -- scopes as a JSON list of [name, description]; the identifier is unique in its pool, and

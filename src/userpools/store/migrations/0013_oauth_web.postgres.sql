@@ -1,4 +1,4 @@
--- 0012: the browser's OAuth 2.0 flow (issue 14): managed login sessions, and the scopes a
+-- 0013: the browser's OAuth 2.0 flow (issue 14): managed login sessions, and the scopes a
 -- sign-in through /oauth2/authorize was granted.
 --
 -- login_sessions: one browser's visit to the managed login pages, found by the SHA-256 of
@@ -14,12 +14,12 @@
 -- single-use secret of one user and one client, found by its hash.
 
 CREATE TABLE login_sessions (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    pool        INTEGER NOT NULL REFERENCES user_pools (id) ON DELETE CASCADE,
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pool        BIGINT NOT NULL REFERENCES user_pools (id) ON DELETE CASCADE,
     handle_hash TEXT NOT NULL UNIQUE,
     client_id   TEXT NOT NULL,
     state       TEXT NOT NULL,
-    expires_at  REAL NOT NULL
+    expires_at  DOUBLE PRECISION NOT NULL
 );
 CREATE INDEX login_sessions_by_expiry ON login_sessions (pool, expires_at);
 
