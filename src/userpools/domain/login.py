@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from userpools.domain import login_mfa
 from userpools.domain.authorize import (
     CODE,
     AuthorizeRequest,
@@ -34,6 +35,7 @@ from userpools.domain.authorize import (
 )
 from userpools.domain.clients import secret_hash
 from userpools.domain.errors import DomainError
+from userpools.domain.login_mfa import MfaPage
 from userpools.domain.models import AppClient, LoginSession, UserPool
 from userpools.domain.signin.service import AuthService
 from userpools.domain.signin.strategy import Caller, Outcome
@@ -112,6 +114,8 @@ class Page:
     username: str | None = None
     #: Not a refusal: what the previous step did ("We sent a code to …").
     notice: str | None = None
+    #: An MFA challenge's details: the factors to choose from, the TOTP secret to set up.
+    mfa: MfaPage | None = None
 
 
 def redirect_url(uri: str, response_type: str, values: Mapping[str, str | None]) -> str:
@@ -255,7 +259,10 @@ class LoginService:
         form: Mapping[str, str],
     ) -> Page | Redirect:
         """``POST /login``: the CSRF token checked against the session (:class:`CsrfRefused`),
-        then the step the session is at: the password, or the new password."""
+        then the step the session is at: the password, the new password, or an MFA
+        challenge (``login_mfa.py``). A refusal of a challenge's answer starts the sign-in
+        again, since the API has used the challenge's session up (but a wrong code for a new
+        software token, which VerifySoftwareToken leaves open, asks again)."""
         pool, client, state = self.checked(params, host, handle, form)
         assert handle is not None
         caller = Caller(client.client_id)
@@ -267,6 +274,21 @@ class LoginService:
             if state.challenge == NEW_PASSWORD_REQUIRED:
                 parameters["NEW_PASSWORD"] = form.get("new_password", "")
                 outcome = self._auth.respond(caller, state.challenge, parameters, state.session)
+            elif state.challenge in login_mfa.ANSWERED:
+                try:
+                    extra, session = login_mfa.answer(
+                        self._store, state.challenge, state.session, form, self._clock()
+                    )
+                except DomainError as error:
+                    if state.challenge != login_mfa.MFA_SETUP:
+                        raise
+                    # VerifySoftwareToken left the session as it was: try another code.
+                    again = login_mfa.MfaPage("mfa_setup", state.session)
+                    return self.next_page(
+                        pool, state, handle, "mfa_setup", str(error), username, mfa=again
+                    )
+                parameters.update(extra)
+                outcome = self._auth.respond(caller, state.challenge, parameters, session)
             else:
                 parameters["PASSWORD"] = form.get("password", "")
                 outcome = self._auth.sign_in_on_page(caller, parameters)
@@ -315,6 +337,7 @@ class LoginService:
         message: str | None,
         username: str | None,
         notice: str | None = None,
+        mfa: MfaPage | None = None,
     ) -> Page:
         """The next page of the session: a new CSRF token and a new handle; the old one is
         worth nothing after."""
@@ -323,7 +346,7 @@ class LoginService:
 
         def run(tx: Transaction) -> Page:
             tx.delete_login_session(pool, digest(handle))
-            return self._store_page(tx, pool, fresh, now, step, message, username, notice)
+            return self._store_page(tx, pool, fresh, now, step, message, username, notice, mfa)
 
         return self._store.write(run)
 
@@ -337,6 +360,7 @@ class LoginService:
         message: str | None = None,
         username: str | None = None,
         notice: str | None = None,
+        mfa: MfaPage | None = None,
     ) -> Page:
         handle = new_secret()
         session = LoginSession(
@@ -346,7 +370,7 @@ class LoginService:
             expires_at=now + SESSION_SECONDS,
         )
         tx.put_login_session(pool, session, now)
-        return Page(step, state.csrf, state.request, handle, message, username, notice)
+        return Page(step, state.csrf, state.request, handle, message, username, notice, mfa)
 
     def _after(
         self,
@@ -358,6 +382,23 @@ class LoginService:
         username: str,
     ) -> Page | Redirect:
         if outcome.tokens is None:
+            challenge = outcome.challenge or ""
+            shown = login_mfa.page_of(
+                self._store,
+                challenge,
+                outcome.session,
+                outcome.parameters,
+                username,
+                pool.name,
+                self._clock(),
+            )
+            if shown is not None:
+                waiting = replace(
+                    state, challenge=challenge, session=shown.session, username=username
+                )
+                return self.next_page(
+                    pool, waiting, handle, shown.step, None, username, shown.notice, shown
+                )
             if outcome.challenge != NEW_PASSWORD_REQUIRED:
                 message = f"This sign-in needs {outcome.challenge}, which this page does not offer."
                 return self.next_page(pool, state, handle, "signin", message, username)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import string
+from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 from starlette.responses import Response
@@ -34,6 +35,11 @@ ACTIONS = {
     "confirm": "/confirmUser",
     "forgot": "/forgotPassword",
     "reset": "/confirmForgotPassword",
+    "totp": "/login",
+    "sms": "/login",
+    "email_otp": "/login",
+    "select_mfa": "/login",
+    "mfa_setup": "/login",
 }
 
 
@@ -107,6 +113,33 @@ _LINKS = """<p class="links"><a href="$signup">Create an account</a>
 _BACK = """<p class="links"><a href="$signin">Back to sign in</a></p>
 """
 
+_MFA_CODE = """<p>$intro</p>
+<label for="code">Code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+ required autofocus>
+"""
+_CHOICES = """<fieldset>
+<legend>How do you want to receive your code?</legend>
+$choices</fieldset>
+"""
+_CHOICE = """<label class="choice"><input type="radio" name="mfa" value="$value"$checked>
+$name</label>
+"""
+_SETUP = """<p>Add this key to your authenticator app, then enter the code it shows.</p>
+<p class="detail">Key: <code id="secret">$secret</code></p>
+<p class="detail">Or open this link on the phone with the app:
+<a id="otpauth" href="$otpauth">$otpauth</a></p>
+<label for="code">Code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+ required autofocus>
+"""
+#: How each factor is named on the page.
+FACTORS = {
+    "SOFTWARE_TOKEN_MFA": "Authenticator app",
+    "SMS_MFA": "Text message (SMS)",
+    "EMAIL_OTP": "Email",
+}
+
 _PROBLEM = """<p class="error" role="alert">An error was encountered with the requested page.</p>
 <p class="detail">Error: <code>$error</code></p>
 """
@@ -156,8 +189,7 @@ def login_page(shown: Page) -> Response:
     """The page of a login session's step, its refusal (HTTP 400) or notice."""
     query = urlencode(shown.request.query())
     link = {step: f"{path}?{query}" for step, path in ACTIONS.items()}
-    user = shown.username
-    title, button, fields, links = _STEPS[shown.step](user)
+    title, button, fields, links = _STEPS[shown.step](shown)
     body = render(
         _FORM,
         error=render(_ERROR, message=shown.message) if shown.message else Markup(""),
@@ -172,17 +204,20 @@ def login_page(shown: Page) -> Response:
     return page(title, body, status, form_target=shown.request.redirect_uri)
 
 
-def _sign_in(user: str | None) -> tuple[str, str, Markup, str]:
+def _sign_in(shown: Page) -> tuple[str, str, Markup, str]:
+    user = shown.username
     fields = render(_USERNAME, username=user) + render(_PASSWORD, autocomplete="current-password")
     return "Sign in", "Sign in", Markup(fields), _LINKS
 
 
-def _new_password(user: str | None) -> tuple[str, str, Markup, str]:
+def _new_password(shown: Page) -> tuple[str, str, Markup, str]:
+    user = shown.username
     fields = render(_FOR_USER, username=user) + render(_NEW_PASSWORD, autofocus=" autofocus")
     return "Set a new password", "Set password and sign in", Markup(fields), ""
 
 
-def _sign_up(user: str | None) -> tuple[str, str, Markup, str]:
+def _sign_up(shown: Page) -> tuple[str, str, Markup, str]:
+    user = shown.username
     fields = (
         render(_USERNAME, username=user)
         + render(_EMAIL)
@@ -191,24 +226,63 @@ def _sign_up(user: str | None) -> tuple[str, str, Markup, str]:
     return "Sign up", "Sign up", Markup(fields), _BACK
 
 
-def _confirm(user: str | None) -> tuple[str, str, Markup, str]:
+def _confirm(shown: Page) -> tuple[str, str, Markup, str]:
+    user = shown.username
     return "Confirm your account", "Confirm account", render(_CODE, username=user), _BACK
 
 
-def _forgot(user: str | None) -> tuple[str, str, Markup, str]:
+def _forgot(shown: Page) -> tuple[str, str, Markup, str]:
+    user = shown.username
     return "Forgot your password?", "Send a code", render(_USERNAME, username=user), _BACK
 
 
-def _reset(user: str | None) -> tuple[str, str, Markup, str]:
+def _reset(shown: Page) -> tuple[str, str, Markup, str]:
+    user = shown.username
     fields = render(_CODE, username=user) + render(_NEW_PASSWORD, autofocus="")
     return "Reset your password", "Change password", Markup(fields), _BACK
 
 
-_STEPS = {
+def _code(intro: str) -> Callable[[Page], tuple[str, str, Markup, str]]:
+    def step(shown: Page) -> tuple[str, str, Markup, str]:
+        return "Enter your code", "Sign in", render(_MFA_CODE, intro=intro), ""
+
+    return step
+
+
+def _select_mfa(shown: Page) -> tuple[str, str, Markup, str]:
+    offered = shown.mfa.options if shown.mfa else ()
+    choices = Markup(
+        "".join(
+            render(
+                _CHOICE,
+                value=factor,
+                name=FACTORS.get(factor, factor),
+                checked=" checked" if index == 0 else "",
+            )
+            for index, factor in enumerate(offered)
+        )
+    )
+    return "Choose a sign-in code", "Continue", render(_CHOICES, choices=choices), ""
+
+
+def _mfa_setup(shown: Page) -> tuple[str, str, Markup, str]:
+    if shown.mfa is None or shown.mfa.secret is None:  # a wrong code: the key was shown
+        intro = "Enter the code your authenticator app shows for the key you added."
+        return "Set up an authenticator app", "Verify", render(_MFA_CODE, intro=intro), ""
+    fields = render(_SETUP, secret=shown.mfa.secret, otpauth=shown.mfa.otpauth)
+    return "Set up an authenticator app", "Verify", fields, ""
+
+
+_STEPS: dict[str, Callable[[Page], tuple[str, str, Markup, str]]] = {
     "signin": _sign_in,
     "new_password": _new_password,
     "signup": _sign_up,
     "confirm": _confirm,
     "forgot": _forgot,
     "reset": _reset,
+    "totp": _code("Enter the code from your authenticator app."),
+    "sms": _code("Enter the code we sent you by text message."),
+    "email_otp": _code("Enter the code we sent you by email."),
+    "select_mfa": _select_mfa,
+    "mfa_setup": _mfa_setup,
 }
