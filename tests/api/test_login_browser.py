@@ -1,3 +1,5 @@
+# The fixture frozen is web_support.py's, imported by name.
+# ruff: noqa: F401, F811
 """The managed login page in a real browser: Debian's Chromium driven by Playwright for Python.
 
 Playwright cannot download its own browser here, so it launches the system's
@@ -21,9 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 import requests
-from web_support import PASSWORD, WebPool, pkce_pair, query_of
+from web_support import PASSWORD, WebPool, frozen, pkce_pair, query_of
 
 from userpools.testing import RunningServer
 
@@ -303,3 +306,41 @@ def test_forgot_password(pool: WebPool, app: App, page: Any, tmp_path: Path) -> 
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(app.at_callback)
     assert "code" in query_of(app.redirects()[0])
+
+
+def test_the_totp_challenge(
+    clocked_server: RunningServer, frozen: Any, app: App, page: Any, tmp_path: Path
+) -> None:
+    """Set up an authenticator from the key on the page, then sign in with its code."""
+    api = clocked_server.client()
+    pool_id = api.create_user_pool(PoolName="totp-page")["UserPool"]["Id"]
+    api.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    pool = WebPool(clocked_server, api, pool_id)
+    pool.user()
+    client_id, _ = pool.client(CallbackURLs=[app.callback])
+    page.goto(authorize_url(pool, app, client_id))
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title() == "Set up an authenticator app"
+    shot(page, tmp_path, "mfa-setup")
+    authenticator = pyotp.TOTP(page.locator("#secret").inner_text())
+    assert page.locator("#otpauth").get_attribute("href").startswith("otpauth://totp/")
+    page.get_by_label("Code").fill(authenticator.at(frozen()))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(app.at_callback)
+    frozen.advance(30)
+    page.context.clear_cookies()  # a new visit: sign in again, now with the TOTP challenge
+    page.goto(authorize_url(pool, app, client_id))
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title() == "Enter your code"
+    shot(page, tmp_path, "totp")
+    page.get_by_label("Code").fill(authenticator.at(frozen()))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(app.at_callback)
+    assert len(app.redirects()) == 2
+    assert all("code" in query_of(url) for url in app.redirects())

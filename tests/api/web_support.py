@@ -8,11 +8,13 @@ import base64
 import hashlib
 import re
 import secrets
+import time
 import urllib.parse
 from html.parser import HTMLParser
 from typing import Any
 
 import jwt
+import pytest
 import requests
 
 from userpools.testing import RunningServer
@@ -21,6 +23,15 @@ PASSWORD = "Passw0rd!x"
 CALLBACK = "http://localhost:8000/callback"
 LOGOUT = "http://localhost:8000/signed-out"
 READ = "orders/read"
+
+
+@pytest.fixture
+def frozen(clock: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The clocked server's clock, stopped 5 s into a TOTP step: it moves only by
+    ``advance``, so the codes pyotp computes at ``frozen()`` are the server's."""
+    moment = (time.time() // 30) * 30 + 5
+    monkeypatch.setattr(type(clock), "__call__", lambda self: moment + self.offset)
+    return clock
 
 
 class FormReader(HTMLParser):
