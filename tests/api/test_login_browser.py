@@ -129,6 +129,14 @@ def authorize_url(pool: WebPool, app: App, client_id: str, **extra: str) -> str:
     return f"{pool.authorize_url}?{urllib.parse.urlencode(params)}"
 
 
+def titled(page: Any, expected: str) -> str:
+    """The page's ``<title>``, once the page whose heading is ``expected`` has loaded (a
+    click's navigation may not have begun when ``click`` returns)."""
+    page.get_by_role("heading", level=1, name=expected).wait_for()
+    title: str = page.title()
+    return title
+
+
 def shot(page: Any, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
 
@@ -147,7 +155,7 @@ def test_sign_in_redirects_with_a_code(pool: WebPool, app: App, page: Any, tmp_p
             code_challenge_method="S256",
         )
     )
-    assert page.title() == "Sign in"
+    assert titled(page, "Sign in") == "Sign in"
     # Focus order: the username first (autofocus), then the password, then the button.
     assert page.evaluate("document.activeElement.id") == "username"
     page.keyboard.type("ann")
@@ -194,7 +202,7 @@ def test_a_wrong_password_then_new_password_required(
     shot(page, tmp_path, "wrong-password")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.title() == "Set a new password"
+    assert titled(page, "Set a new password") == "Set a new password"
     shot(page, tmp_path, "new-password")
     page.get_by_label("New password").fill("N3w-passw0rd!")
     page.get_by_role("button", name="Set password and sign in").click()
@@ -209,7 +217,7 @@ def test_the_csrf_refusal(pool: WebPool, app: App, page: Any, tmp_path: Path) ->
     page.get_by_label("Username").fill("ann")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.title() == "Sign-in error"
+    assert titled(page, "Sign-in error") == "Sign-in error"
     assert "not sent from this sign-in page" in page.get_by_role("alert").inner_text()
     assert app.redirects() == []
     shot(page, tmp_path, "csrf-refused")
@@ -225,7 +233,7 @@ def test_a_script_in_a_username_or_state_is_shown_escaped(
     page.get_by_label("Username").fill(SCRIPT)
     page.get_by_label("Password").fill("x")
     page.get_by_role("button", name="Sign in").click()
-    assert page.title() == "Sign in"  # not "pwned": the script did not run
+    assert titled(page, "Sign in") == "Sign in"  # not "pwned": the script did not run
     assert page.get_by_label("Username").input_value() == SCRIPT  # shown as text
     assert page.locator("script").count() == 0
     shot(page, tmp_path, "escaped")
@@ -242,7 +250,7 @@ def test_an_unknown_redirect_uri_is_an_error_page(
 ) -> None:
     client_id, _ = pool.client(CallbackURLs=[app.callback])
     page.goto(authorize_url(pool, app, client_id, redirect_uri="https://evil.example/cb"))
-    assert page.title() == "Sign-in error"
+    assert titled(page, "Sign-in error") == "Sign-in error"
     assert page.locator("code").inner_text() == "redirect_mismatch"
     shot(page, tmp_path, "redirect-mismatch")
 
@@ -261,7 +269,7 @@ def test_logout(pool: WebPool, app: App, page: Any, tmp_path: Path) -> None:
         {"client_id": client_id, "redirect_uri": app.callback, "response_type": "code"}
     )
     page.goto(logout)
-    assert page.title() == "Sign in"  # signed out, asked again
+    assert titled(page, "Sign in") == "Sign in"  # signed out, asked again
     shot(page, tmp_path, "after-logout")
 
 
@@ -272,13 +280,13 @@ def test_sign_up_with_the_delivered_code(
     client_id, _ = pool.client(CallbackURLs=[app.callback])
     page.goto(authorize_url(pool, app, client_id))
     page.get_by_role("link", name="Create an account").click()
-    assert page.title() == "Sign up"
+    assert titled(page, "Sign up") == "Sign up"
     page.get_by_label("Username").fill("cy")
     page.get_by_label("Email").fill("cy@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     shot(page, tmp_path, "sign-up")
     page.get_by_role("button", name="Sign up").click()
-    assert page.title() == "Confirm your account"
+    assert titled(page, "Confirm your account") == "Confirm your account"
     assert "c***@e***" in page.get_by_role("status").inner_text()
     shot(page, tmp_path, "confirm")
     page.get_by_label("Code").fill(pool.delivered_code("cy@example.com"))
@@ -296,7 +304,7 @@ def test_forgot_password(pool: WebPool, app: App, page: Any, tmp_path: Path) -> 
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Username").fill("ann")
     page.get_by_role("button", name="Send a code").click()
-    assert page.title() == "Reset your password"
+    assert titled(page, "Reset your password") == "Reset your password"
     shot(page, tmp_path, "reset")
     page.get_by_label("Code").fill(pool.delivered_code("ann@example.com"))
     page.get_by_label("New password").fill("N3w-passw0rd!")
@@ -324,7 +332,7 @@ def test_the_totp_challenge(
     page.get_by_label("Username").fill("ann")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.title() == "Set up an authenticator app"
+    assert titled(page, "Set up an authenticator app") == "Set up an authenticator app"
     shot(page, tmp_path, "mfa-setup")
     authenticator = pyotp.TOTP(page.locator("#secret").inner_text())
     assert page.locator("#otpauth").get_attribute("href").startswith("otpauth://totp/")
@@ -337,7 +345,7 @@ def test_the_totp_challenge(
     page.get_by_label("Username").fill("ann")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.title() == "Enter your code"
+    assert titled(page, "Enter your code") == "Enter your code"
     shot(page, tmp_path, "totp")
     page.get_by_label("Code").fill(authenticator.at(frozen()))
     page.get_by_role("button", name="Sign in").click()
