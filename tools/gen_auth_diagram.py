@@ -30,7 +30,7 @@ def render(machine: StateMachine = SIGN_IN) -> str:
         also = f" (or {', '.join(aliases)})" if aliases else ""
         lines.append(f"    [*] --> {name}: {_STARTED_BY[flow.admin]}{also}")
     for source, targets in machine.transitions.items():
-        rules = len(targets) > 1
+        rules = TOKENS in targets and len(targets) > 1
         for target in targets:
             if target == TOKENS:
                 label = "otherwise" if rules else ""

@@ -433,9 +433,9 @@ def test_legacy_only_client_allows_admin_password_srp_and_refresh(
     )
 
 
-@pytest.mark.parametrize("flow", ["CUSTOM_AUTH", "USER_AUTH"])
+@pytest.mark.parametrize("flow", ["CUSTOM_AUTH"])
 def test_unimplemented_flows_are_unsupported(cognito_idp: Any, pools: Pools, flow: str) -> None:
-    """docs/errors.md: ``CUSTOM_AUTH``/``USER_AUTH`` are not implemented."""
+    """docs/errors.md: ``CUSTOM_AUTH`` is not implemented (``USER_AUTH``: test_user_auth.py)."""
     pool = pools.pool()
     client = pools.client(pool, ExplicitAuthFlows=[*ALL_FLOWS, "ALLOW_CUSTOM_AUTH"])
     pools.user(pool, "ann")

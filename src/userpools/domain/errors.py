@@ -169,6 +169,10 @@ class UserPoolAddOnNotEnabled(DomainError):
     code = "UserPoolAddOnNotEnabledException"
 
 
+class FeatureUnavailableInTier(DomainError):
+    code = "FeatureUnavailableInTierException"
+
+
 class ProtocolError(DomainError):
     """A request that never reached an operation: bad framing, bad JSON, unknown target,
     or a caller the server does not let through."""

@@ -90,6 +90,20 @@ SESSION_INVALID = "Invalid session for the user."
 TEMPORARY_PASSWORD_EXPIRED = "Temporary password has expired and must be reset by an administrator."
 INVALID_SRP_A = "SRP_A is not a valid value."
 CHALLENGE_NOT_EXPECTED = "The {challenge} challenge is not expected here."
+#: AWS's, measured (github.com/go-to-k/cdkd/issues/1975).
+OTP_FACTOR_WITH_MFA = (
+    "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled"
+)
+#: AWS's (github.com/aws-amplify/amplify-backend/issues/2805).
+LITE_TIER_FEATURES = (
+    "The following features need to be disabled for the LITE pricing tier configured: {features}"
+)
+#: Our own wording: AWS requires PASSWORD among the first factors; its message is not known.
+PASSWORD_FACTOR_REQUIRED = "AllowedFirstAuthFactors must include PASSWORD."
+#: Our own wording (USER_AUTH): an ANSWER that was not among the AvailableChallenges.
+CHALLENGE_NOT_AVAILABLE = "The {challenge} challenge is not available for this user."
+#: Our own wording: passkeys (WEB_AUTHN) are not kept yet.
+WEB_AUTHN_NOT_SUPPORTED = "userpools does not support WEB_AUTHN (passkey) sign-in yet."
 REQUIRED_ATTRIBUTE_MISSING = "Invalid attributes given, {name} is missing"
 INVALID_REFRESH_TOKEN = "Invalid Refresh Token"
 REFRESH_TOKEN_EXPIRED = "Refresh Token has expired"

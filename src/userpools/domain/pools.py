@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from userpools.crypto.keys import KeySource, generate_signing_key
 from userpools.domain import messages, schema
-from userpools.domain.errors import InvalidParameter, ResourceNotFound
+from userpools.domain.errors import FeatureUnavailableInTier, InvalidParameter, ResourceNotFound
 from userpools.domain.ids import Ids
 from userpools.domain.models import Page, PoolKey, UserPool
 from userpools.domain.pagination import Cursors
@@ -37,6 +37,7 @@ def new_config(request: PoolConfig) -> PoolConfig:
     check_tags(config.user_pool_tags or ())
     if config.username_attribute_names and config.alias_attribute_names:
         raise InvalidParameter(messages.USERNAME_AND_ALIAS)
+    check_sign_in_policy(config)
     return config
 
 
@@ -47,13 +48,45 @@ def updated_config(current: PoolConfig, request: PoolConfig) -> PoolConfig:
     every member UpdateUserPool can set.
     """
     check_tags(request.user_pool_tags or ())
-    return dataclasses.replace(
+    config = dataclasses.replace(
         _settled(request, current.user_pool_tier or DEFAULT_TIER),
         alias_attributes=current.alias_attributes,
         username_attributes=current.username_attributes,
         username_configuration=current.username_configuration,
         schema_attributes=current.schema_attributes,
     )
+    check_sign_in_policy(config)
+    return config
+
+
+#: The first factors beyond a password: "Passwordless Sign-In" to AWS's tier check.
+PASSWORDLESS_FACTORS = frozenset({"EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"})
+#: The one-time-password first factors, refused beside required MFA.
+OTP_FACTORS = frozenset({"EMAIL_OTP", "SMS_OTP"})
+
+
+def check_sign_in_policy(config: PoolConfig) -> None:
+    """``Policies.SignInPolicy.AllowedFirstAuthFactors`` against the rest of the pool.
+
+    ``PASSWORD`` must be among them (the console and CDK cannot turn it off: "password
+    authentication must be enabled", CDK ``AllowedFirstAuthFactors``); factors other than a
+    password need the Essentials tier or higher (``SignInPolicyType``, API Reference; AWS's
+    message in github.com/aws-amplify/amplify-backend/issues/2805); one-time passwords cannot
+    be first factors where MFA is required (measured, github.com/go-to-k/cdkd/issues/1975).
+    SetUserPoolMfaConfig must apply the last rule too.
+    """
+    policy = config.policies.sign_in_policy
+    factors = set(policy.allowed_first_auth_factors or ()) if policy is not None else set()
+    if not factors:
+        return
+    if "PASSWORD" not in factors:
+        raise InvalidParameter(messages.PASSWORD_FACTOR_REQUIRED)
+    if factors & PASSWORDLESS_FACTORS and config.user_pool_tier == "LITE":
+        raise FeatureUnavailableInTier(
+            messages.LITE_TIER_FEATURES.format(features="Passwordless Sign-In")
+        )
+    if factors & OTP_FACTORS and config.mfa_configuration == "ON":
+        raise InvalidParameter(messages.OTP_FACTOR_WITH_MFA)
 
 
 def check_tags(tags: tuple[tuple[str, str], ...]) -> None:

@@ -54,6 +54,8 @@ def _reply(outcome: Outcome) -> InitiateAuthResponse:
     if outcome.session is not None:
         reply["Session"] = outcome.session
     reply["ChallengeParameters"] = dict(outcome.parameters)
+    if outcome.available:
+        reply["AvailableChallenges"] = [cast(ChallengeNameType, c) for c in outcome.available]
     return reply
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from userpools.domain.signin import codes, mfa, new_password, password, refresh, srp
+from userpools.domain.signin import codes, mfa, new_password, password, refresh, srp, user_auth
 from userpools.domain.signin.strategy import Attempt, Challenge, Entry, Flow, FollowUp, Step
 from userpools.domain.store import Transaction
 
@@ -42,6 +42,19 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "SMS_MFA": (TOKENS,),
     "EMAIL_OTP": (TOKENS,),
     "SMS_OTP": (TOKENS,),
+    # USER_AUTH (user_auth.py): a choice of first factor, not rules; PASSWORD is passed at
+    # once when the password comes with it, and PASSWORD_SRP with SRP_A.
+    "USER_AUTH": (
+        "SELECT_CHALLENGE",
+        "PASSWORD",
+        "PASSWORD_SRP",
+        "PASSWORD_VERIFIER",
+        "EMAIL_OTP",
+        "SMS_OTP",
+    ),
+    "SELECT_CHALLENGE": ("PASSWORD", "PASSWORD_SRP", "PASSWORD_VERIFIER", "EMAIL_OTP", "SMS_OTP"),
+    "PASSWORD": AFTER_FIRST_FACTOR,
+    "PASSWORD_SRP": ("PASSWORD_VERIFIER",),
 }
 
 #: Wire names that mean the same flow.
@@ -57,6 +70,7 @@ FLOWS: tuple[Flow, ...] = (
     password.ADMIN_USER_PASSWORD_AUTH,
     srp.FLOW,
     refresh.FLOW,
+    user_auth.FLOW,
 )
 CHALLENGES: tuple[Challenge, ...] = (
     srp.CHALLENGE,
@@ -65,6 +79,9 @@ CHALLENGES: tuple[Challenge, ...] = (
     codes.EMAIL_OTP,
     codes.SMS_OTP,
     *mfa.CHALLENGES,
+    user_auth.SELECT,
+    user_auth.PASSWORD_CHALLENGE,
+    user_auth.PASSWORD_SRP_CHALLENGE,
 )
 FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE, *mfa.FOLLOW_UPS)
 
@@ -124,7 +141,7 @@ class StateMachine:
                 found.append(f"{source} leads nowhere")
             if TOKENS in targets[:-1]:
                 found.append(f"{source}: {TOKENS} hides what comes after it")
-            rules = len(targets) > 1 or TOKENS in targets
+            rules = TOKENS in targets  # rules end in tokens; a row without is a choice
             for target in targets:
                 if target != TOKENS and target not in self.challenges:
                     found.append(f"{source} -> {target}: no such challenge")

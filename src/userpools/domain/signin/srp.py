@@ -23,7 +23,7 @@ from userpools.domain import lockout, messages, password_checks
 from userpools.domain.auth_events import record_sign_in
 from userpools.domain.errors import DomainError, InvalidParameter, NotAuthorized
 from userpools.domain.lookup import names_an_alias, sign_in_keys
-from userpools.domain.models import User, UserPool
+from userpools.domain.models import AppClient, User, UserPool
 from userpools.domain.password_checks import WAIT, Wait
 from userpools.domain.signin import sessions
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, gate
@@ -63,33 +63,47 @@ class SrpFlow:
 
         def run(tx: Transaction) -> Outcome:
             pool, client, user = attempt.admit(tx, username, now)
-            if user is None:
-                if not client.settings.prevent_user_existence_errors:
-                    raise attempt.unknown_user(client)
-                simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
-                return _simulated_challenge(simulated, pool, username, srp_a)
-            verifier = _stored_verifier(user)
-            if verifier is None and user.password_hash is not None:
-                # A password set before SRP verifiers were kept.
-                simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
-                return _simulated_challenge(simulated, pool, user.username, srp_a)
-            if verifier is None:
-                # No password at all (``domain/users.py``, ``unseen_password``): the exchange
-                # runs as a real one, against a verifier no password matches, so the answer
-                # is checked, refused and counted exactly as a wrong password's.
-                simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
-                verifier = _placeholder_verifier(simulated, pool, user.username)[0]
-            exchange = _start(verifier, srp_a)
-            state = VerifierState(exchange)
-            attempt.enter(
-                tx, self.name, Entry(pool, client, user), state, exchange.secret_block_b64, now
-            )
-            return Outcome(
-                challenge=PASSWORD_VERIFIER,
-                parameters=exchange.challenge_parameters(user.username),
-            )
+            return begin(tx, attempt, self.name, (pool, client, user), username, srp_a, now)
 
         return attempt.store.write(run)
+
+
+def begin(
+    tx: Transaction,
+    attempt: Attempt,
+    source: str,
+    found: tuple[UserPool, AppClient, User | None],
+    username: str,
+    srp_a: str,
+    now: float,
+) -> Outcome:
+    """The ``PASSWORD_VERIFIER`` challenge after ``source`` (``USER_SRP_AUTH``, or
+    ``USER_AUTH``'s ``PASSWORD_SRP`` factor) for the user found past the preamble
+    (``None``: an unknown name, refused or simulated as the client says)."""
+    pool, client, user = found
+    if user is None:
+        if not client.settings.prevent_user_existence_errors:
+            raise attempt.unknown_user(client)
+        simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
+        return _simulated_challenge(simulated, pool, username, srp_a)
+    verifier = _stored_verifier(user)
+    if verifier is None and user.password_hash is not None:
+        # A password set before SRP verifiers were kept.
+        simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
+        return _simulated_challenge(simulated, pool, user.username, srp_a)
+    if verifier is None:
+        # No password at all (``domain/users.py``, ``unseen_password``): the exchange
+        # runs as a real one, against a verifier no password matches, so the answer
+        # is checked, refused and counted exactly as a wrong password's.
+        simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
+        verifier = _placeholder_verifier(simulated, pool, user.username)[0]
+    exchange = _start(verifier, srp_a)
+    state = VerifierState(exchange)
+    attempt.enter(tx, source, Entry(pool, client, user), state, exchange.secret_block_b64, now)
+    return Outcome(
+        challenge=PASSWORD_VERIFIER,
+        parameters=exchange.challenge_parameters(user.username),
+    )
 
 
 @dataclass(frozen=True)

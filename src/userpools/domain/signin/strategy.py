@@ -65,6 +65,8 @@ class Outcome:
     challenge: str | None = None
     session: str | None = field(default=None, repr=False)
     parameters: Mapping[str, str] = field(default_factory=dict)
+    #: ``SELECT_CHALLENGE``'s choices (``AvailableChallenges``, ``user_auth.py``).
+    available: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
