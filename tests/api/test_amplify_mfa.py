@@ -33,6 +33,11 @@ from userpools.testing import RunningServer
 
 IDENTITY_SCRIPT = JS_DIR / "identity_steps.mjs"
 PHONE = "+15555550123"
+SES = {
+    "EmailSendingAccount": "DEVELOPER",
+    "SourceArn": "arn:aws:ses:us-east-1:000000000000:identity/example.com",
+    "From": "no-reply@example.com",
+}
 SNS = {"SnsCallerArn": "arn:aws:iam::000000000000:role/sns", "ExternalId": "userpools"}
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 WITH_EMAIL = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}
@@ -45,6 +50,7 @@ ENABLE_MISMATCH = (
     "EnableSoftwareTokenMFAException",
     "Code mismatch and fail enable Software Token MFA",
 )
+EXPIRED_CODE = ("ExpiredCodeException", "Invalid code provided, please request a code again.")
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
@@ -83,10 +89,13 @@ class Pool:
         self.id = ""
         self.client_id = ""
 
-    def create(self, **config: Any) -> None:
+    def create(self, session_minutes: int = 3, **config: Any) -> None:
         self.id = self.idp.create_user_pool(PoolName="mfa-clients", **config)["UserPool"]["Id"]
         self.client_id = self.idp.create_user_pool_client(
-            UserPoolId=self.id, ClientName="web", ExplicitAuthFlows=FLOWS
+            UserPoolId=self.id,
+            ClientName="web",
+            ExplicitAuthFlows=FLOWS,
+            AuthSessionValidity=session_minutes,
         )["UserPoolClient"]["ClientId"]
 
     def mfa(self, mode: str, **factors: Any) -> None:
@@ -323,6 +332,91 @@ def test_mfa_type_chosen_in_amplify(
     signed_in_as(app, pool, "bob")
 
 
+def test_email_mfa_after_the_password_in_amplify(app: Amplify, pool: Pool, frozen: Any) -> None:
+    pool.create(EmailConfiguration=SES)
+    pool.mfa("OPTIONAL", EmailMfaConfiguration={"Message": "Code: {####}", "Subject": "Sign in"})
+    pool.user()
+    configure(app, pool)
+    assert app.done("signIn", username="bob", password=PASSWORD) == DONE
+    assert app.done("updateMFAPreference", email="PREFERRED") is None
+    assert app.done("fetchMFAPreference") == {"preferred": "EMAIL", "enabled": ["EMAIL"]}
+    app.done("signOut", **{"global": False})
+
+    asked = app.done("signIn", username="bob", password=PASSWORD)
+
+    assert asked == {
+        "isSignedIn": False,
+        "nextStep": {
+            "signInStep": "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
+            "codeDeliveryDetails": {"deliveryMedium": "EMAIL", "destination": "b***@e***"},
+        },
+    }
+    (newest, *_) = messages(pool.server, pool.id, "bob@example.com")
+    assert (newest["subject"], newest["medium"]) == ("Sign in", "EMAIL")
+    code = pool.code("bob@example.com", 8)
+    assert refusal(app.step("confirmSignIn", challengeResponse=other(code))) == CODE_MISMATCH
+    assert app.done("confirmSignIn", challengeResponse=code) == DONE
+    signed_in_as(app, pool, "bob")
+
+
+def test_new_password_then_totp_set_up_in_amplify(app: Amplify, pool: Pool, frozen: Any) -> None:
+    pool.create()
+    pool.mfa("ON", SoftwareTokenMfaConfiguration={"Enabled": True})
+    pool.idp.admin_create_user(
+        UserPoolId=pool.id,
+        Username="carol",
+        TemporaryPassword="Temporary-horse-1",
+        MessageAction="SUPPRESS",
+    )
+    configure(app, pool)
+
+    first = app.done("signIn", username="carol", password="Temporary-horse-1")
+
+    assert first == {
+        "isSignedIn": False,
+        "nextStep": {
+            "signInStep": "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
+            "missingAttributes": [],
+        },
+    }
+    setup = app.done("confirmSignIn", challengeResponse=PASSWORD)
+    assert setup["nextStep"]["signInStep"] == "CONTINUE_SIGN_IN_WITH_TOTP_SETUP"
+    assert pool.shown("carol")["UserStatus"] == "CONFIRMED"
+    secret = setup["nextStep"]["totpSetupDetails"]["sharedSecret"]
+    assert app.done("confirmSignIn", challengeResponse=pyotp.TOTP(secret).at(frozen())) == DONE
+    signed_in_as(app, pool, "carol")
+
+
+def test_totp_after_a_password_first_factor_under_user_auth(
+    app: Amplify, pool: Pool, frozen: Any
+) -> None:
+    pool.create(Policies=WITH_EMAIL)
+    pool.mfa("OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True})
+    pool.user()
+    configure(app, pool)
+    app.done("signIn", username="bob", password=PASSWORD)
+    authenticator = pyotp.TOTP(app.done("setUpTOTP", appName="userpools")["sharedSecret"])
+    app.done("verifyTOTPSetup", code=authenticator.at(frozen()))
+    app.done("updateMFAPreference", totp="PREFERRED")
+    app.done("signOut", **{"global": False})
+    frozen.advance(30)
+
+    asked = app.done(
+        "signIn",
+        username="bob",
+        password=PASSWORD,
+        authFlowType="USER_AUTH",
+        preferredChallenge="PASSWORD",
+    )
+
+    assert asked == {
+        "isSignedIn": False,
+        "nextStep": {"signInStep": "CONFIRM_SIGN_IN_WITH_TOTP_CODE"},
+    }
+    assert app.done("confirmSignIn", challengeResponse=authenticator.at(frozen())) == DONE
+    signed_in_as(app, pool, "bob")
+
+
 # Amplify: USER_AUTH -----------------------------------------------------------------------
 
 
@@ -357,6 +451,20 @@ def test_email_code_under_user_auth(app: Amplify, pool: Pool, frozen: Any) -> No
         "authFlowType": "USER_AUTH",
     }
     signed_in_as(app, pool, "bob")
+
+
+def test_an_expired_email_code_under_user_auth(app: Amplify, pool: Pool, frozen: Any) -> None:
+    pool.create(session_minutes=15, Policies=WITH_EMAIL)
+    pool.user()
+    configure(app, pool)
+    app.done("signIn", username="bob", authFlowType="USER_AUTH", preferredChallenge="EMAIL_OTP")
+    code = pool.code("bob@example.com", 8)
+    frozen.advance(5 * 60 + 1)  # an email code lives 5 minutes; the session 15
+
+    refused = app.step("confirmSignIn", challengeResponse=code)
+
+    assert refusal(refused) == EXPIRED_CODE
+    assert app.done("session", forceRefresh=False) is None
 
 
 @pytest.mark.parametrize("factor", ["PASSWORD", "PASSWORD_SRP"])
