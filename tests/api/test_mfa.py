@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pyotp
 import pytest
-
+from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
 from test_accounts import PASSWORD, App, AppFactory, fails, make_clocked_app
+
+from userpools.testing import RunningServer, start_server
 
 SNS = {"SnsCallerArn": "arn:aws:iam::000000000000:role/sns", "ExternalId": "userpools"}
 SES = {
@@ -26,7 +29,12 @@ SES = {
     "SourceArn": "arn:aws:ses:us-east-1:000000000000:identity/example.com",
     "From": "no-reply@example.com",
 }
-FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+FLOWS = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+]
 PHONE = "+15555550123"
 
 TOTP_MISMATCH = ("CodeMismatchException", "Invalid code received for user")
@@ -583,3 +591,148 @@ def test_get_user_auth_factors(make_clocked_app: AppFactory, frozen: Any) -> Non
     factors = app.api.get_user_auth_factors(AccessToken=token)
     assert factors["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
     assert factors["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+
+
+def test_create_user_pool_with_mfa_needs_sms(make_clocked_app: AppFactory) -> None:
+    app = make(make_clocked_app)
+    needs_sms = (
+        "InvalidParameterException",
+        "SMS configuration and Auto verification for phone_number are required when MFA is "
+        "required/optional",
+    )
+    assert fails(app.api.create_user_pool, PoolName="mfa", MfaConfiguration="ON") == needs_sms
+    assert (
+        fails(
+            app.api.create_user_pool,
+            PoolName="mfa",
+            MfaConfiguration="OPTIONAL",
+            SmsConfiguration=SNS,
+        )
+        == needs_sms
+    )
+    made = app.api.create_user_pool(
+        PoolName="mfa",
+        MfaConfiguration="OPTIONAL",
+        SmsConfiguration=SNS,
+        AutoVerifiedAttributes=["phone_number"],
+    )["UserPool"]
+    try:
+        got = app.api.get_user_pool_mfa_config(UserPoolId=made["Id"])
+        assert got["MfaConfiguration"] == "OPTIONAL"
+        assert got["SmsMfaConfiguration"] == {"SmsConfiguration": SNS}
+    finally:
+        app.api.delete_user_pool(UserPoolId=made["Id"])
+
+
+def test_srp_sign_in_then_totp_with_the_srp_user_id(
+    make_clocked_app: AppFactory, frozen: Any
+) -> None:
+    """pycognito's SRP client, then the TOTP challenge answered as amazon-cognito-identity-js
+    does: USERNAME is USER_ID_FOR_SRP, and SMS_MFA_CODE rides along."""
+    app = make(make_clocked_app)
+    set_mfa(app, SoftwareTokenMfaConfiguration={"Enabled": True})
+    user(app)
+    token = tokens_of(app)
+    authenticator = totp_app(app, frozen, token)
+    app.api.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    frozen.advance(30)
+    srp = AWSSRP(
+        username="ann",
+        password=PASSWORD,
+        pool_id=app.pool_id,
+        client_id=app.client_id,
+        client=app.api,
+    )
+    first = app.api.initiate_auth(
+        ClientId=app.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=srp.get_auth_params()
+    )
+    proof = srp.process_challenge(first["ChallengeParameters"], srp.get_auth_params())
+    challenge = app.api.respond_to_auth_challenge(
+        ClientId=app.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=proof
+    )
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    code = authenticator.at(frozen())
+    user_id = first["ChallengeParameters"]["USER_ID_FOR_SRP"]
+    done = respond(
+        app,
+        "SOFTWARE_TOKEN_MFA",
+        challenge["Session"],
+        username=user_id,
+        SMS_MFA_CODE=code,
+        SOFTWARE_TOKEN_MFA_CODE=code,
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
+
+
+@pytest.fixture
+def second_node(clocked_server: RunningServer, frozen: Any) -> Iterator[RunningServer]:
+    """Another server on the clocked server's database, with the same (frozen) clock."""
+    settings = clocked_server.server.settings
+    yield from start_server(
+        clocked_server.db_path, database_url=settings.database_url, clock=frozen
+    )
+
+
+def test_a_challenge_begun_on_one_node_is_answered_on_another(
+    make_clocked_app: AppFactory, frozen: Any, second_node: RunningServer
+) -> None:
+    app = make(make_clocked_app)
+    set_mfa(app, "ON", SoftwareTokenMfaConfiguration={"Enabled": True})
+    user(app, phone=False, email=False)
+    other = second_node.client()
+    challenge = initiate(app)
+    associated = other.associate_software_token(Session=challenge["Session"])
+    authenticator = pyotp.TOTP(associated["SecretCode"])
+    verified = app.api.verify_software_token(
+        Session=associated["Session"], UserCode=authenticator.at(frozen())
+    )
+    done = other.respond_to_auth_challenge(
+        ClientId=app.client_id,
+        ChallengeName="MFA_SETUP",
+        Session=verified["Session"],
+        ChallengeResponses={"USERNAME": "ann"},
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
+    frozen.advance(30)
+    session = initiate(app)["Session"]
+    done = other.respond_to_auth_challenge(
+        ClientId=app.client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=session,
+        ChallengeResponses={
+            "USERNAME": "ann",
+            "SOFTWARE_TOKEN_MFA_CODE": authenticator.at(frozen()),
+        },
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
+
+
+def test_the_totp_secret_is_sealed_for_its_user(make_clocked_app: AppFactory, frozen: Any) -> None:
+    """What the database holds is not the secret, and opens only for the user it was sealed
+    for."""
+    from userpools.domain import mfa
+    from userpools.domain.lookup import require_user
+    from userpools.domain.pools import require_pool
+
+    app = make(make_clocked_app)
+    set_mfa(app, SoftwareTokenMfaConfiguration={"Enabled": True})
+    user(app)
+    user(app, "bob")
+    secret = app.api.associate_software_token(AccessToken=tokens_of(app))["SecretCode"]
+    store = app.server.server.services.mfa.store
+
+    def look(tx: Any) -> tuple[bytes, str | None, str | None]:
+        pool = require_pool(tx, app.pool_id, "us-east-1")
+        ann, bob = require_user(tx, pool, "ann"), require_user(tx, pool, "bob")
+        sealed = tx.get_user_mfa(pool, ann).pending_secret
+        return (
+            sealed,
+            mfa.unseal(tx, pool, ann, sealed, frozen()),
+            mfa.unseal(tx, pool, bob, sealed, frozen()),
+        )
+
+    sealed, for_ann, for_bob = store.read(look)
+    assert secret.encode() not in sealed and len(sealed) == 12 + len(secret) + 16
+    assert for_ann == secret and for_bob is None

@@ -166,10 +166,30 @@ def test_sign_in_policy_rules_on_create_and_update(cognito_idp: Any, pools: Pool
         "The following features need to be disabled for the LITE pricing tier configured: "
         "Passwordless Sign-In",
     )
-    assert refused(pools.pool, Policies=WITH_EMAIL, MfaConfiguration="ON") == (
+    otp_with_mfa = (
         "InvalidParameterException",
         "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA "
         "is enabled",
+    )
+    sms = {
+        "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"},
+        "AutoVerifiedAttributes": ["phone_number"],
+    }
+    assert refused(pools.pool, Policies=WITH_EMAIL, MfaConfiguration="ON", **sms) == otp_with_mfa
+    with_email = pools.pool(Policies=WITH_EMAIL, **sms)
+    assert (
+        refused(
+            cognito_idp.set_user_pool_mfa_config,
+            UserPoolId=with_email,
+            MfaConfiguration="ON",
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+        )
+        == otp_with_mfa
+    )
+    cognito_idp.set_user_pool_mfa_config(
+        UserPoolId=with_email,
+        MfaConfiguration="OPTIONAL",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
     )
     pool = pools.pool(Policies=PASSWORD_ONLY)
     assert refused(cognito_idp.update_user_pool, UserPoolId=pool, Policies=no_password) == (
@@ -681,3 +701,150 @@ def test_the_offer_is_what_the_pool_allows_and_the_user_has(
         assert refused(user_auth, cognito_idp, client, USERNAME="ann") == INCORRECT
     else:
         assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == expected
+
+
+# sign-up without a password, and signing in from ConfirmSignUp --------------------------------
+
+
+PASSWORDLESS = {"Policies": WITH_EMAIL, "AutoVerifiedAttributes": ["email"]}
+
+
+def sign_up(idp: Any, client: str, username: str, **extra: Any) -> dict[str, Any]:
+    reply: dict[str, Any] = idp.sign_up(
+        ClientId=client,
+        Username=username,
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+        **extra,
+    )
+    return reply
+
+
+def test_sign_up_without_a_password_then_sign_in_from_confirm_sign_up(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(**PASSWORDLESS)
+    client = pools.client(pool)
+    signed = sign_up(cognito_idp, client, "ann")
+    assert signed["UserConfirmed"] is False
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    confirmed = cognito_idp.confirm_sign_up(
+        ClientId=client, Username="ann", ConfirmationCode=code, Session=signed["Session"]
+    )
+    done = cognito_idp.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "ann"},
+        Session=confirmed["Session"],
+    )
+    signed_in(done, "ann")
+    again = {"AuthParameters": {"USERNAME": "ann"}, "Session": confirmed["Session"]}
+    assert (
+        refused(cognito_idp.initiate_auth, ClientId=client, AuthFlow="USER_AUTH", **again)
+        == SESSION_USED
+    )
+    # No password: the confirmed email is the only factor on offer.
+    assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == ["EMAIL_OTP"]
+
+
+def test_confirm_sign_up_answers_a_session_as_amplify_expects(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    """Amplify JS's confirmSignUp sends no Session and signs in with the answer's."""
+    pool = pools.pool(**PASSWORDLESS)
+    client = pools.client(pool)
+    sign_up(cognito_idp, client, "ann", Password=PASSWORD)
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    confirmed = cognito_idp.confirm_sign_up(ClientId=client, Username="ann", ConfirmationCode=code)
+    done = cognito_idp.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "ann", "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+        Session=confirmed["Session"],
+    )
+    signed_in(done, "ann")
+    # A client without ALLOW_USER_AUTH gets no session.
+    srp_only = pools.client(pool, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])
+    sign_up(cognito_idp, srp_only, "bob", Password=PASSWORD)
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    bob = cognito_idp.confirm_sign_up(ClientId=srp_only, Username="bob", ConfirmationCode=code)
+    assert "Session" not in bob
+
+
+def test_a_sign_up_session_belongs_to_its_user(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(**PASSWORDLESS)
+    client = pools.client(pool)
+    anns = sign_up(cognito_idp, client, "ann")["Session"]
+    sign_up(cognito_idp, client, "bob")
+    code = last_code(userpools_server, pool, "EMAIL", 6)
+    confirm = {"ClientId": client, "Username": "bob", "ConfirmationCode": code}
+    assert refused(cognito_idp.confirm_sign_up, Session=anns, **confirm) == SESSION_INVALID
+    # Refused as a whole: bob is still unconfirmed, and his code still works.
+    assert cognito_idp.confirm_sign_up(**confirm)["Session"]
+
+
+def test_sign_up_needs_a_password_unless_a_code_can_sign_in(cognito_idp: Any, pools: Pools) -> None:
+    required = ("InvalidParameterException", "A password is required to sign up in this user pool.")
+    not_verified = pools.pool(Policies=WITH_EMAIL)
+    password_only = pools.pool(Policies=PASSWORD_ONLY, AutoVerifiedAttributes=["email"])
+    passwordless = pools.pool(**PASSWORDLESS)
+    for pool in (not_verified, password_only):
+        assert refused(sign_up, cognito_idp, pools.client(pool), "ann") == required
+    srp_only = pools.client(passwordless, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])
+    assert refused(sign_up, cognito_idp, srp_only, "ann") == required
+    no_email = {"ClientId": pools.client(passwordless), "Username": "ann"}
+    assert refused(cognito_idp.sign_up, **no_email) == required
+    assert "Session" not in sign_up(cognito_idp, srp_only, "bob", Password=PASSWORD)
+
+
+# MFA after a USER_AUTH password ---------------------------------------------------------------
+
+SNS = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"}
+
+
+def test_mfa_follows_a_password_and_hides_the_code_factors(
+    userpools_server: RunningServer, cognito_idp: Any, pools: Pools
+) -> None:
+    pool = pools.pool(
+        Policies=WITH_CODES, SmsConfiguration=SNS, AutoVerifiedAttributes=["phone_number"]
+    )
+    cognito_idp.set_user_pool_mfa_config(
+        UserPoolId=pool,
+        MfaConfiguration="OPTIONAL",
+        SmsMfaConfiguration={"SmsConfiguration": SNS},
+    )
+    client = pools.client(pool)
+    pools.user(pool, "ann", **CODE_USER)
+    pools.user(pool, "bob", **CODE_USER)
+    cognito_idp.admin_set_user_mfa_preference(
+        UserPoolId=pool, Username="ann", SMSMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    # "MFA and passwordless cannot be used together": ann has MFA, bob has not.
+    assert user_auth(cognito_idp, client, USERNAME="ann")["AvailableChallenges"] == [
+        "PASSWORD",
+        "PASSWORD_SRP",
+    ]
+    assert user_auth(cognito_idp, client, USERNAME="bob")["AvailableChallenges"] == [
+        "PASSWORD",
+        "PASSWORD_SRP",
+        "EMAIL_OTP",
+        "SMS_OTP",
+    ]
+    reply = user_auth(
+        cognito_idp, client, USERNAME="ann", PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD
+    )
+    assert reply["ChallengeName"] == "SMS_MFA"
+    code = last_code(userpools_server, pool, "SMS", 6)
+    done = respond(
+        cognito_idp, client, "SMS_MFA", reply["Session"], USERNAME="ann", SMS_MFA_CODE=code
+    )
+    signed_in(done, "ann")
+    # After SRP too.
+    srp = srp_client(cognito_idp, pool, client, "ann", PASSWORD)
+    parameters = srp.get_auth_params()
+    session = user_auth(cognito_idp, client, USERNAME="ann")["Session"]
+    verifier = respond(
+        cognito_idp, client, "SELECT_CHALLENGE", session, ANSWER="PASSWORD_SRP", **parameters
+    )
+    assert verify(cognito_idp, client, srp, parameters, verifier)["ChallengeName"] == "SMS_MFA"

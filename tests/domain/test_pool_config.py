@@ -17,6 +17,7 @@ from userpools.domain.pool_config import (
     Policies,
     PoolConfig,
     SchemaAttribute,
+    SmsConfiguration,
     UsernameConfiguration,
     member_name,
 )
@@ -119,6 +120,8 @@ def test_updated_config_keeps_creation_members_and_tier_and_resets_the_rest() ->
     current = new_config(
         PoolConfig(
             mfa_configuration="OPTIONAL",
+            sms_configuration=SmsConfiguration(sns_caller_arn="arn:aws:iam::1:role/sns"),
+            auto_verified_attributes=("phone_number",),
             user_pool_tier="PLUS",
             alias_attributes=("email",),
             username_configuration=UsernameConfiguration(case_sensitive=False),

@@ -56,6 +56,7 @@ from userpools.domain.models import (
     TokenFamily,
     User,
     UserCode,
+    UserMfa,
     UserPool,
     UserStatus,
 )
@@ -2353,3 +2354,33 @@ def test_auth_events_newest_first_by_page_and_deleted_with_their_user(store: Sto
         tx.delete_user(pool, ann)
         assert tx.auth_events(pool, ann, None, 10) == []
         assert [e.event_id for e in tx.auth_events(pool, bob, None, 10)] == ["event-9"]
+
+
+def test_user_mfa_round_trips_replaces_and_goes_with_its_user(store: Store) -> None:
+    sealed, pending = b"\x00sealed\xff" * 4, bytes(range(60))
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann, bob = add_user(tx, pool, "ann"), add_user(tx, pool, "bob")
+        assert tx.get_user_mfa(pool, ann) is None
+        first = UserMfa(pending_secret=pending)
+        tx.put_user_mfa(pool, ann, first)
+        assert tx.get_user_mfa(pool, ann) == first
+        full = UserMfa(
+            totp_secret=sealed,
+            pending_secret=None,
+            device_name="phöne",
+            last_step=2**40,
+            sms_enabled=True,
+            totp_enabled=True,
+            email_enabled=False,
+            preferred="SOFTWARE_TOKEN_MFA",
+        )
+        tx.put_user_mfa(pool, ann, full)
+        tx.put_user_mfa(pool, bob, UserMfa(email_enabled=True, preferred="EMAIL_OTP"))
+    with store.transaction(write=False) as tx:
+        assert tx.get_user_mfa(pool, ann) == full
+        assert tx.get_user_mfa(pool, bob) == UserMfa(email_enabled=True, preferred="EMAIL_OTP")
+    with store.transaction(write=True) as tx:
+        tx.delete_user(pool, ann)
+        assert tx.get_user_mfa(pool, ann) is None
+        assert tx.get_user_mfa(pool, bob) is not None

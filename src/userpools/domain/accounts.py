@@ -46,9 +46,14 @@ from userpools.domain.password_checks import WAIT, Check, PasswordChecks, Wait
 from userpools.domain.password_policy import check
 from userpools.domain.pools import require_pool
 from userpools.domain.schema import LEGACY_DEVELOPER_PREFIX
+from userpools.domain.signin.sign_up import (
+    confirm_sign_up_session,
+    issue_sign_up_session,
+    passwordless_sign_up,
+)
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller as TokenCaller
-from userpools.domain.tokens import TokenIssuer, digest, readable
+from userpools.domain.tokens import TokenIssuer, digest, new_secret, readable
 from userpools.domain.users import NewUser, UserService
 
 SIGN_UP = "sign_up"
@@ -171,18 +176,22 @@ class AccountService:
         password: str | None,
         given: Sequence[tuple[str, str]],
         secret_hash: str | None,
-    ) -> tuple[User, CodeDelivery | None]:
+    ) -> tuple[User, CodeDelivery | None, str | None]:
+        """The user, where the code went, and the ``Session`` ConfirmSignUp may take to sign
+        the user in at once (``user_auth.issue_sign_up_session``)."""
         pool, client = self._store.read(lambda tx: require_client_anywhere(tx, client_id))
         if pool.config.admin_create_only:
             raise NotAuthorized(messages.SIGN_UP_NOT_ALLOWED)
         check_secret_hash(client, secret_hash, username)
-        if password is None:
+        if password is None and not passwordless_sign_up(pool, client, (n for n, _ in given)):
             raise InvalidParameter(messages.PASSWORD_REQUIRED)
         _check_client_writes(client, [name for name, _ in given])
         delivered: list[CodeDelivery] = []
+        handle = new_secret()
+        issued: list[str] = []
 
         def send_code(tx: Transaction, pool: UserPool, user: User) -> None:
-            require_client(tx, pool, client_id)
+            client = require_client(tx, pool, client_id)
             attribute = _sign_up_attribute(pool, user)
             # Replaced, not appended: the transaction may run again.
             delivered[:] = (
@@ -190,12 +199,16 @@ class AccountService:
                 if attribute is None
                 else [self._send_code(tx, pool, user, SIGN_UP, attribute, client_id=client_id)]
             )
+            now = self._clock()
+            issued[:] = (
+                [handle] if issue_sign_up_session(tx, pool, client, user, handle, now) else []
+            )
 
         new = NewUser(
             username=username, attributes=tuple(given), temporary_password=password, signed_up=True
         )
         user = self._users.create(pool.region, pool.id, new, on_created=send_code)
-        return user, (delivered[0] if delivered else None)
+        return user, (delivered[0] if delivered else None), (issued[0] if issued else None)
 
     def confirm_sign_up(
         self,
@@ -206,9 +219,14 @@ class AccountService:
         force_alias: bool,
         *,
         from_link: bool = False,
-    ) -> None:
+        session: str | None = None,
+    ) -> str | None:
         """ConfirmSignUp; ``from_link``: the ``confirmUser`` link of a
-        ``CONFIRM_WITH_LINK`` email, which carries no secret hash (the code is the proof)."""
+        ``CONFIRM_WITH_LINK`` email, which carries no secret hash (the code is the proof).
+        For a client that allows ``USER_AUTH`` the answer is a ``Session`` for a sign-in
+        without another factor (``sign_up.confirm_sign_up_session``)."""
+        handle = new_secret()
+        issued: list[str] = []
 
         def run(tx: Transaction) -> UserCode | DomainError:
             pool, client = require_client_anywhere(tx, client_id)
@@ -229,11 +247,21 @@ class AccountService:
                     updated_at=self._clock(),
                 )
                 self._users.save(tx, pool, confirmed, force_alias=force_alias)
+                if not from_link:
+                    now = self._clock()
+                    issued[:] = (
+                        [handle]
+                        if confirm_sign_up_session(
+                            tx, pool, client, confirmed, session, used.attribute, handle, now
+                        )
+                        else []
+                    )
             return used
 
         used = self._store.write(run)
         if isinstance(used, DomainError):
             raise used
+        return issued[0] if issued else None
 
     def resend_confirmation_code(
         self, client_id: str, username: str, secret_hash: str | None

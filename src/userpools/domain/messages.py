@@ -162,6 +162,10 @@ MFA_ALL_OFF = (
     "Invalid MFA configuration given, can't disable all MFAs with a required or optional "
     "configuration."
 )
+MFA_NEEDS_SMS = (
+    "SMS configuration and Auto verification for phone_number are required when MFA is "
+    "required/optional"
+)
 MFA_OFF_WITH_FACTOR = (
     "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
 )

@@ -31,7 +31,7 @@ from userpools.domain.errors import EnableSoftwareTokenMFA, InvalidParameter
 from userpools.domain.lookup import require_user, sign_in_keys
 from userpools.domain.models import User, UserMfa, UserPool
 from userpools.domain.pool_config import SmsConfiguration
-from userpools.domain.pools import require_pool
+from userpools.domain.pools import check_sign_in_policy, require_pool
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller, TokenIssuer
 
@@ -305,7 +305,13 @@ def due(tx: Transaction, pool: UserPool, user: User) -> Due | None:
     config = pool_mfa(tx, pool)
     if config.mode == "OFF":
         return None
-    state = user_mfa(tx, pool, user)
+    return choose(config, user_mfa(tx, pool, user), user)
+
+
+def choose(config: PoolMfa, state: UserMfa, user: User) -> Due | None:
+    """:func:`due`, given the pool's configuration and the user's state."""
+    if config.mode == "OFF":
+        return None
     factors = usable(config, state, user)
     if state.preferred in factors:
         return Due(state.preferred)
@@ -352,6 +358,7 @@ class MfaService:
                     sms_configuration=request.sms_configuration or config.sms_configuration,
                 )
             config = dataclasses.replace(config, mfa_configuration=mode)
+            check_sign_in_policy(config)  # no one-time-password first factor beside MFA ON
             pool = dataclasses.replace(pool, config=config, updated_at=now)
             tx.update_pool(pool)
             document: dict[str, Any] = {"SmsMfa": request.sms}

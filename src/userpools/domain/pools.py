@@ -37,6 +37,12 @@ def new_config(request: PoolConfig) -> PoolConfig:
     check_tags(config.user_pool_tags or ())
     if config.username_attribute_names and config.alias_attribute_names:
         raise InvalidParameter(messages.USERNAME_AND_ALIAS)
+    # A new pool's only MFA factor is SMS: other factors come with SetUserPoolMfaConfig.
+    verified = config.auto_verified_attributes or ()
+    if config.mfa_configuration != "OFF" and (
+        config.sms_configuration is None or "phone_number" not in verified
+    ):
+        raise InvalidParameter(messages.MFA_NEEDS_SMS)
     check_sign_in_policy(config)
     return config
 

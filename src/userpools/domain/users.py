@@ -60,8 +60,11 @@ def unseen_password(new: NewUser) -> bool:
     Such a user gets no password at all, so nothing is hashed (AWS's generated password is as
     unknowable): every sign-in fails as a wrong password does until AdminSetUserPassword,
     AdminCreateUser ``RESEND``, or AdminResetUserPassword and its code give the user one.
+    SignUp without a password (allowed where one-time passwords may sign in) is the other case.
     """
-    return new.suppress and new.temporary_password is None and not new.resend and not new.signed_up
+    if new.signed_up:  # a password-less sign-up (``user_auth.passwordless_sign_up``)
+        return new.temporary_password is None
+    return new.suppress and new.temporary_password is None and not new.resend
 
 
 def _password_for(policy: PasswordPolicy, given: str | None) -> str:

@@ -98,7 +98,8 @@ def _query(request: Request) -> tuple[str, str | None, int]:
 
 
 #: ``(client_id, username, code)`` → confirms the sign-up, or raises the API's error.
-ConfirmLink = Callable[[str, str, str], None]
+#: ConfirmSignUp for the link's client, user and code; what it answers is not used.
+ConfirmLink = Callable[[str, str, str], object]
 _PAGE = (
     "<!doctype html><html><head><meta charset=utf-8><title>{title}</title></head>"
     "<body><h1>{title}</h1><p>{text}</p></body></html>"

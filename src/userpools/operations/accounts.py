@@ -53,7 +53,7 @@ def _delivery(delivery: CodeDelivery) -> CodeDeliveryDetailsType:
 
 
 def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpResponse:
-    user, delivery = s.accounts.sign_up(
+    user, delivery, session = s.accounts.sign_up(
         p["ClientId"],
         p["Username"],
         p.get("Password"),
@@ -63,20 +63,23 @@ def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpRespons
     result: SignUpResponse = {"UserConfirmed": False, "UserSub": user.sub}
     if delivery:
         result["CodeDeliveryDetails"] = _delivery(delivery)
+    if session is not None:
+        result["Session"] = session
     return result
 
 
 def confirm_sign_up(
     s: Services, p: ConfirmSignUpRequest, ctx: RequestContext
 ) -> ConfirmSignUpResponse:
-    s.accounts.confirm_sign_up(
+    session = s.accounts.confirm_sign_up(
         p["ClientId"],
         p["Username"],
         p["ConfirmationCode"],
         p.get("SecretHash"),
         bool(p.get("ForceAliasCreation", False)),
+        session=p.get("Session"),
     )
-    return {}
+    return {} if session is None else {"Session": session}
 
 
 def resend_confirmation_code(

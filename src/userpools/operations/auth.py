@@ -61,14 +61,16 @@ def _reply(outcome: Outcome) -> InitiateAuthResponse:
 
 def initiate_auth(s: Services, p: InitiateAuthRequest, ctx: RequestContext) -> InitiateAuthResponse:
     caller = Caller(p["ClientId"])
-    return _reply(s.auth.initiate(caller, p["AuthFlow"], p.get("AuthParameters") or {}))
+    parameters = p.get("AuthParameters") or {}
+    return _reply(s.auth.initiate(caller, p["AuthFlow"], parameters, p.get("Session")))
 
 
 def admin_initiate_auth(
     s: Services, p: AdminInitiateAuthRequest, ctx: RequestContext
 ) -> AdminInitiateAuthResponse:
     caller = Caller(p["ClientId"], p["UserPoolId"], ctx.region)
-    return _reply(s.auth.initiate(caller, p["AuthFlow"], p.get("AuthParameters") or {}))
+    parameters = p.get("AuthParameters") or {}
+    return _reply(s.auth.initiate(caller, p["AuthFlow"], parameters, p.get("Session")))
 
 
 def respond_to_auth_challenge(

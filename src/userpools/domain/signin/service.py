@@ -42,14 +42,21 @@ class AuthService:
         self._machine = machine
         self._delivery = delivery
 
-    def initiate(self, caller: Caller, flow: str, parameters: Mapping[str, str]) -> Outcome:
+    def initiate(
+        self,
+        caller: Caller,
+        flow: str,
+        parameters: Mapping[str, str],
+        session: str | None = None,
+    ) -> Outcome:
+        """``session``: ConfirmSignUp's, for ``USER_AUTH`` (``user_auth.py``)."""
         name = self._machine.aliases.get(flow, flow)
         strategy = self._machine.flows.get(name)
         if strategy is None:
             raise UnsupportedOperation(messages.FLOW_NOT_IMPLEMENTED.format(flow=flow))
         if strategy.admin not in (None, caller.admin):
             raise InvalidParameter(messages.AUTH_METHOD_NOT_SUPPORTED)
-        return strategy.start(self._attempt(caller, parameters, None, (name, flow)))
+        return strategy.start(self._attempt(caller, parameters, session, (name, flow)))
 
     def respond(
         self,

@@ -34,7 +34,14 @@ from userpools.domain.lookup import resolve
 from userpools.domain.models import AppClient, User, UserPool
 from userpools.domain.password_checks import WAIT, Check, Wait
 from userpools.domain.signin import codes, password, sessions, srp
-from userpools.domain.signin.strategy import Attempt, Entry, Outcome, gate, missing
+from userpools.domain.signin.sign_up import (
+    CODE_FACTORS,
+    EMAIL_OTP,
+    SMS_OTP,
+    ConfirmedState,
+    allowed_factors,
+)
+from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, gate, missing
 from userpools.domain.store import Transaction
 from userpools.domain.tokens import new_secret
 
@@ -42,11 +49,7 @@ USER_AUTH = "USER_AUTH"
 SELECT_CHALLENGE = "SELECT_CHALLENGE"
 PASSWORD = "PASSWORD"
 PASSWORD_SRP = "PASSWORD_SRP"
-EMAIL_OTP = "EMAIL_OTP"
-SMS_OTP = "SMS_OTP"
 WEB_AUTHN = "WEB_AUTHN"
-#: Where each code factor is sent: the attribute, verified.
-CODE_FACTORS = {EMAIL_OTP: "email", SMS_OTP: "phone_number"}
 CODE_CHALLENGES = {EMAIL_OTP: codes.EMAIL_OTP, SMS_OTP: codes.SMS_OTP}
 
 Found = tuple[UserPool, AppClient, User | None]
@@ -77,13 +80,6 @@ class PasswordState(_Offer):
 
 class PasswordSrpState(_Offer):
     challenge: ClassVar[str] = PASSWORD_SRP
-
-
-def allowed_factors(pool: UserPool) -> tuple[str, ...]:
-    """``SignInPolicy.AllowedFirstAuthFactors``; ``PASSWORD`` alone when unset, as on AWS."""
-    policy = pool.config.policies.sign_in_policy
-    factors = policy.allowed_first_auth_factors if policy is not None else None
-    return factors or (PASSWORD,)
 
 
 def offer(tx: Transaction, pool: UserPool, user: User | None) -> tuple[str, ...]:
@@ -129,6 +125,8 @@ class UserAuthFlow:
 
     def start(self, attempt: Attempt) -> Outcome:
         username = attempt.required("USERNAME")
+        if attempt.session is not None:
+            return _signed_up(attempt, username, attempt.session)
         preferred = attempt.parameters.get("PREFERRED_CHALLENGE")
 
         def run(tx: Transaction) -> Outcome | _CheckPassword:
@@ -274,6 +272,28 @@ def _pending(
     if user is not None:
         gate(user, now)
     return user, offered
+
+
+def _signed_up(attempt: Attempt, username: str, handle: str) -> Outcome:
+    """InitiateAuth ``USER_AUTH`` with ConfirmSignUp's ``Session``: the confirmation code was
+    the first factor (InitiateAuth, ``Session``), so the steps after that code follow."""
+
+    def run(tx: Transaction) -> Step:
+        now = attempt.clock()
+        pool, client, user = attempt.admit(tx, username, now)
+        if sessions.was_used(tx, pool, handle):
+            raise NotAuthorized(messages.SESSION_USED)
+        pending = sessions.peek(tx, pool, handle, ConfirmedState)
+        if pending is None or pending.client_id != client.client_id:
+            raise NotAuthorized(messages.SESSION_INVALID)
+        if user is None or pending.user_key != user.key:
+            raise NotAuthorized(messages.SESSION_INVALID)
+        if pending.expired(now):
+            raise NotAuthorized(messages.SESSION_EXPIRED)
+        _spend(tx, pool, handle, now)
+        return attempt.signed_in(tx, pending.state.factor, Entry(pool, client, user), now)
+
+    return attempt.store.write(run).finish()
 
 
 def _spend(tx: Transaction, pool: UserPool, handle: str, now: float) -> None:
