@@ -349,7 +349,7 @@ def test_wrong_totp_codes_lock_the_user_like_wrong_passwords(
 def test_mfa_preference_refusals_and_legacy_options(make_clocked_app: AppFactory) -> None:
     app = make(make_clocked_app, pool={"SmsConfiguration": SNS})
     set_mfa(app, SmsMfaConfiguration={"SmsConfiguration": SNS})
-    user(app, "bob", phone=False)
+    user(app, "bob", phone=False, email=False)
     admin = {"UserPoolId": app.pool_id, "Username": "bob"}
     assert fails(
         app.api.admin_set_user_mfa_preference,
@@ -362,8 +362,20 @@ def test_mfa_preference_refusals_and_legacy_options(make_clocked_app: AppFactory
     assert fails(
         app.api.admin_set_user_mfa_preference, **admin, SMSMfaSettings={"Enabled": True}
     ) == ("InvalidParameterException", "User does not have delivery config set to turn on SMS_MFA")
+    assert fails(
+        app.api.admin_set_user_mfa_preference, **admin, EmailMfaSettings={"Enabled": True}
+    ) == (
+        "InvalidParameterException",
+        "User does not have delivery config set to turn on EMAIL_OTP",
+    )
     user(app)
     ann = {"UserPoolId": app.pool_id, "Username": "ann"}
+    assert fails(
+        app.api.admin_set_user_mfa_preference,
+        **ann,
+        SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
+        EmailMfaSettings={"Enabled": True, "PreferredMfa": True},
+    ) == ("InvalidParameterException", "Only one MFA method can be set as preferred.")
     shown = app.user("ann")
     assert "UserMFASettingList" not in shown and "PreferredMfaSetting" not in shown
     app.api.admin_set_user_settings(
@@ -736,3 +748,74 @@ def test_the_totp_secret_is_sealed_for_its_user(make_clocked_app: AppFactory, fr
     sealed, for_ann, for_bob = store.read(look)
     assert secret.encode() not in sealed and len(sealed) == 12 + len(secret) + 16
     assert for_ann == secret and for_bob is None
+
+
+def test_mfa_setup_offers_every_factor_and_sets_up_email(
+    make_clocked_app: AppFactory, frozen: Any
+) -> None:
+    """As Amplify JS v6 sets email MFA up: MFA_SETUP answered with EMAIL, then EMAIL_OTP."""
+    app = make(make_clocked_app, pool={"EmailConfiguration": SES})
+    set_mfa(
+        app,
+        "ON",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        EmailMfaConfiguration={"Message": "Code {####}", "Subject": "Code"},
+    )
+    user(app, phone=False, email=False)
+    challenge = initiate(app)
+    assert challenge["ChallengeName"] == "MFA_SETUP"
+    offered = json.loads(challenge["ChallengeParameters"]["MFAS_CAN_SETUP"])
+    assert offered == ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]
+    sent = respond(app, "MFA_SETUP", challenge["Session"], EMAIL="ann@example.com")
+    assert sent["ChallengeName"] == "EMAIL_OTP"
+    assert sent["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "a***@e***"
+    done = respond(app, "EMAIL_OTP", sent["Session"], EMAIL_OTP_CODE=outbox_code(app, digits=8))
+    assert done["AuthenticationResult"]["AccessToken"]
+    shown = app.user("ann")
+    assert shown["UserMFASettingList"] == ["EMAIL_OTP"]
+    assert shown["PreferredMfaSetting"] == "EMAIL_OTP"
+    attributes = {a["Name"]: a["Value"] for a in shown["UserAttributes"]}
+    assert attributes["email"] == "ann@example.com" and attributes["email_verified"] == "true"
+
+
+def test_get_user_auth_factors_lists_passwordless_factors_the_pool_allows(
+    make_clocked_app: AppFactory,
+) -> None:
+    policy = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
+    app = make(make_clocked_app, pool={"Policies": policy})
+    user(app)
+    app.api.admin_update_user_attributes(
+        UserPoolId=app.pool_id,
+        Username="ann",
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
+    factors = app.api.get_user_auth_factors(AccessToken=tokens_of(app))
+    # The phone number is not verified: no SMS_OTP.
+    assert factors["ConfiguredUserAuthFactors"] == ["PASSWORD", "EMAIL_OTP"]
+
+
+def test_a_code_does_not_verify_an_address_another_user_signs_in_with(
+    make_clocked_app: AppFactory, frozen: Any
+) -> None:
+    app = make(make_clocked_app, pool={"EmailConfiguration": SES, "AliasAttributes": ["email"]})
+    set_mfa(app, EmailMfaConfiguration={"Message": "Code {####}", "Subject": "Code"})
+    user(app, phone=False)
+    app.api.admin_create_user(
+        UserPoolId=app.pool_id,
+        Username="bob",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "ann@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    app.api.admin_set_user_mfa_preference(
+        UserPoolId=app.pool_id, Username="ann", EmailMfaSettings={"Enabled": True}
+    )
+    challenge = initiate(app)
+    done = respond(
+        app, "EMAIL_OTP", challenge["Session"], EMAIL_OTP_CODE=outbox_code(app, "ann", 8)
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
+    attributes = {a["Name"]: a["Value"] for a in app.user("ann")["UserAttributes"]}
+    assert attributes.get("email_verified") != "true"

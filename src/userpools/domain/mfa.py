@@ -324,7 +324,7 @@ def choose(config: PoolMfa, state: UserMfa, user: User) -> Due | None:
     for factor in (SMS, EMAIL):
         if factor in config.factors and user.attribute(DESTINATION[factor]):
             return Due(factor)
-    return Due("MFA_SETUP", tuple(f for f in config.factors if f == TOTP) or config.factors)
+    return Due("MFA_SETUP", config.factors)
 
 
 # the service -----------------------------------------------------------------------------
@@ -351,7 +351,7 @@ class MfaService:
             mode = request.mode or pool.config.mfa_configuration
             _check_pool_request(pool, request, mode)
             config = pool.config
-            if request.sms:
+            if request.sms and (request.sms_configuration or config.sms_configuration):
                 config = dataclasses.replace(
                     config,
                     sms_authentication_message=request.sms_message,
@@ -361,7 +361,9 @@ class MfaService:
             check_sign_in_policy(config)  # no one-time-password first factor beside MFA ON
             pool = dataclasses.replace(pool, config=config, updated_at=now)
             tx.update_pool(pool)
-            document: dict[str, Any] = {"SmsMfa": request.sms}
+            # SMS MFA needs an SmsConfiguration, the request's or the pool's.
+            sms = request.sms and config.sms_configuration is not None
+            document: dict[str, Any] = {"SmsMfa": sms}
             if request.totp is not None:
                 document["SoftwareTokenMfaConfiguration"] = {"Enabled": request.totp}
             if request.email:

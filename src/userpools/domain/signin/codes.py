@@ -46,7 +46,7 @@ from userpools.domain.lookup import sign_in_keys
 from userpools.domain.models import User, UserPool
 from userpools.domain.signin import answers
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step
-from userpools.domain.store import Transaction
+from userpools.domain.store import LookupField, Transaction
 from userpools.domain.tokens import new_secret
 
 #: AWS's default texts when the pool sets none (docs/auth-flows.md).
@@ -54,6 +54,8 @@ DEFAULT_SMS_MESSAGE = "Your authentication code is {####}. "
 DEFAULT_EMAIL_MESSAGE = "Your authentication code is {####}. "
 DEFAULT_EMAIL_SUBJECT = "Your authentication code"
 _VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}
+_KEY = {"email": "email", "phone_number": "phone"}
+_LOOKUP: dict[str, LookupField] = {"email": "login_email", "phone_number": "login_phone"}
 
 
 @dataclass(frozen=True)
@@ -162,13 +164,20 @@ class CodeChallenge:
 
 
 def _verified(tx: Transaction, pool: UserPool, user: User, attribute: str) -> User:
-    """The user with ``attribute`` marked verified: the code reached it."""
+    """The user with ``attribute`` marked verified: the code reached it. Unless that would
+    make it an alias another user holds: then it stays as it was."""
     flag = _VERIFIED_FLAG[attribute]
     if user.attribute(flag) == "true":
         return user
     kept = tuple((n, v) for n, v in user.attributes if n != flag)
     changed = replace(user, attributes=(*kept, (flag, "true")))
-    tx.update_user(pool, changed, sign_in_keys(pool, changed.attributes))
+    keys = sign_in_keys(pool, changed.attributes)
+    alias = keys.email if attribute == "email" else keys.phone
+    if alias is not None and alias != getattr(sign_in_keys(pool, user.attributes), _KEY[attribute]):
+        holder = tx.find_user(pool, _LOOKUP[attribute], alias)
+        if holder is not None and holder.key != user.key:
+            return user
+    tx.update_user(pool, changed, keys)
     return changed
 
 

@@ -6,7 +6,8 @@ and the follow-ups that begin them and the code challenges (``SMS_MFA``, ``EMAIL
 AssociateSoftwareToken and VerifySoftwareToken name no client or pool, only the session.
 Each of those calls uses the session up and gives a new one; the last one, once a code has
 proven the new software token, answers ``MFA_SETUP``, which turns TOTP on for the user (and
-prefers it when nothing else is), then ends the sign-in.
+prefers it when nothing else is), then ends the sign-in. Or, for email MFA, it is answered
+with the address, which gets the first code (``EMAIL_OTP``).
 """
 
 from __future__ import annotations
@@ -21,17 +22,19 @@ from userpools.crypto import totp
 from userpools.domain import messages
 from userpools.domain import mfa as factors
 from userpools.domain.errors import (
+    AliasExists,
     CodeMismatch,
     DomainError,
     ExpiredCode,
     InvalidParameter,
     NotAuthorized,
 )
+from userpools.domain.lookup import sign_in_keys
 from userpools.domain.models import User, UserPool
 from userpools.domain.pools import require_pool
 from userpools.domain.signin import answers, codes, sessions
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step
-from userpools.domain.store import Store, Transaction
+from userpools.domain.store import Conflict, Store, Transaction
 from userpools.domain.tokens import new_secret
 
 MFA_SETUP = "MFA_SETUP"
@@ -237,22 +240,53 @@ class SelectMfaType:
 
 @dataclass(frozen=True)
 class MfaSetup:
+    """Answered after VerifySoftwareToken proved a software token (``USERNAME`` only), or,
+    where the pool has email MFA, with ``EMAIL``: the address the codes go to, which then
+    gets one (``EMAIL_OTP``), as Amplify JS v6 sets email MFA up."""
+
     name: str = MFA_SETUP
 
     def answer(self, attempt: Attempt) -> Outcome:
         now = attempt.clock()
+        address = attempt.parameters.get("EMAIL")
 
         def run(tx: Transaction) -> Step:
             pool, client, user, pending = answers.open_session(tx, attempt, SetupState, now)
+            state = factors.user_mfa(tx, pool, user)
+            if address is not None and not pending.state.verified:
+                return _set_up_email(tx, attempt, Entry(pool, client, user), address, now)
             if not pending.state.verified:
                 raise InvalidParameter(messages.MFA_SETUP_NOT_DONE)
-            state = factors.user_mfa(tx, pool, user)
             enabled = {**factors.enabled_map(state), factors.TOTP: True}
             factors.store_factors(tx, pool, user, state, enabled, state.preferred or factors.TOTP)
             fresh = tx.get_user(pool, user.key) or user
             return answers.accept(tx, attempt, self.name, Entry(pool, client, fresh), now)
 
         return attempt.store.write(run).finish()
+
+
+def _set_up_email(
+    tx: Transaction, attempt: Attempt, entry: Entry, address: str, now: float
+) -> Step:
+    """Email MFA for the user, at ``address`` (unverified until its first code comes back),
+    and the first code."""
+    pool, user = entry.pool, entry.user
+    if not factors.pool_mfa(tx, pool).email:
+        raise InvalidParameter(messages.MFA_METHOD_NOT_OFFERED.format(answer=factors.EMAIL))
+    kept = tuple((n, v) for n, v in user.attributes if n not in ("email", "email_verified"))
+    changed = dataclasses.replace(
+        user, attributes=(*kept, ("email", address), ("email_verified", "false")), updated_at=now
+    )
+    try:
+        tx.update_user(pool, changed, sign_in_keys(pool, changed.attributes))
+    except Conflict:
+        raise AliasExists() from None
+    state = factors.user_mfa(tx, pool, changed)
+    enabled = {**factors.enabled_map(state), factors.EMAIL: True}
+    factors.store_factors(tx, pool, changed, state, enabled, state.preferred or factors.EMAIL)
+    if not sessions.spend(tx, pool, answers.handle_of(attempt), now):
+        raise NotAuthorized(messages.SESSION_USED)
+    return codes.EMAIL_OTP.begin(tx, attempt, MFA_SETUP, Entry(pool, entry.client, changed), now)
 
 
 # AssociateSoftwareToken and VerifySoftwareToken with a session ----------------------------
