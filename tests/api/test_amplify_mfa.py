@@ -417,6 +417,57 @@ def test_totp_after_a_password_first_factor_under_user_auth(
     signed_in_as(app, pool, "bob")
 
 
+@pytest.mark.parametrize("choice", ["TOTP", "EMAIL"])
+def test_mfa_set_up_chosen_in_the_sign_in(
+    app: Amplify, pool: Pool, frozen: Any, choice: str
+) -> None:
+    pool.create(EmailConfiguration=SES)
+    pool.mfa(
+        "ON",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        EmailMfaConfiguration={"Message": "Code: {####}", "Subject": "Sign in"},
+    )
+    # No email address: the user must set a factor up.
+    pool.idp.admin_create_user(UserPoolId=pool.id, Username="dan", MessageAction="SUPPRESS")
+    pool.idp.admin_set_user_password(
+        UserPoolId=pool.id, Username="dan", Password=PASSWORD, Permanent=True
+    )
+    configure(app, pool)
+
+    asked = app.done("signIn", username="dan", password=PASSWORD)
+
+    assert asked["isSignedIn"] is False
+    assert asked["nextStep"]["signInStep"] == "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION"
+    assert sorted(asked["nextStep"]["allowedMFATypes"]) == ["EMAIL", "TOTP"]
+    chosen = app.done("confirmSignIn", challengeResponse=choice)
+    if choice == "TOTP":
+        assert chosen["nextStep"]["signInStep"] == "CONTINUE_SIGN_IN_WITH_TOTP_SETUP"
+        secret = chosen["nextStep"]["totpSetupDetails"]["sharedSecret"]
+        answer = pyotp.TOTP(secret).at(frozen())
+        factor, email = "SOFTWARE_TOKEN_MFA", None
+    else:
+        assert chosen == {
+            "isSignedIn": False,
+            "nextStep": {"signInStep": "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP"},
+        }
+        # Amplify sends the address as EMAIL in the MFA_SETUP answer; a code goes to it.
+        sent = app.done("confirmSignIn", challengeResponse="dan@example.com")
+        assert sent == {
+            "isSignedIn": False,
+            "nextStep": {
+                "signInStep": "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
+                "codeDeliveryDetails": {"deliveryMedium": "EMAIL", "destination": "d***@e***"},
+            },
+        }
+        answer = pool.code("dan@example.com", 8)
+        factor, email = "EMAIL_OTP", "dan@example.com"
+    assert app.done("confirmSignIn", challengeResponse=answer) == DONE
+    signed_in_as(app, pool, "dan")
+    shown = pool.shown("dan")
+    assert shown["UserMFASettingList"] == [factor]
+    assert {a["Name"]: a["Value"] for a in shown["UserAttributes"]}.get("email") == email
+
+
 # Amplify: USER_AUTH -----------------------------------------------------------------------
 
 
