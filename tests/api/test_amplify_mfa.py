@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ import pytest
 from test_amplify import JS_DIR, PASSWORD, Amplify, claims, messages
 from test_mfa import frozen
 
+from server.nodes import Node, Nodes, fresh_step
 from userpools.testing import RunningServer
 
 IDENTITY_SCRIPT = JS_DIR / "identity_steps.mjs"
@@ -691,3 +693,92 @@ def test_identity_js_select_mfa_type_then_sms(js: Amplify, pool: Pool, frozen: A
     assert (chosen["callback"], chosen["challengeName"]) == ("mfaRequired", "SMS_MFA")
     signed = js.done("sendMFACode", code=pool.code(PHONE, 6))
     assert claims(pool.server, pool.id, signed["accessToken"])["username"] == "bob"
+
+
+# Amplify across two nodes ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_nodes(fresh_database: dict[str, Any], tmp_path: Any) -> Iterator[tuple[Node, Node]]:
+    """Two ``userpools serve`` nodes on one database (the current store), behind one
+    ``--public-url`` as behind a load balancer, so each accepts the other's tokens."""
+    nodes = Nodes(tmp_path)
+    database = {"db": fresh_database["db_path"], "database_url": fresh_database["database_url"]}
+    try:
+        a, b = (
+            nodes.start(**database, extra=("--public-url", "http://userpools.test:9229"))
+            for _ in "ab"
+        )
+        yield a, b
+    finally:
+        nodes.stop_all()
+
+
+def on(process: Amplify, node: Node, pool_id: str, client_id: str) -> None:
+    """Amplify pointed at ``node``; its sign-in in progress (and its tokens) kept."""
+    process.done("configure", endpoint=node.endpoint_url, userPoolId=pool_id, clientId=client_id)
+
+
+def node_code(node: Node, pool_id: str, to: str) -> str:
+    newest = messages(node, pool_id, to)[0]
+    found = re.search(r"\b(\d{8})\b", newest["body"])
+    assert found, newest["body"]
+    return found.group(1)
+
+
+def test_amplify_answers_a_challenge_on_another_node(
+    amplify: Amplify, two_nodes: tuple[Node, Node]
+) -> None:
+    first, second = two_nodes
+    idp = first.client()
+    pool_id = idp.create_user_pool(PoolName="two nodes", Policies=WITH_EMAIL)["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="OPTIONAL",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+    )
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]["ClientId"]
+    for name in ("bob", "eve"):
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=name,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": f"{name}@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username=name, Password=PASSWORD, Permanent=True
+        )
+    on(amplify, first, pool_id, client_id)
+    assert amplify.done("signIn", username="bob", password=PASSWORD) == DONE
+    authenticator = pyotp.TOTP(amplify.done("setUpTOTP", appName="userpools")["sharedSecret"])
+    now = fresh_step()
+    # The previous step's code (the server allows ±1 step) leaves this step's for the sign-in.
+    amplify.done("verifyTOTPSetup", code=authenticator.at(now - 30))
+    amplify.done("updateMFAPreference", totp="PREFERRED")
+    amplify.done("signOut", **{"global": False})
+
+    asked = amplify.done("signIn", username="bob", password=PASSWORD)
+    assert asked["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_TOTP_CODE"
+    on(amplify, second, pool_id, client_id)
+    assert amplify.done("confirmSignIn", challengeResponse=authenticator.at(now)) == DONE
+
+    tokens = amplify.done("session", forceRefresh=False)
+    assert idp.get_user(AccessToken=tokens["accessToken"])["Username"] == "bob"
+    amplify.done("signOut", **{"global": False})
+    assert time.time() - now < 30 - now % 30, "the test outlived its TOTP step"
+
+    asked = amplify.done(
+        "signIn", username="eve", authFlowType="USER_AUTH", preferredChallenge="EMAIL_OTP"
+    )
+    assert asked["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_EMAIL_CODE"
+    on(amplify, first, pool_id, client_id)
+    code = node_code(first, pool_id, "eve@example.com")
+    assert amplify.done("confirmSignIn", challengeResponse=code) == DONE
+    tokens = amplify.done("session", forceRefresh=False)
+    assert second.client().get_user(AccessToken=tokens["accessToken"])["Username"] == "eve"
+    amplify.done("signOut", **{"global": False})

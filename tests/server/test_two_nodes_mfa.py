@@ -7,7 +7,8 @@ the step before), and a ``USER_AUTH`` sign-in with an email code (``PREFERRED_CH
 its wrong code refused on one node and its right one taken on the other.
 
 The nodes keep real time, and pyotp computes codes from it: a test starts early in a 30-second
-step (``fresh_step``) so that it ends within that step.
+step (``nodes.fresh_step``) so that it ends within that step. Amplify JS does the same across
+nodes in ``tests/api/test_amplify_mfa.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from .nodes import Node, Nodes
+from .nodes import Node, Nodes, fresh_step
 
 PASSWORD = "Corr3ct-Horse!"
 PUBLIC_URL = "http://userpools.test:9229"
@@ -50,15 +51,6 @@ def two(fresh_database: dict[str, Any], nodes: Nodes) -> tuple[Node, Node]:
     url = fresh_database["database_url"]
     started = [nodes.start(database_url=url, extra=("--public-url", PUBLIC_URL)) for _ in "ab"]
     return started[0], started[1]
-
-
-def fresh_step() -> float:
-    """Now, at least 10 s before the current 30-second step ends (waiting for the next one
-    when it is later than that)."""
-    into = time.time() % 30
-    if into > 20:
-        time.sleep(30 - into + 0.2)
-    return time.time()
 
 
 def refused(call: Any, **arguments: Any) -> tuple[str, str]:
