@@ -3,16 +3,18 @@
 """MFA and choice-based sign-in (``USER_AUTH``) with the real clients, run by Node.
 
 Amplify JS v6 (``tests/js/amplify_steps.mjs``) sets up TOTP, states its preference and signs
-in with the code; signs in with an email code under ``USER_AUTH``; chooses a first factor;
-chooses an MFA type; and sets up TOTP during a sign-in when the pool's MFA is ON.
+in with the code (also after a ``USER_AUTH`` password); signs in with SMS and email codes, and
+with an email code under ``USER_AUTH``; chooses a first factor; chooses an MFA type; and sets
+up TOTP or email MFA during a sign-in when the pool's MFA is ON (also after a new password).
 amazon-cognito-identity-js (``tests/js/identity_steps.mjs``) covers what its callbacks and
 ``sendMFACode`` put on the wire differently: the ``USER_ID_FOR_SRP`` as ``USERNAME``, both
 ``SMS_MFA_CODE`` and ``SOFTWARE_TOKEN_MFA_CODE`` in one answer, ``MFA_SETUP`` through its own
-associate/verify calls. ``/work/amplify-wire.md`` (see the report) lists what each step sends.
+associate/verify calls. Last, Amplify answers on a second node what it was asked on the first.
 
 The server is the clocked one, its clock frozen 5 s into a TOTP step (``frozen``): pyotp
 computes each code at the server's moment, and a test moves the clock a whole step where it
-needs a code not used yet. Codes sent by SMS or email are read from ``GET /_userpools/messages``
+needs a code not used yet (the two nodes keep real time instead: ``fresh_step``). Codes sent by
+SMS or email are read from ``GET /_userpools/messages``
 as a test in any language would. Every test runs on both stores. Node and
 ``tests/js/node_modules`` are required: without them these tests fail (never skip).
 """
@@ -666,8 +668,8 @@ def test_identity_js_mfa_setup_during_sign_in(js: Amplify, pool: Pool, frozen: A
 
 @pytest.mark.xfail(
     strict=True,
-    reason="server: MFAS_CAN_CHOOSE is json.dumps with a space after the comma, AWS's is compact"
-    " (/work/amplify-wire.md, Mismatches 1)",
+    reason="server: MFAS_CAN_CHOOSE has a space after the comma; AWS sends compact JSON,"
+    ' ["SMS_MFA","SOFTWARE_TOKEN_MFA"]',
 )
 def test_identity_js_select_mfa_type_then_sms(js: Amplify, pool: Pool, frozen: Any) -> None:
     pool.create(SmsConfiguration=SNS)
