@@ -14,9 +14,9 @@ associate/verify calls. Last, Amplify answers on a second node what it was asked
 The server is the clocked one, its clock frozen 5 s into a TOTP step (``frozen``): pyotp
 computes each code at the server's moment, and a test moves the clock a whole step where it
 needs a code not used yet (the two nodes keep real time instead: ``fresh_step``). Codes sent by
-SMS or email are read from ``GET /_userpools/messages``
-as a test in any language would. Every test runs on both stores. Node and
-``tests/js/node_modules`` are required: without them these tests fail (never skip).
+SMS or email are read from ``GET /_userpools/messages`` as a test in any language would. Every
+test runs on both stores. Node and ``tests/js/node_modules`` are required: without them these
+tests fail (never skip).
 """
 
 from __future__ import annotations
