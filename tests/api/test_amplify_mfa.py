@@ -55,6 +55,11 @@ ENABLE_MISMATCH = (
     "Code mismatch and fail enable Software Token MFA",
 )
 EXPIRED_CODE = ("ExpiredCodeException", "Invalid code provided, please request a code again.")
+INVALID_SESSION = ("NotAuthorizedException", "Invalid session for the user.")
+USED_ONCE = (
+    "NotAuthorizedException",
+    "Invalid session for the user, session can only be used once.",
+)
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
@@ -618,10 +623,15 @@ def test_identity_js_sms_mfa_with_send_mfa_code(js: Amplify, pool: Pool, frozen:
     }
     code = pool.code(PHONE, 6)
     assert refusal(js.step("sendMFACode", code=other(code))) == CODE_MISMATCH
+    # The skipped challenge: the SMS_MFA session answered as SOFTWARE_TOKEN_MFA.
+    skipped = js.step("sendMFACode", code=code, mfaType="SOFTWARE_TOKEN_MFA")
+    assert refusal(skipped) == INVALID_SESSION
     signed = js.done("sendMFACode", code=code)
     assert signed["callback"] == "onSuccess"
     access = claims(pool.server, pool.id, signed["accessToken"])
     assert (access["username"], access["client_id"]) == ("bob", pool.client_id)
+    # The library still holds the session it answered with: it was used.
+    assert refusal(js.step("sendMFACode", code=code)) == USED_ONCE
 
 
 def test_identity_js_totp_with_send_mfa_code(js: Amplify, pool: Pool, frozen: Any) -> None:
