@@ -401,13 +401,18 @@ def test_mfa_setup_with_session_then_tokens(make_clocked_app: AppFactory, frozen
     user(app, phone=False, email=False)
     challenge = initiate(app)
     assert challenge["ChallengeName"] == "MFA_SETUP"
-    assert json.loads(challenge["ChallengeParameters"]["MFAS_CAN_SETUP"]) == ["SOFTWARE_TOKEN_MFA"]
+    assert challenge["ChallengeParameters"] == {
+        "MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]',
+        "USER_ID_FOR_SRP": "ann",
+    }
     # Answering before a token is verified does not end the sign-in.
     code, _ = fails(respond, app=app, challenge="MFA_SETUP", session=challenge["Session"])
     assert code == "InvalidParameterException"
     associated = app.api.associate_software_token(Session=challenge["Session"])
     authenticator = pyotp.TOTP(associated["SecretCode"])
     assert fails(app.api.associate_software_token, Session=challenge["Session"]) == USED_TWICE
+    for forged in ("x" * 40, "us-east-1_Nope0000." + "x" * 40, app.pool_id + "." + "x" * 40):
+        assert fails(app.api.associate_software_token, Session=forged) == INVALID_SESSION
     verified = app.api.verify_software_token(
         Session=associated["Session"], UserCode=authenticator.at(frozen())
     )
@@ -525,10 +530,10 @@ def test_select_mfa_type_when_several_and_none_preferred(
     )
     challenge = initiate(app)
     assert challenge["ChallengeName"] == "SELECT_MFA_TYPE"
-    assert json.loads(challenge["ChallengeParameters"]["MFAS_CAN_CHOOSE"]) == [
-        "SMS_MFA",
-        "SOFTWARE_TOKEN_MFA",
-    ]
+    # Compact JSON in a string, as AWS writes it.
+    assert challenge["ChallengeParameters"] == {
+        "MFAS_CAN_CHOOSE": '["SMS_MFA","SOFTWARE_TOKEN_MFA"]'
+    }
     chosen = respond(app, "SELECT_MFA_TYPE", challenge["Session"], ANSWER="SMS_MFA")
     assert chosen["ChallengeName"] == "SMS_MFA"
     # The skipped challenge: a SOFTWARE_TOKEN_MFA answer to the SMS_MFA session.
@@ -764,8 +769,8 @@ def test_mfa_setup_offers_every_factor_and_sets_up_email(
     user(app, phone=False, email=False)
     challenge = initiate(app)
     assert challenge["ChallengeName"] == "MFA_SETUP"
-    offered = json.loads(challenge["ChallengeParameters"]["MFAS_CAN_SETUP"])
-    assert offered == ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]
+    offered = challenge["ChallengeParameters"]["MFAS_CAN_SETUP"]
+    assert offered == '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]'
     sent = respond(app, "MFA_SETUP", challenge["Session"], EMAIL="ann@example.com")
     assert sent["ChallengeName"] == "EMAIL_OTP"
     assert sent["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "a***@e***"
@@ -819,3 +824,22 @@ def test_a_code_does_not_verify_an_address_another_user_signs_in_with(
     assert done["AuthenticationResult"]["AccessToken"]
     attributes = {a["Name"]: a["Value"] for a in app.user("ann")["UserAttributes"]}
     assert attributes.get("email_verified") != "true"
+
+
+def test_set_user_settings_is_the_sms_factor(make_clocked_app: AppFactory) -> None:
+    app = make(make_clocked_app, pool={"SmsConfiguration": SNS})
+    set_mfa(app, SmsMfaConfiguration={"SmsConfiguration": SNS})
+    user(app)
+    token = tokens_of(app)
+    sms = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+    app.api.set_user_settings(AccessToken=token, MFAOptions=sms)
+    shown = app.get_user(token)
+    assert shown["MFAOptions"] == sms and shown["UserMFASettingList"] == ["SMS_MFA"]
+    assert initiate(app)["ChallengeName"] == "SMS_MFA"
+    app.api.set_user_mfa_preference(AccessToken=token, SMSMfaSettings={"PreferredMfa": True})
+    assert app.get_user(token)["PreferredMfaSetting"] == "SMS_MFA"
+    app.api.admin_set_user_settings(UserPoolId=app.pool_id, Username="ann", MFAOptions=[])
+    shown = app.get_user(token)
+    assert "MFAOptions" not in shown and "UserMFASettingList" not in shown
+    assert "PreferredMfaSetting" not in shown
+    assert "AuthenticationResult" in initiate(app)

@@ -181,6 +181,11 @@ PARAMS: dict[str, Callable[[Target], dict[str, Any]]] = {
     "GetSigningCertificate": _pool,
     "GetCSVHeader": _pool,
     "GetUICustomization": _pool,
+    "GetUserPoolMfaConfig": _pool,
+    "SetUserPoolMfaConfig": lambda t: _pool(
+        t, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
+    ),
+    "AdminSetUserMFAPreference": lambda t: _user(t, SMSMfaSettings={"Enabled": False}),
     "SetUICustomization": lambda t: _pool(t, CSS="body { color: red; }"),
     "DescribeRiskConfiguration": _pool,
     "SetRiskConfiguration": lambda t: _pool(

@@ -8,6 +8,8 @@ pycognito's client, the refusals with AWS's codes and messages, and the pool's
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -848,3 +850,40 @@ def test_mfa_follows_a_password_and_hides_the_code_factors(
         cognito_idp, client, "SELECT_CHALLENGE", session, ANSWER="PASSWORD_SRP", **parameters
     )
     assert verify(cognito_idp, client, srp, parameters, verifier)["ChallengeName"] == "SMS_MFA"
+
+
+# the preamble ---------------------------------------------------------------------------------
+
+
+def test_the_gate_applies_before_any_factor(cognito_idp: Any, pools: Pools) -> None:
+    pool = pools.pool()
+    client = pools.client(pool)
+    pools.user(pool, "ann")
+    cognito_idp.admin_disable_user(UserPoolId=pool, Username="ann")
+    assert refused(user_auth, cognito_idp, client, USERNAME="ann") == (
+        "NotAuthorizedException",
+        "User is disabled.",
+    )
+    cognito_idp.sign_up(ClientId=client, Username="bob", Password=PASSWORD)
+    assert refused(user_auth, cognito_idp, client, USERNAME="bob") == (
+        "UserNotConfirmedException",
+        "User is not confirmed.",
+    )
+
+
+def test_a_client_with_a_secret_needs_the_secret_hash(cognito_idp: Any, pools: Pools) -> None:
+    pool = pools.pool()
+    created = cognito_idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="server", GenerateSecret=True, ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]
+    client, secret = created["ClientId"], created["ClientSecret"]
+    pools.user(pool, "ann")
+    mismatch = ("NotAuthorizedException", f"Unable to verify secret hash for client {client}")
+    assert refused(user_auth, cognito_idp, client, USERNAME="ann") == mismatch
+    digest = hmac.new(secret.encode(), ("ann" + client).encode(), hashlib.sha256).digest()
+    hashed = base64.b64encode(digest).decode()
+    session = user_auth(cognito_idp, client, USERNAME="ann", SECRET_HASH=hashed)["Session"]
+    answer = {"USERNAME": "ann", "ANSWER": "PASSWORD", "PASSWORD": PASSWORD}
+    assert refused(respond, cognito_idp, client, "SELECT_CHALLENGE", session, **answer) == mismatch
+    done = respond(cognito_idp, client, "SELECT_CHALLENGE", session, SECRET_HASH=hashed, **answer)
+    signed_in(done, "ann")

@@ -59,9 +59,9 @@ def test_wire_bad_requests(
 
 
 def test_wire_unimplemented_operation_names_it(userpools_server: Any) -> None:
-    status, _, payload = post(userpools_server, b"{}", TARGET + "GetUserPoolMfaConfig")
+    status, _, payload = post(userpools_server, b"{}", TARGET + "UpdateManagedLoginBranding")
     assert status == 400
-    assert "GetUserPoolMfaConfig" in payload["message"]
+    assert "UpdateManagedLoginBranding" in payload["message"]
 
 
 def test_wire_oversized_body_is_refused_before_parsing(userpools_server: Any) -> None:

@@ -302,10 +302,9 @@ def due(tx: Transaction, pool: UserPool, user: User) -> Due | None:
     email where the pool allows it and the user has the number or address, and otherwise
     asks the user to set up a factor (MFA_SETUP).
     """
-    config = pool_mfa(tx, pool)
-    if config.mode == "OFF":
-        return None
-    return choose(config, user_mfa(tx, pool, user), user)
+    if pool.config.mfa_configuration == "OFF":
+        return None  # without a query: most pools, every sign-in
+    return choose(pool_mfa(tx, pool), user_mfa(tx, pool, user), user)
 
 
 def choose(config: PoolMfa, state: UserMfa, user: User) -> Due | None:

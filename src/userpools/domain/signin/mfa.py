@@ -28,6 +28,7 @@ from userpools.domain.errors import (
     ExpiredCode,
     InvalidParameter,
     NotAuthorized,
+    ResourceNotFound,
 )
 from userpools.domain.lookup import sign_in_keys
 from userpools.domain.models import User, UserPool
@@ -95,6 +96,12 @@ def _pool_id_of(handle: str) -> str:
 
 # beginning each challenge ------------------------------------------------------------------
 
+
+def _names(offered: tuple[str, ...]) -> str:
+    """A list of factors as AWS writes it in ``ChallengeParameters``: compact JSON."""
+    return json.dumps(list(offered), separators=(",", ":"))
+
+
 Starter = Callable[[Transaction, Attempt, str, Entry, float, tuple[str, ...]], Step]
 
 
@@ -108,7 +115,7 @@ def _start_setup(
 ) -> Step:
     handle = _setup_handle(entry.pool)
     attempt.enter(tx, source, entry, SetupState(), handle, now)
-    parameters = {"MFAS_CAN_SETUP": json.dumps(list(offered))}
+    parameters = {"MFAS_CAN_SETUP": _names(offered), "USER_ID_FOR_SRP": entry.user.username}
     return Step(outcome=Outcome(challenge=MFA_SETUP, session=handle, parameters=parameters))
 
 
@@ -122,7 +129,7 @@ def _start_select(
 ) -> Step:
     handle = new_secret()
     attempt.enter(tx, source, entry, SelectState(offered), handle, now)
-    parameters = {"MFAS_CAN_CHOOSE": json.dumps(list(offered))}
+    parameters = {"MFAS_CAN_CHOOSE": _names(offered)}
     return Step(outcome=Outcome(challenge=SELECT_MFA_TYPE, session=handle, parameters=parameters))
 
 
@@ -295,7 +302,11 @@ def _set_up_email(
 def _setup_session(
     tx: Transaction, handle: str, now: float
 ) -> tuple[UserPool, User, sessions.Pending[SetupState]]:
-    pool = require_pool(tx, _pool_id_of(handle), _region_of(_pool_id_of(handle)))
+    pool_id = _pool_id_of(handle)
+    try:
+        pool = require_pool(tx, pool_id, _region_of(pool_id))
+    except ResourceNotFound:
+        raise NotAuthorized(messages.SESSION_INVALID) from None
     if sessions.was_used(tx, pool, handle):
         raise NotAuthorized(messages.SESSION_USED)
     pending = sessions.peek(tx, pool, handle, SetupState)

@@ -20,6 +20,9 @@ password. ``WEB_AUTHN`` is refused: userpools keeps no passkeys yet.
 An unknown name under ``PreventUserExistenceErrors`` gets a ``SELECT_CHALLENGE`` like a real
 user's, offering the password factors, with a session never stored; each answer then fails as
 a wrong password does (``PASSWORD``), or runs a simulated SRP exchange (``PASSWORD_SRP``).
+
+InitiateAuth may instead bring ConfirmSignUp's ``Session``: the confirmation code was the
+first factor (``sign_up.py``).
 """
 
 from __future__ import annotations
