@@ -667,6 +667,7 @@ def test_identity_js_mfa_setup_during_sign_in(js: Amplify, pool: Pool, frozen: A
 
     assert (asked["callback"], asked["challengeName"]) == ("mfaSetup", "MFA_SETUP")
     assert asked["challengeParameters"]["MFAS_CAN_SETUP"] == '["SOFTWARE_TOKEN_MFA"]'
+    assert asked["challengeParameters"]["USER_ID_FOR_SRP"] == "bob"
     secret = js.done("associateSoftwareToken")["secretCode"]
     signed = js.done(
         "verifySoftwareToken", code=pyotp.TOTP(secret).at(frozen()), friendlyDeviceName="phone"
@@ -676,11 +677,6 @@ def test_identity_js_mfa_setup_during_sign_in(js: Amplify, pool: Pool, frozen: A
     assert pool.shown()["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server: MFAS_CAN_CHOOSE has a space after the comma; AWS sends compact JSON,"
-    ' ["SMS_MFA","SOFTWARE_TOKEN_MFA"]',
-)
 def test_identity_js_select_mfa_type_then_sms(js: Amplify, pool: Pool, frozen: Any) -> None:
     pool.create(SmsConfiguration=SNS)
     pool.mfa(
