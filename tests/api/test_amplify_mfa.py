@@ -527,6 +527,63 @@ def test_an_expired_email_code_under_user_auth(app: Amplify, pool: Pool, frozen:
     assert app.done("session", forceRefresh=False) is None
 
 
+def test_sms_code_under_user_auth(app: Amplify, pool: Pool, frozen: Any) -> None:
+    pool.create(Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}})
+    pool.user(phone=True)
+    pool.idp.admin_update_user_attributes(
+        UserPoolId=pool.id,
+        Username="bob",
+        UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}],
+    )
+    configure(app, pool)
+
+    asked = app.done(
+        "signIn", username="bob", authFlowType="USER_AUTH", preferredChallenge="SMS_OTP"
+    )
+
+    assert asked == {
+        "isSignedIn": False,
+        "nextStep": {
+            "signInStep": "CONFIRM_SIGN_IN_WITH_SMS_CODE",
+            "codeDeliveryDetails": {"deliveryMedium": "SMS", "destination": "+*******0123"},
+        },
+    }
+    code = pool.code(PHONE, 6)
+    assert refusal(app.step("confirmSignIn", challengeResponse=other(code))) == CODE_MISMATCH
+    assert app.done("confirmSignIn", challengeResponse=code) == DONE
+    signed_in_as(app, pool, "bob")
+
+
+def test_sign_up_without_a_password_then_auto_sign_in(
+    app: Amplify, pool: Pool, frozen: Any
+) -> None:
+    """Amplify's passwordless sign-up: no password; confirmSignUp's Session signs the user in
+    (InitiateAuth USER_AUTH with it) without another code."""
+    pool.create(Policies=WITH_EMAIL, AutoVerifiedAttributes=["email"])
+    configure(app, pool)
+
+    signed_up = app.done(
+        "signUp",
+        username="fay",
+        email="fay@example.com",
+        autoSignIn={"authFlowType": "USER_AUTH"},
+    )
+
+    assert signed_up["isSignUpComplete"] is False
+    assert signed_up["nextStep"]["signUpStep"] == "CONFIRM_SIGN_UP"
+    code = pool.code("fay@example.com", 6)
+    confirmed = app.done("confirmSignUp", username="fay", code=code)
+    assert confirmed == {
+        "isSignUpComplete": True,
+        "nextStep": {"signUpStep": "COMPLETE_AUTO_SIGN_IN"},
+    }
+    sent = len(messages(pool.server, pool.id, "fay@example.com"))
+    assert app.done("autoSignIn") == DONE
+    assert len(messages(pool.server, pool.id, "fay@example.com")) == sent  # no other code
+    signed_in_as(app, pool, "fay")
+    assert pool.shown("fay")["UserStatus"] == "CONFIRMED"
+
+
 @pytest.mark.parametrize("factor", ["PASSWORD", "PASSWORD_SRP"])
 def test_preferred_password_factor_under_user_auth(
     app: Amplify, pool: Pool, frozen: Any, factor: str
