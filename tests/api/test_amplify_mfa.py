@@ -257,6 +257,23 @@ def test_a_totp_code_is_refused_the_second_time(app: Amplify, pool: Pool, frozen
     assert app.done("session", forceRefresh=False) is None
 
 
+def test_totp_turned_off_in_amplify(app: Amplify, pool: Pool, frozen: Any) -> None:
+    totp_pool(pool)
+    configure(app, pool)
+    app.done("signIn", username="bob", password=PASSWORD)
+    authenticator = pyotp.TOTP(app.done("setUpTOTP", appName="userpools")["sharedSecret"])
+    app.done("verifyTOTPSetup", code=authenticator.at(frozen()))
+    app.done("updateMFAPreference", totp="PREFERRED")
+
+    assert app.done("updateMFAPreference", totp="DISABLED") is None
+
+    assert app.done("fetchMFAPreference") == {}
+    shown = pool.shown()
+    assert "UserMFASettingList" not in shown and "PreferredMfaSetting" not in shown
+    app.done("signOut", **{"global": False})
+    assert app.done("signIn", username="bob", password=PASSWORD) == DONE
+
+
 def test_mfa_on_with_nothing_set_up_sets_up_totp_in_the_sign_in(
     app: Amplify, pool: Pool, frozen: Any
 ) -> None:
@@ -758,6 +775,27 @@ def test_identity_js_select_mfa_type_then_sms(js: Amplify, pool: Pool, frozen: A
     assert (chosen["callback"], chosen["challengeName"]) == ("mfaRequired", "SMS_MFA")
     signed = js.done("sendMFACode", code=pool.code(PHONE, 6))
     assert claims(pool.server, pool.id, signed["accessToken"])["username"] == "bob"
+
+
+def test_identity_js_legacy_enable_and_disable_mfa(js: Amplify, pool: Pool, frozen: Any) -> None:
+    pool.create(SmsConfiguration=SNS)
+    pool.mfa("OPTIONAL", SmsMfaConfiguration={"SmsConfiguration": SNS})
+    pool.user(phone=True)
+    configure(js, pool)
+    assert js.done("authenticate", username="bob", password=PASSWORD)["callback"] == "onSuccess"
+
+    assert js.done("enableMFA") == "SUCCESS"
+
+    shown = pool.shown()
+    assert shown["MFAOptions"] == [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+    assert shown["UserMFASettingList"] == ["SMS_MFA"]
+    asked = js.done("authenticate", username="bob", password=PASSWORD)
+    assert (asked["callback"], asked["challengeName"]) == ("mfaRequired", "SMS_MFA")
+    assert js.done("sendMFACode", code=pool.code(PHONE, 6))["callback"] == "onSuccess"
+    assert js.done("disableMFA") == "SUCCESS"
+    shown = pool.shown()
+    assert "MFAOptions" not in shown and "UserMFASettingList" not in shown
+    assert js.done("authenticate", username="bob", password=PASSWORD)["callback"] == "onSuccess"
 
 
 # Amplify across two nodes ----------------------------------------------------------------

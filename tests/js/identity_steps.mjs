@@ -2,7 +2,7 @@
 // request, for tests/api/test_amplify_mfa.py: the callbacks authenticateUser ends in
 // (mfaRequired, totpRequired, mfaSetup, selectMFAType), then sendMFACode,
 // sendMFASelectionAnswer, associateSoftwareToken and verifySoftwareToken (with the sign-in's
-// Session, or signed in with the access token) and setUserMfaPreference.
+// Session, or signed in with the access token), setUserMfaPreference, enableMFA and disableMFA.
 //
 // The protocol is amplify_steps.mjs's: one JSON request per line on stdin, one JSON answer
 // per line on stdout. request: {"step": NAME, ...arguments}, the first "configure" with
@@ -97,6 +97,15 @@ const steps = {
       user.setUserMfaPreference(sms ?? null, totp ?? null, (err, result) =>
         err ? reject(err) : resolve(result),
       ),
+    ),
+  // The legacy SMS MFA switch: SetUserSettings with MFAOptions [SMS, phone_number] or [].
+  enableMFA: () =>
+    new Promise((resolve, reject) =>
+      user.enableMFA((err, result) => (err ? reject(err) : resolve(result))),
+    ),
+  disableMFA: () =>
+    new Promise((resolve, reject) =>
+      user.disableMFA((err, result) => (err ? reject(err) : resolve(result))),
     ),
 };
 
