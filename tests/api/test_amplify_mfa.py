@@ -798,6 +798,83 @@ def test_identity_js_legacy_enable_and_disable_mfa(js: Amplify, pool: Pool, froz
     assert js.done("authenticate", username="bob", password=PASSWORD)["callback"] == "onSuccess"
 
 
+# a pool whose users sign in with their email address -------------------------------------
+
+
+def email_login_pool(pool: Pool) -> str:
+    """A pool with ``UsernameAttributes=[email]`` (Amplify Gen 2's default), TOTP MFA optional
+    and email codes as a first factor, and gil, who signs in as gil@example.com; gil's
+    username (a generated id)."""
+    pool.create(UsernameAttributes=["email"], Policies=WITH_EMAIL)
+    pool.mfa("OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True})
+    created = pool.idp.admin_create_user(
+        UserPoolId=pool.id,
+        Username="gil@example.com",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )["User"]
+    pool.idp.admin_set_user_password(
+        UserPoolId=pool.id, Username="gil@example.com", Password=PASSWORD, Permanent=True
+    )
+    username: str = created["Username"]
+    assert username != "gil@example.com"
+    return username
+
+
+def test_email_login_with_an_email_code_and_with_totp(
+    app: Amplify, pool: Pool, frozen: Any
+) -> None:
+    username = email_login_pool(pool)
+    configure(app, pool)
+
+    # USER_AUTH: Amplify answers with the address as USERNAME.
+    app.done(
+        "signIn",
+        username="gil@example.com",
+        authFlowType="USER_AUTH",
+        preferredChallenge="EMAIL_OTP",
+    )
+    code = pool.code("gil@example.com", 8)
+    assert app.done("confirmSignIn", challengeResponse=code) == DONE
+    sub = {a["Name"]: a["Value"] for a in pool.shown(username)["UserAttributes"]}["sub"]
+    assert app.done("currentUser") == {
+        "username": username,
+        "userId": sub,
+        "signInDetails": {"loginId": "gil@example.com", "authFlowType": "USER_AUTH"},
+    }
+    signed_in_as(app, pool, username)
+    app.done("signOut", **{"global": False})
+
+    # SRP, then TOTP: Amplify answers with InitiateAuth's USERNAME.
+    assert app.done("signIn", username="gil@example.com", password=PASSWORD) == DONE
+    authenticator = pyotp.TOTP(app.done("setUpTOTP", appName="userpools")["sharedSecret"])
+    app.done("verifyTOTPSetup", code=authenticator.at(frozen()))
+    app.done("updateMFAPreference", totp="PREFERRED")
+    app.done("signOut", **{"global": False})
+    frozen.advance(30)
+    asked = app.done("signIn", username="gil@example.com", password=PASSWORD)
+    assert asked["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_TOTP_CODE"
+    assert app.done("confirmSignIn", challengeResponse=authenticator.at(frozen())) == DONE
+    signed_in_as(app, pool, username)
+
+
+def test_identity_js_email_login_with_totp(js: Amplify, pool: Pool, frozen: Any) -> None:
+    username = email_login_pool(pool)
+    configure(js, pool)
+    js.done("authenticate", username="gil@example.com", password=PASSWORD)
+    authenticator = pyotp.TOTP(js.done("associateSoftwareToken")["secretCode"])
+    js.done("verifySoftwareToken", code=authenticator.at(frozen()), friendlyDeviceName="phone")
+    js.done("setUserMfaPreference", sms=None, totp={"Enabled": True, "PreferredMfa": True})
+    frozen.advance(30)
+
+    # The library answers with USER_ID_FOR_SRP, the username.
+    asked = js.done("authenticate", username="gil@example.com", password=PASSWORD)
+
+    assert (asked["callback"], asked["challengeName"]) == ("totpRequired", "SOFTWARE_TOKEN_MFA")
+    signed = js.done("sendMFACode", code=authenticator.at(frozen()), mfaType="SOFTWARE_TOKEN_MFA")
+    assert claims(pool.server, pool.id, signed["accessToken"])["username"] == username
+
+
 # Amplify across two nodes ----------------------------------------------------------------
 
 
