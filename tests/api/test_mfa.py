@@ -843,3 +843,37 @@ def test_set_user_settings_is_the_sms_factor(make_clocked_app: AppFactory) -> No
     assert "MFAOptions" not in shown and "UserMFASettingList" not in shown
     assert "PreferredMfaSetting" not in shown
     assert "AuthenticationResult" in initiate(app)
+
+
+def test_totp_accepts_one_step_of_skew_and_no_more(
+    make_clocked_app: AppFactory, frozen: Any
+) -> None:
+    app = make(make_clocked_app)
+    set_mfa(app, SoftwareTokenMfaConfiguration={"Enabled": True})
+    user(app)
+    token = tokens_of(app)
+    authenticator = totp_app(app, frozen, token)
+    app.api.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    frozen.advance(90)
+    session = initiate(app)["Session"]
+    stale = authenticator.at(frozen() - 60)
+    assert (
+        fails(
+            respond,
+            app=app,
+            challenge="SOFTWARE_TOKEN_MFA",
+            session=session,
+            SOFTWARE_TOKEN_MFA_CODE=stale,
+        )
+        == TOTP_MISMATCH
+    )
+    late = authenticator.at(frozen() - 30)
+    respond(app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=late)
+    frozen.advance(30)
+    early = authenticator.at(frozen() + 30)
+    done = respond(
+        app, "SOFTWARE_TOKEN_MFA", initiate(app)["Session"], SOFTWARE_TOKEN_MFA_CODE=early
+    )
+    assert done["AuthenticationResult"]["AccessToken"]
