@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.runtime
 JS := tests/js
 
-.PHONY: setup serve test lint typecheck pytest js-deps postgres fuzz chaos bench bench-quick bench-scale bench-edge bench-pages clean
+.PHONY: setup serve test lint typecheck pytest js-deps browser postgres fuzz chaos bench bench-quick bench-scale bench-edge bench-pages clean
 
 setup: $(STAMP)
 
@@ -41,7 +41,7 @@ typecheck: setup
 ## pytest: the suite on PYTEST_WORKERS processes (pytest-xdist; each has its own servers and
 ## PostgreSQL database), a test file's tests kept together so its module fixtures run once
 PYTEST_WORKERS ?= auto
-pytest: setup postgres js-deps
+pytest: setup postgres js-deps browser
 	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## js-deps: amazon-cognito-identity-js and aws-amplify for tests/api/test_js_client.py and
@@ -51,6 +51,16 @@ js-deps: $(JS)/node_modules/.installed
 $(JS)/node_modules/.installed: $(JS)/package-lock.json
 	npm ci --prefix $(JS) --no-audit --no-fund
 	touch $@
+
+## browser: Debian's Chromium for tests/api/test_login_browser.py (Playwright cannot download
+## its own browser here); installed with apt-get when /usr/bin/chromium is missing and we are
+## root (CI), else say how
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) \
+		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		     && apt-get update -qq && apt-get install -y --no-install-recommends chromium >/dev/null; } \
+		|| echo "$(CHROMIUM) is missing: apt-get install chromium (its tests skip, or fail under CI=true)"
 
 ## postgres: start the machine's PostgreSQL cluster if it is installed but stopped
 postgres:

@@ -23,15 +23,20 @@ from userpools.delivery import Courier, transports
 from userpools.domain.accounts import AccountService
 from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
+from userpools.domain.domains import DomainService
 from userpools.domain.errors import TooManyRequests
 from userpools.domain.groups import GroupService
 from userpools.domain.ids import Ids
 from userpools.domain.keys import KeyService
+from userpools.domain.login import LoginService
+from userpools.domain.login_accounts import AccountPages
 from userpools.domain.mfa import MfaService
 from userpools.domain.models import UserPool
+from userpools.domain.oauth import OAuthService
 from userpools.domain.outbox import Delivery
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
+from userpools.domain.resource_servers import ResourceServerService
 from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
@@ -39,8 +44,10 @@ from userpools.domain.tokens import TokenIssuer
 from userpools.domain.triggers import Triggers
 from userpools.domain.users import UserService
 from userpools.http.home import home_route
+from userpools.http.login import login_routes
 from userpools.http.messages import confirm_link_route, messages_route
 from userpools.http.middleware import AccessLog, BodyCap, RequestId
+from userpools.http.oauth import oauth_error_style, oauth_routes
 from userpools.http.routes import routes
 from userpools.http.triggers import triggers_route
 from userpools.http.well_known import well_known_routes
@@ -142,6 +149,8 @@ def build(
         settings=SettingService(store, clock, key_source),
         events=AuthEventService(store, cursors, clock),
         mfa=MfaService(store, tokens, clock),
+        domains=DomainService(store, clock),
+        resource_servers=ResourceServerService(store, cursors, clock),
     )
     keys = load_keys(settings.credentials_file) if settings.credentials_file else None
     limits = parse_limits(settings.rate_limits) if settings.rate_limits else None
@@ -162,11 +171,22 @@ def build(
         *([Middleware(AccessLog)] if settings.access_log else []),
         Middleware(BodyCap, limit=settings.max_body_bytes, errors=encode_error),
     ]
+    oauth_middleware = [
+        *api_middleware[:-1],
+        Middleware(BodyCap, limit=settings.max_body_bytes, errors=oauth_error_style),
+    ]
+    login = LoginService(store, services.auth, tokens, clock)
     app = Starlette(
         routes=[
             *routes(dispatcher, api_middleware, reads),
             home_route(settings),
             *well_known_routes(settings, signing_keys.jwks),
+            *oauth_routes(
+                OAuthService(store, tokens, clock),
+                services.accounts.revoke_token,
+                oauth_middleware,
+            ),
+            *login_routes(login, AccountPages(login, services.accounts), oauth_middleware),
             messages_route(gate, users.recent_messages),
             triggers_route(gate, triggers.recent),
             confirm_link_route(

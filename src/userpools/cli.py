@@ -144,6 +144,17 @@ def edge_options(command: Callable[..., None]) -> Callable[..., None]:
     "the server listens on.",
 )
 @click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve HTTPS with this PEM certificate (chain first to last; with --tls-key). "
+    "`userpools dev-cert` makes one for localhost signed by a local CA (docs/deployment.md).",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The PEM private key of --tls-cert (unencrypted).",
+)
+@click.option(
     "--credentials-file",
     envvar="USERPOOLS_CREDENTIALS_FILE",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -238,6 +249,8 @@ def serve(
     database_url: str | None,
     workers: int,
     public_url: str | None,
+    tls_cert: Path | None,
+    tls_key: Path | None,
     credentials_file: Path | None,
     insecure_allow_any_credentials: bool,
     rate_limits: tuple[str, ...],
@@ -282,6 +295,7 @@ def serve(
             "file (docs/security.md), bind to 127.0.0.1, or pass "
             "--insecure-allow-any-credentials."
         )
+    tls_options = _tls_options(tls_cert, tls_key)
     descriptors = raise_descriptor_limit()  # before workers start: they inherit it
     limits = EdgeLimits(
         header_timeout=header_timeout,
@@ -310,6 +324,7 @@ def serve(
         sqlite_synchronous=sqlite_synchronous,
         password_hashing=password_hashing.lower(),
         log_level=log_level.lower(),
+        tls=bool(tls_options),
     )
     # Build once here: migrations run, and a bad database or credentials file fails before
     # the banner.
@@ -319,10 +334,12 @@ def serve(
         sock.close()
         raise click.UsageError(str(exc)) from None
     url_host = f"[{host}]" if ":" in host else host
-    endpoint = f"http://{url_host}:{settings.port}"
+    endpoint = f"{'https' if tls_options else 'http'}://{url_host}:{settings.port}"
     click.echo(f"userpools {__version__} serving cognito-idp at {endpoint}")
     click.echo(f"database: {describe_store(settings.store_url)}")
     click.echo(_issuers_line(settings))
+    if tls_options:
+        click.echo(f"tls: certificate {tls_cert} (clients trust its CA: docs/deployment.md)")
     if workers > 1:
         click.echo(f"workers: {workers}")
     if rate_limits:
@@ -366,6 +383,7 @@ def serve(
         "log_level": log_level.lower(),
         "access_log": False,
         "lifespan": "off",
+        **tls_options,
     }
     try:
         if workers == 1:
@@ -400,6 +418,24 @@ def _listen(host: str, port: int) -> socket.socket:
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}; {hint}") from None
 
 
+def _tls_options(cert: Path | None, key: Path | None) -> dict[str, str]:
+    """uvicorn's ``ssl_certfile``/``ssl_keyfile``, after loading them once here, so that a
+    wrong pair fails before the banner in one line (each worker loads them again)."""
+    import ssl
+
+    if cert is None and key is None:
+        return {}
+    if cert is None or key is None:
+        raise click.UsageError("--tls-cert and --tls-key go together: give both or neither")
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, key)
+    except (ssl.SSLError, OSError) as exc:
+        raise click.UsageError(
+            f"cannot use --tls-cert {cert} with --tls-key {key}: {exc.strerror or exc}"
+        ) from None
+    return {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+
+
 def _issuers_line(settings: Settings) -> str:
     """Where tokens say they come from; with --aws-issuer that is not where keys are."""
     served = f"{settings.base_url}/<poolId>"
@@ -408,6 +444,48 @@ def _issuers_line(settings: Settings) -> str:
     return (
         "token issuers: https://cognito-idp.<region>.amazonaws.com/<poolId> (--aws-issuer); "
         f"JWKS and discovery at {served}/.well-known/"
+    )
+
+
+@main.command("dev-cert")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to keep the CA and write the certificate. Default: "
+    "$XDG_DATA_HOME/userpools/tls (~/.local/share/userpools/tls).",
+)
+def dev_cert(directory: Path | None) -> None:
+    """Make a certificate for localhost, 127.0.0.1 and ::1, signed by a local CA.
+
+    The CA is made on first use and kept in the directory; later runs sign new
+    certificates with it, so clients trust the CA once. For development only: anyone
+    with the CA's key can impersonate any site to whoever trusts it.
+    """
+    from userpools.crypto.devcert import make_dev_certificates
+    from userpools.settings import default_tls_dir
+
+    made = make_dev_certificates(directory or default_tls_dir())
+    state = "new" if made.ca_created else "kept"
+    click.echo(f"CA ({state}): {made.ca_cert}")
+    click.echo(f"CA key: {made.ca_key} (keep it private)")
+    click.echo(f"certificate for localhost, 127.0.0.1, ::1: {made.server_cert}")
+    click.echo(f"its key: {made.server_key}")
+    click.echo(f"valid until {made.not_after:%Y-%m-%d %H:%M} UTC")
+    click.echo("")
+    click.echo(f"serve: userpools serve --tls-cert {made.server_cert} --tls-key {made.server_key}")
+    click.echo("trust the CA (docs/deployment.md):")
+    click.echo(f"  Node.js:           export NODE_EXTRA_CA_CERTS={made.ca_cert}")
+    click.echo(f"  boto3, AWS CLI:    export AWS_CA_BUNDLE={made.ca_cert}")
+    click.echo(f"  Python requests:   export REQUESTS_CA_BUNDLE={made.ca_cert}")
+    click.echo(f"  curl:              curl --cacert {made.ca_cert} https://localhost:9229/health")
+    click.echo(
+        f"  Debian, Ubuntu:    sudo cp {made.ca_cert} /usr/local/share/ca-certificates/"
+        "userpools-dev-ca.crt && sudo update-ca-certificates"
+    )
+    click.echo(
+        "  macOS:             sudo security add-trusted-cert -d -r trustRoot -k "
+        f"/Library/Keychains/System.keychain {made.ca_cert}"
     )
 
 

@@ -33,6 +33,13 @@ def default_db_path() -> Path:
     return Path(data_home) / "userpools" / "userpools.db"
 
 
+def default_tls_dir() -> Path:
+    """Where ``userpools dev-cert`` keeps its CA and certificate by default: beside the
+    default database, ``$XDG_DATA_HOME/userpools/tls``."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "userpools" / "tls"
+
+
 @dataclass(frozen=True)
 class EdgeLimits:
     """The HTTP edge's limits (``http/edge.py``), per worker process; ``serve`` has an
@@ -93,13 +100,16 @@ class Settings:
     #: ``KEY_ID:SECRET[:SESSION_TOKEN]`` signing Invoke API calls; ``None``: the AWS
     #: environment.
     lambda_credentials: str | None = field(default=None, repr=False)
+    #: Served over TLS (``serve --tls-cert/--tls-key``): the URL it listens on is https.
+    tls: bool = False
 
     @property
     def base_url(self) -> str:
         if self.public_url:
             return self.public_url.rstrip("/")
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{host}:{self.port}"
 
     def issuer_for(self, pool_id: str) -> str:
         """The ``iss`` of the pool's tokens."""

@@ -36,16 +36,18 @@ STEP_TIMEOUT = 20.0
 
 
 class Amplify:
-    """The Node process running Amplify: :meth:`step` sends one step and returns its answer."""
+    """The Node process running Amplify (or another step runner with the same protocol, such
+    as ``tests/js/identity_steps.mjs``): :meth:`step` sends one step and returns its answer."""
 
-    def __init__(self, node: str) -> None:
+    def __init__(self, node: str, script: Path = SCRIPT) -> None:
         self._process = subprocess.Popen(
-            [node, str(SCRIPT)],
+            [node, str(script)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
+        self._script = script.name
         #: The app client of the current test (:func:`app`).
         self.client_id = ""
         self._lines: queue.Queue[str] = queue.Queue()
@@ -79,7 +81,7 @@ class Amplify:
             # A late answer would be taken for the next step's: this process is done.
             self._process.kill()
             stderr = "".join(self._stderr)
-            pytest.fail(f"Amplify gave no answer to {step}; Node's stderr:\n{stderr}")
+            pytest.fail(f"{self._script} gave no answer to {step}; Node's stderr:\n{stderr}")
         answer: dict[str, Any] = json.loads(line)
         return answer
 

@@ -35,6 +35,10 @@ def _listing(operation: str, server: RunningServer) -> tuple[Any, dict[str, Any]
         for name in names:
             client.create_user_pool_client(UserPoolId=pool, ClientName=name)
         return client, {"UserPoolId": pool}, names
+    if operation == "ListResourceServers":
+        for name in names:
+            client.create_resource_server(UserPoolId=pool, Identifier=name, Name=name)
+        return client, {"UserPoolId": pool}, names
     for name in names:
         client.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS")
         client.create_group(UserPoolId=pool, GroupName=name)
@@ -82,6 +86,7 @@ _NAME_OF = {
     "Groups": "GroupName",
     "UserPools": "Name",
     "UserPoolClients": "ClientName",
+    "ResourceServers": "Identifier",
 }
 
 

@@ -116,7 +116,14 @@ PUBLIC = sorted(n for n in implemented() if access.is_public(MODEL.operation_mod
 READS = [n for n in SIGNED if n.startswith(access.READ_ONLY_PREFIXES)]
 WRITES = [n for n in SIGNED if n not in READS]
 #: Signed operations that name no pool; tested on their own.
-POOLLESS = ("CreateUserPool", "ListUserPools")
+POOLLESS = ("CreateUserPool", "ListUserPools", "DescribeUserPoolDomain")
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/signed-api"
+
+
+def domain_of(pool_id: str) -> str:
+    """The prefix domain each seeded pool has: from its id, without the letters of the
+    reserved words (aws, amazon, cognito)."""
+    return "d-" + pool_id.split("_", 1)[1].lower().replace("a", "0").replace("o", "0")
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,18 @@ PARAMS: dict[str, Callable[[Target], dict[str, Any]]] = {
     "UpdateUserPoolClient": lambda t: _pool(
         t, ClientId=t.client_id, ClientName=f"renamed-{t.suffix}", ExplicitAuthFlows=FLOWS
     ),
+    "CreateResourceServer": lambda t: _pool(t, Identifier=f"new-{t.suffix}", Name="new"),
+    "DescribeResourceServer": lambda t: _pool(t, Identifier="api"),
+    "UpdateResourceServer": lambda t: _pool(t, Identifier="api", Name="changed"),
+    "DeleteResourceServer": lambda t: _pool(t, Identifier="api"),
+    "ListResourceServers": lambda t: _pool(t, MaxResults=10),
+    "CreateUserPoolDomain": lambda t: _pool(
+        t,
+        Domain=f"new-{t.suffix}.example.com",
+        CustomDomainConfig={"CertificateArn": CERTIFICATE},
+    ),
+    "UpdateUserPoolDomain": lambda t: _pool(t, Domain=domain_of(t.pool_id), ManagedLoginVersion=2),
+    "DeleteUserPoolDomain": lambda t: _pool(t, Domain=domain_of(t.pool_id)),
 }
 POOLED = sorted(PARAMS)
 #: What a pool-scoped key gets on its own pool (scratch objects), when not a success.
@@ -354,7 +373,23 @@ def seed(admin: Any, label: str) -> Tenant:
         UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS
     )["UserPoolClient"]["ClientId"]
     scratch(admin, pool_id, client_id, "alice", "bob", "team")
+    oauth_objects(admin, pool_id)
     return Tenant(pool_id, client_id)
+
+
+def oauth_objects(admin: Any, pool_id: str) -> None:
+    """The resource server ``api`` and the prefix domain :func:`domain_of`, unless the pool
+    has them (an earlier test may have deleted them)."""
+    servers = admin.list_resource_servers(UserPoolId=pool_id, MaxResults=50)["ResourceServers"]
+    if not any(s["Identifier"] == "api" for s in servers):
+        admin.create_resource_server(
+            UserPoolId=pool_id,
+            Identifier="api",
+            Name="api",
+            Scopes=[{"ScopeName": "read", "ScopeDescription": "read"}],
+        )
+    if "Domain" not in admin.describe_user_pool(UserPoolId=pool_id)["UserPool"]:
+        admin.create_user_pool_domain(UserPoolId=pool_id, Domain=domain_of(pool_id))
 
 
 def scratch(
@@ -479,6 +514,10 @@ def snapshot(w: World, tenant: Tenant) -> dict[str, Any]:
     clients = all_pages(admin, "list_user_pool_clients", "UserPoolClients", UserPoolId=pool_id)
     return {
         "pool": admin.describe_user_pool(UserPoolId=pool_id)["UserPool"],
+        "resource_servers": all_pages(
+            admin, "list_resource_servers", "ResourceServers", UserPoolId=pool_id
+        ),
+        "domain": admin.describe_user_pool_domain(Domain=domain_of(pool_id))["DomainDescription"],
         "users": all_pages(admin, "list_users", "Users", UserPoolId=pool_id),
         "groups": groups,
         "members": {
@@ -571,6 +610,8 @@ def test_garbage_authorization_on_a_signed_operation(world: World) -> None:
 @pytest.mark.parametrize("operation", READS)
 def test_read_only_key_reads(world: World, operation: str) -> None:
     params = PARAMS[operation](world.a.target) if operation in PARAMS else {"MaxResults": 60}
+    if operation == "DescribeUserPoolDomain":
+        params = {"Domain": domain_of(world.a.pool_id)}
     outcome = call(world.reader, operation, params)
     assert outcome.code == ON_OWN_POOL.get(operation), outcome  # let through, not denied
     if operation == "ListUserPools":
@@ -632,6 +673,7 @@ def test_a_key_may_use_its_own_pool(world: World, operation: str) -> None:
     )["UserPoolClient"]["ClientId"]
     target = replace(target, client_id=client_id)
     scratch(world.admin, target.pool_id, client_id, target.user, target.unconfirmed, target.group)
+    oauth_objects(world.admin, target.pool_id)
     outcome = call(world.client_a, operation, PARAMS[operation](target))
     if operation == "DeleteUserPool":
         assert answer(outcome) == denied(KEY_A_ID, operation, target.pool_id)
@@ -682,6 +724,16 @@ def test_list_user_pools_shows_a_scoped_key_only_its_pools(world: World) -> None
         assert {p["Id"] for p in outcome.response["UserPools"]} <= {world.b.pool_id}
     else:
         assert outcome.code == "InvalidParameterException", outcome
+
+
+def test_describe_user_pool_domain_is_for_unscoped_keys(world: World) -> None:
+    """DescribeUserPoolDomain names a domain, not a pool, so a pool-scoped key cannot be
+    checked before the look-up: it is denied, and the admin key is answered."""
+    domain = domain_of(world.a.pool_id)
+    outcome = call(world.client_a, "DescribeUserPoolDomain", {"Domain": domain})
+    assert answer(outcome) == denied(KEY_A_ID, "DescribeUserPoolDomain", None)
+    described = world.admin.describe_user_pool_domain(Domain=domain)["DomainDescription"]
+    assert described["UserPoolId"] == world.a.pool_id
 
 
 def test_a_scoped_key_is_denied_before_validation(world: World) -> None:

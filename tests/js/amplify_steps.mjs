@@ -1,5 +1,5 @@
 // Runs Amplify JS v6's Auth API against a userpools server, one step per request, for
-// tests/api/test_amplify.py.
+// tests/api/test_amplify.py and tests/api/test_amplify_mfa.py.
 //
 // One Node process serves a whole test: the test writes one JSON request per line on stdin
 // and reads one JSON answer per line on stdout, so it can check the server's state with boto3
@@ -16,17 +16,22 @@ import { createInterface } from "node:readline";
 import { Amplify } from "aws-amplify";
 import {
   autoSignIn,
+  confirmSignIn,
   confirmSignUp,
   confirmSignIn,
   confirmUserAttribute,
   fetchAuthSession,
+  fetchMFAPreference,
   fetchUserAttributes,
   getCurrentUser,
   resendSignUpCode,
+  setUpTOTP,
   signIn,
   signOut,
   signUp,
+  updateMFAPreference,
   updateUserAttributes,
+  verifyTOTPSetup,
 } from "aws-amplify/auth";
 import { defaultStorage } from "aws-amplify/utils";
 
@@ -69,9 +74,32 @@ const steps = {
   resendSignUpCode: ({ username }) => resendSignUpCode({ username }),
   autoSignIn: () => autoSignIn(),
   confirmSignUp: ({ username, code }) => confirmSignUp({ username, confirmationCode: code }),
-  signIn: ({ username, password, authFlowType }) =>
-    signIn({ username, password, options: authFlowType ? { authFlowType } : undefined }),
-  confirmSignIn: ({ challengeResponse }) => confirmSignIn({ challengeResponse }),
+  // USER_AUTH may go without a password (a one-time code, or a factor chosen later).
+  signIn: ({ username, password, authFlowType, preferredChallenge }) =>
+    signIn({
+      username,
+      password,
+      options: authFlowType ? { authFlowType, preferredChallenge } : undefined,
+    }),
+  // Answers whatever signIn's nextStep asked for: a code, a choice ("TOTP", "PASSWORD",
+  // "EMAIL_OTP"...) or a password. totpSetupDetails loses its getSetupUri (a function) in JSON.
+  confirmSignIn: ({ challengeResponse, friendlyDeviceName }) =>
+    confirmSignIn({
+      challengeResponse,
+      options: friendlyDeviceName ? { friendlyDeviceName } : undefined,
+    }),
+  setUpTOTP: async ({ appName }) => {
+    const details = await setUpTOTP();
+    return {
+      sharedSecret: details.sharedSecret,
+      setupUri: details.getSetupUri(appName).toString(),
+    };
+  },
+  verifyTOTPSetup: ({ code, friendlyDeviceName }) =>
+    verifyTOTPSetup({ code, options: friendlyDeviceName ? { friendlyDeviceName } : undefined }),
+  // {totp, sms, email}: each PREFERRED, ENABLED, NOT_PREFERRED or DISABLED, or left out.
+  updateMFAPreference: (preferences) => updateMFAPreference(preferences),
+  fetchMFAPreference: () => fetchMFAPreference(),
   currentUser: () => getCurrentUser(),
   session: async ({ forceRefresh }) => tokensOf(await fetchAuthSession({ forceRefresh })),
   userAttributes: () => fetchUserAttributes(),

@@ -12,7 +12,17 @@ import orjson
 import pytest
 
 from userpools import operations
-from userpools.operations import accounts, auth, clients, groups, mfa, settings, user_pools, users
+from userpools.operations import (
+    accounts,
+    auth,
+    clients,
+    groups,
+    mfa,
+    oauth,
+    settings,
+    user_pools,
+    users,
+)
 from userpools.protocol import shapes
 from userpools.protocol.dispatch import Dispatcher, RequestContext
 from userpools.protocol.model import TARGET_PREFIX, service_model
@@ -20,7 +30,7 @@ from userpools.protocol.outputs import OutputMismatch, check_output
 from userpools.protocol.sigv4 import HttpRequest
 from userpools.testing import start_server
 
-FAMILIES = (accounts, auth, clients, groups, mfa, settings, user_pools, users)
+FAMILIES = (accounts, auth, clients, groups, mfa, oauth, settings, user_pools, users)
 WHEN = 1704164645.0
 NOW = datetime.now(UTC)  # a datetime is not a wire timestamp: those are epoch seconds
 

@@ -131,6 +131,16 @@ def all_pages(api: Any, operation: str, key: str, page_size: int = 0, **params: 
 # the database ----------------------------------------------------------------------------
 
 
+def fresh_step() -> float:
+    """Now, at least 10 s before the current 30-second TOTP step ends (waiting for the next
+    step when it is later than that): nodes keep real time, so a test that computes TOTP codes
+    for them (pyotp) starts early in a step and ends within it."""
+    into = time.time() % 30
+    if into > 20:
+        time.sleep(30 - into + 0.2)
+    return time.time()
+
+
 def make_user(api: Any, pool_id: str, username: str) -> None:
     api.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
 

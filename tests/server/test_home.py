@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import re
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -63,6 +64,14 @@ def test_home_is_json_when_asked_and_its_links_answer(
     for name in ("jwks_uri", "openid_configuration", "health"):
         url = facts[name].replace("{poolId}", user_pool_id)
         assert get(url, None)[0] == 200, name
+    assert facts["token_endpoint"] == f"{base}/oauth2/token"
+    asked = urllib.request.Request(facts["token_endpoint"], data=b"", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(asked, timeout=10)
+    assert (refused.value.code, json.loads(refused.value.read())) == (
+        400,
+        {"error": "invalid_request"},
+    )
     created = userpools_server.client().describe_user_pool(UserPoolId=user_pool_id)
     assert created["UserPool"]["Id"] == user_pool_id  # POST / is still the API
 

@@ -55,19 +55,64 @@ def test_openid_configuration_agrees_with_issuer_and_jwks(
 def test_openid_configuration_advertises_only_what_is_served(
     userpools_server: Any, user_pool_id: str
 ) -> None:
-    """No OAuth 2.0 endpoint is served, so none is named, nor what only one would serve
-    (OIDC Discovery §3 requires authorization_endpoint beside response_types_supported)."""
+    """The authorization, token, revocation and userInfo endpoints are named, with the
+    authorization endpoint's response types and PKCE method and the token endpoint's grants
+    and client authentication; nothing else (``/logout`` takes Cognito's parameters, not
+    RP-Initiated Logout's, so there is no ``end_session_endpoint``)."""
     base = userpools_server.endpoint_url
     _, document = get_json(f"{base}/{user_pool_id}/.well-known/openid-configuration")
     assert set(document) == {
         "issuer",
         "jwks_uri",
+        "authorization_endpoint",
+        "response_types_supported",
+        "code_challenge_methods_supported",
+        "scopes_supported",
+        "token_endpoint",
+        "grant_types_supported",
+        "token_endpoint_auth_methods_supported",
+        "revocation_endpoint",
+        "userinfo_endpoint",
         "id_token_signing_alg_values_supported",
         "subject_types_supported",
         "claims_supported",
     }
-    assert "authorization_endpoint" not in document
-    assert "response_types_supported" not in document
+    assert "end_session_endpoint" not in document
+    assert document["authorization_endpoint"] == f"{base}/oauth2/authorize"
+    assert document["response_types_supported"] == ["code", "token"]
+    assert document["code_challenge_methods_supported"] == ["S256"]
+    assert document["scopes_supported"] == [
+        "aws.cognito.signin.user.admin",
+        "email",
+        "openid",
+        "phone",
+        "profile",
+    ]
+    assert document["token_endpoint"] == f"{base}/oauth2/token"
+    assert document["revocation_endpoint"] == f"{base}/oauth2/revoke"
+    assert document["userinfo_endpoint"] == f"{base}/oauth2/userInfo"
+    assert document["grant_types_supported"] == [
+        "authorization_code",
+        "client_credentials",
+        "refresh_token",
+        "implicit",
+    ]
+    assert document["token_endpoint_auth_methods_supported"] == [
+        "client_secret_basic",
+        "client_secret_post",
+    ]
+    # Each named endpoint answers (a refusal, not a 404).
+    for url, method in (
+        (document["token_endpoint"], "POST"),
+        (document["revocation_endpoint"], "POST"),
+        (document["userinfo_endpoint"], "GET"),
+        (document["authorization_endpoint"], "GET"),
+    ):
+        call = urllib.request.Request(url, data=b"" if method == "POST" else None, method=method)
+        try:
+            urllib.request.urlopen(call, timeout=10)
+        except urllib.error.HTTPError as error:
+            assert error.code in (400, 401), (url, error.code)
 
 
 @pytest.mark.parametrize("pool_id", ["us-east-1_Missing00", "not-a-pool-id", "x" * 80])

@@ -54,6 +54,8 @@ from userpools.domain.models import (
     Group,
     Invocation,
     Message,
+    PoolDomain,
+    ResourceServer,
     TokenFamily,
     User,
     UserCode,
@@ -100,6 +102,9 @@ BACKENDS = ("sqlite", "postgres")
 POSTGRES_SCHEMA = "store_contract"
 #: Every table but ``schema_migrations``, referencing tables first; and the identities.
 POSTGRES_TABLES = (
+    "login_sessions",
+    "resource_servers",
+    "pool_domains",
     "auth_events",
     "pool_settings",
     "client_secrets",
@@ -120,6 +125,9 @@ POSTGRES_TABLES = (
     "trigger_invocations",
 )
 POSTGRES_IDENTITIES = (
+    "login_sessions",
+    "resource_servers",
+    "pool_domains",
     "user_pools",
     "users",
     "groups",
@@ -2037,6 +2045,43 @@ def test_token_family_lookup_revoke_and_expiry_cleanup(store: Store) -> None:
         tx.find_token_family(pool, "user_id", "1")  # type: ignore[arg-type]
 
 
+def test_token_family_keeps_the_scopes_of_its_grant(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool = add_pool(tx)
+        ann = add_user(tx, pool, "ann")
+        oauth = _family("t-web", "o-web", ann, scopes="openid orders/read")
+        tx.insert_token_family(pool, oauth)
+        tx.insert_token_family(pool, _family("t-api", "o-api", ann))
+    with store.transaction(write=False) as tx:
+        assert tx.find_token_family(pool, "origin_jti", "o-web") == oauth
+        found = tx.find_token_family(pool, "origin_jti", "o-api")
+        assert found is not None and found.scopes is None
+
+
+def test_login_session_put_get_replace_delete(store: Store) -> None:
+    from userpools.domain.models import LoginSession
+
+    first = LoginSession("h1", "client", '{"csrf": "a"}', NOW + 3600)
+    with store.transaction(write=True) as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        tx.put_login_session(pool, first, NOW)
+        assert tx.get_login_session(pool, "h1") == first
+        assert tx.get_login_session(other, "h1") is None  # another pool's is not found
+        replaced = dataclasses.replace(first, state='{"csrf": "b"}', expires_at=NOW + 7200)
+        tx.put_login_session(pool, replaced, NOW)
+    with store.transaction(write=False) as tx:
+        assert tx.get_login_session(pool, "h1") == replaced
+    with store.transaction(write=True) as tx:
+        tx.put_login_session(pool, LoginSession("old", "client", "{}", NOW - 1), NOW - 10)
+        tx.put_login_session(pool, LoginSession("h2", "client", "{}", NOW + 10), NOW)
+        assert tx.get_login_session(pool, "old") is None  # expired ones go
+        tx.delete_login_session(pool, "h1")
+        tx.delete_login_session(pool, "h1")  # a second delete changes nothing
+    with store.transaction(write=False) as tx:
+        assert tx.get_login_session(pool, "h1") is None
+        assert tx.get_login_session(pool, "h2") is not None
+
+
 def test_token_family_rotation_keeps_the_replaced_token_findable(store: Store) -> None:
     with store.transaction(write=True) as tx:
         pool = add_pool(tx)
@@ -2420,3 +2465,88 @@ def test_user_mfa_round_trips_replaces_and_goes_with_its_user(store: Store) -> N
         tx.delete_user(pool, ann)
         assert tx.get_user_mfa(pool, ann) is None
         assert tx.get_user_mfa(pool, bob) is not None
+
+
+# resource servers and domains (OAuth 2.0 administration) ---------------------------------
+
+
+def _server(identifier: str, *scopes: str) -> ResourceServer:
+    return ResourceServer(0, identifier, "name", tuple((s, f"{s} scope") for s in scopes), NOW, NOW)
+
+
+def test_resource_servers_round_trip_update_delete_and_conflict(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        server = tx.insert_resource_server(pool, _server("https://api.example.com", "read", "wr"))
+        same_in_other = tx.insert_resource_server(other, _server("https://api.example.com"))
+    assert server.key != 0 and same_in_other.key != server.key
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
+        tx.insert_resource_server(pool, _server("https://api.example.com"))
+    assert caught.value.constraint == "resource_server"
+    with store.transaction(write=True) as tx:
+        assert tx.get_resource_server(pool, "https://api.example.com") == server
+        assert tx.get_resource_server(pool, "https://API.example.com") is None
+        changed = dataclasses.replace(server, name="new", scopes=(("x", "y"),), updated_at=LATER)
+        tx.update_resource_server(pool, changed)
+    with store.transaction(write=True) as tx:
+        assert tx.get_resource_server(pool, "https://api.example.com") == changed
+        assert (tx.count_resource_servers(pool), tx.count_resource_servers(other)) == (1, 1)
+        tx.delete_resource_server(pool, changed)
+        assert tx.get_resource_server(pool, "https://api.example.com") is None
+        assert tx.get_resource_server(other, "https://api.example.com") == same_in_other
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 100])
+def test_list_resource_servers_pages_by_identifier(store: Store, limit: int) -> None:
+    identifiers = list(UNICODE_KEYS)
+    random.Random(5).shuffle(identifiers)
+    with store.transaction(write=True) as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        for identifier in identifiers:
+            tx.insert_resource_server(pool, _server(identifier, "read"))
+        tx.insert_resource_server(other, _server("intruder"))
+    with store.transaction(write=False) as tx:
+        listed = collect_pages(
+            lambda after: tx.list_resource_servers(pool, after, limit),
+            lambda s: s.identifier,
+            limit,
+        )
+    assert [s.identifier for s in listed] == sorted(UNICODE_KEYS)
+    assert all(s.scopes == (("read", "read scope"),) for s in listed)
+
+
+def _domain(name: str, *, custom: bool = False) -> PoolDomain:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc" if custom else None
+    return PoolDomain(0, name, custom, arn, 1, NOW, NOW)
+
+
+def test_domains_one_of_each_kind_unique_everywhere(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        pool, other = add_pool(tx, POOL_A), add_pool(tx, POOL_B)
+        prefix = tx.insert_domain(pool, _domain("my-app"))
+        custom = tx.insert_domain(pool, _domain("auth.example.com", custom=True))
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
+        tx.insert_domain(pool, _domain("second"))
+    assert caught.value.constraint == "domain_kind"
+    with pytest.raises(Conflict) as caught, store.transaction(write=True) as tx:
+        tx.insert_domain(other, _domain("my-app"))
+    assert caught.value.constraint == "domain"
+    with store.transaction(write=True) as tx:
+        assert tx.pool_domains(pool) == [prefix, custom]
+        assert tx.pool_domains(other) == []
+        assert tx.find_domain("auth.example.com") == (POOL_A, custom)
+        assert tx.find_domain("nothing") is None
+        assert (tx.count_custom_domains(REGION), tx.count_custom_domains(OTHER_REGION)) == (1, 0)
+        renewed = dataclasses.replace(
+            custom,
+            certificate_arn="arn:aws:acm:us-east-1:1:certificate/new",
+            managed_login_version=2,
+            updated_at=LATER,
+        )
+        tx.update_domain(pool, renewed)
+    with store.transaction(write=True) as tx:
+        assert tx.find_domain("auth.example.com") == (POOL_A, renewed)
+        tx.delete_domain(pool, prefix)
+        assert tx.pool_domains(pool) == [renewed]
+        tx.delete_pool(pool)
+        assert tx.find_domain("auth.example.com") is None

@@ -147,7 +147,7 @@ def assert_rules_unchanged(server: RunningServer) -> None:
     store = server.server.services.pools
     for pool_id, settings_json, _ in old_rows():
         settings = json.loads(settings_json)
-        pool, _ = store.describe("us-east-1", pool_id)
+        pool, _, _ = store.describe("us-east-1", pool_id)
         c = pool.config
         assert c.username_attribute_names == tuple(settings["username_attributes"])
         assert c.alias_attribute_names == tuple(settings["alias_attributes"])

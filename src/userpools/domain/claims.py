@@ -149,8 +149,10 @@ def access_token_claims(
     jti: str,
     origin_jti: str,
     event_id: str,
+    scope: str = API_SIGN_IN_SCOPE,
 ) -> dict[str, Any]:
-    """The claims of an access token from API sign-in (spec §7.3): no attributes, no roles."""
+    """The claims of an access token from API sign-in (spec §7.3): no attributes, no roles.
+    ``scope``: what a sign-in through ``/oauth2/authorize`` was granted, if it was one."""
     claims: dict[str, Any] = {"sub": sub}
     if groups:
         claims[GROUPS] = [group.name for group in ordered(groups)]
@@ -162,7 +164,7 @@ def access_token_claims(
             "origin_jti": origin_jti,
             "event_id": event_id,
             "token_use": "access",
-            "scope": API_SIGN_IN_SCOPE,
+            "scope": scope,
             "auth_time": int(auth_time),
             "exp": int(exp),
             "iat": int(iat),

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from userpools.domain import messages
+from userpools.domain.client_oauth import check_oauth
 from userpools.domain.errors import (
     InvalidParameter,
     LimitExceeded,
@@ -38,6 +39,10 @@ VALIDITY_RANGES = {
 }
 LEGACY_AUTH_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"})
 DEFAULT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
+
+
+#: The model's ClientIdType is at most 128 characters: a longer id names no client.
+MAX_CLIENT_ID = 128
 
 
 def check_settings(settings: ClientSettings) -> None:
@@ -173,6 +178,7 @@ class ClientService:
                 raise InvalidParameter(messages.CLIENT_SECRET_TWICE)
             check_settings(settings)
             check_attribute_permissions(pool.config, settings, "creating")
+            check_oauth(tx, pool, settings, has_secret=generate_secret or secret is not None)
             if tx.count_clients(pool) >= MAX_CLIENTS_PER_POOL:
                 raise LimitExceeded(messages.CLIENT_LIMIT.format(limit=MAX_CLIENTS_PER_POOL))
             given = self._ids.client_secret() if generate_secret else secret
@@ -205,6 +211,7 @@ class ClientService:
             name, settings, document = change(client)
             check_settings(settings)
             check_attribute_permissions(pool.config, settings, "updating")
+            check_oauth(tx, pool, settings, has_secret=client.secret is not None)
             updated = dataclasses.replace(
                 client, name=name, settings=settings, document=document, updated_at=self._clock()
             )

@@ -28,6 +28,9 @@ dispatcher turns them into wire errors in one place; nothing else formats errors
     ├── UserLambdaValidation      UserLambdaValidationException  400  (trigger handler failed)
     ├── UnexpectedLambda          UnexpectedLambdaException      400  (trigger not run)
     ├── InvalidLambdaResponse     InvalidLambdaResponseException 400  (trigger output unreadable)
+    ├── ScopeDoesNotExist         ScopeDoesNotExistException     400
+    ├── InvalidOAuthFlow          InvalidOAuthFlowException      400
+    ├── FeatureUnavailableInTier  FeatureUnavailableInTierException 400
     ├── ProtocolError             (not modelled by Cognito; raised by the protocol layer)
     │   ├── MissingAuthenticationToken MissingAuthenticationTokenException 400
     │   ├── IncompleteSignature   IncompleteSignatureException   400
@@ -184,7 +187,21 @@ class InvalidLambdaResponse(DomainError):
     code = "InvalidLambdaResponseException"
 
 
+class ScopeDoesNotExist(DomainError):
+    """An app client names an OAuth scope that is neither standard nor a resource server's."""
+
+    code = "ScopeDoesNotExistException"
+
+
+class InvalidOAuthFlow(DomainError):
+    """An app client's OAuth flows do not fit its other settings."""
+
+    code = "InvalidOAuthFlowException"
+
+
 class FeatureUnavailableInTier(DomainError):
+    """The pool's feature plan (``UserPoolTier``) does not include the feature."""
+
     code = "FeatureUnavailableInTierException"
 
 

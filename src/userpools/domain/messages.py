@@ -181,3 +181,57 @@ MFA_PREFERRED_DISABLED = "A preferred MFA method must be enabled."
 SOFTWARE_TOKEN_NOT_ASSOCIATED = "User has not associated a software token."
 MFA_SETUP_NOT_DONE = "The MFA setup is not complete: verify a software token first."
 MFA_METHOD_NOT_OFFERED = "The MFA method {answer} is not one the user can choose."
+# OAuth 2.0 administration: domains, resource servers, app clients' OAuth settings (issue 14);
+# each with its source in docs/oauth.md.
+DOMAIN_RESERVED_WORD = "Domain cannot contain reserved word: {word}"
+DOMAIN_INVALID_PREFIX = (
+    "The domain name contains an invalid character. Domain names can only contain lower-case"
+    " letters, numbers, and hyphens. Please enter a different name that follows this format:"
+    " ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"
+)
+DOMAIN_TAKEN = "Domain already associated with another user pool."
+#: Our own wording; the quota is AWS's ("Quotas in Amazon Cognito").
+CUSTOM_DOMAIN_LIMIT = "The Region has the maximum of {limit} custom domains."
+POOL_HAS_DOMAIN = "User pool already has a domain configured."
+POOL_DELETE_HAS_DOMAIN = (
+    "User pool cannot be deleted. It has a domain configured that should be deleted first."
+)
+#: Our own wording: a custom domain that is not a host name of two or more labels.
+DOMAIN_INVALID_CUSTOM = "The custom domain {domain} is not a valid fully-qualified domain name."
+DOMAIN_NOT_FOUND = "No such domain or user pool exists."
+#: Our own wording: ManagedLoginVersion is 1 (hosted UI, classic) or 2 (managed login).
+MANAGED_LOGIN_VERSION = "ManagedLoginVersion must be 1 or 2."
+#: Our own wording: "Managed login requires that your user pool be configured for any feature
+#: plan other than Lite" (CreateUserPoolDomain, API reference).
+MANAGED_LOGIN_TIER = (
+    "Managed login (ManagedLoginVersion 2) is not available in the LITE feature plan."
+)
+#: Our own wording: CustomDomainConfig on a prefix domain, which has no certificate.
+DOMAIN_NOT_CUSTOM = "Domain {domain} is not a custom domain: it takes no CustomDomainConfig."
+
+#: Our own wording (AWS's texts are not published).
+RESOURCE_SERVER_NOT_FOUND = "Resource server {identifier} does not exist."
+RESOURCE_SERVER_EXISTS = "{identifier} already exists in user pool {pool_id}."
+RESOURCE_SERVER_LIMIT = "The user pool has the maximum of {limit} resource servers."
+RESOURCE_SERVER_SCOPE_TWICE = "Scope {name} appears more than once."
+
+OAUTH_FLOWS_AND_SCOPES_REQUIRED = (
+    "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is allowed to"
+    " use OAuth flows."
+)
+SCOPE_DOES_NOT_EXIST = "Invalid scope requested: {scope}"
+CLIENT_CREDENTIALS_WITH_OTHERS = (
+    "client_credentials flow can not be selected along with code flow or implicit flow."
+)
+CLIENT_CREDENTIALS_NO_SECRET = (
+    "client_credentials flow can not be selected if client does not have a client secret."
+)
+CLIENT_CREDENTIALS_STANDARD_SCOPE = "{scope} is not supported with client_credentials flow"
+CALLBACK_URLS_REQUIRED = "CallbackUrls can not be empty when code flow or implicit flow is selected"
+PROVIDER_NOT_FOUND = "The provider {name} does not exist for User Pool {pool_id}"
+#: Our own wording: AWS's texts for these are not published.
+INVALID_REDIRECT_URL = (
+    "Invalid {member}: {url}. A URL must be absolute, have no fragment, and use HTTPS (or"
+    " HTTP to localhost, 127.0.0.1 or [::1], or an app scheme such as myapp://)."
+)
+DEFAULT_REDIRECT_NOT_IN_CALLBACKS = "DefaultRedirectURI must be one of the CallbackURLs."

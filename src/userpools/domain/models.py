@@ -94,6 +94,15 @@ class ClientSettings:
     #: for ``retry_grace_seconds`` more.
     rotate_refresh_tokens: bool = False
     retry_grace_seconds: int = 0
+    #: OAuth 2.0 (``AllowedOAuthFlowsUserPoolClient`` and the rest), validated by
+    #: ``domain/client_oauth.py``: what the authorization server's endpoints allow.
+    oauth_enabled: bool = False
+    oauth_flows: tuple[str, ...] = ()
+    oauth_scopes: tuple[str, ...] = ()
+    callback_urls: tuple[str, ...] = ()
+    logout_urls: tuple[str, ...] = ()
+    default_redirect_uri: str | None = None
+    identity_providers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,38 @@ class AppClient:
         accepted, so an app can move to a new secret without a moment of refusals."""
         both = (self.secret, self.newer_secret)
         return tuple(dict.fromkeys(s for s in both if s is not None))
+
+
+@dataclass(frozen=True)
+class ResourceServer:
+    """An OAuth 2.0 resource server of a pool: its custom scopes are granted as
+    ``{identifier}/{scope name}``."""
+
+    key: int
+    identifier: str
+    name: str
+    scopes: tuple[tuple[str, str], ...]  # (ScopeName, ScopeDescription), in the given order
+    created_at: float
+    updated_at: float
+
+    @property
+    def scope_values(self) -> tuple[str, ...]:
+        """The scopes as an access token carries them: ``{identifier}/{scope name}``."""
+        return tuple(f"{self.identifier}/{name}" for name, _ in self.scopes)
+
+
+@dataclass(frozen=True)
+class PoolDomain:
+    """A user pool domain: a prefix (``myprefix`` of ``myprefix.auth.<region>.amazoncognito
+    .com``) or a custom domain (a full name, with an ACM certificate ARN)."""
+
+    key: int
+    domain: str
+    custom: bool
+    certificate_arn: str | None
+    managed_login_version: int
+    created_at: float
+    updated_at: float
 
 
 @dataclass(frozen=True)
@@ -175,6 +216,17 @@ class AuthSession:
 
 
 @dataclass(frozen=True)
+class LoginSession:
+    """One browser's visit to the managed login pages (``domain/login.py``), found by the
+    hash of the handle in its cookie; ``state`` is the domain's JSON document."""
+
+    handle_hash: str
+    client_id: str
+    state: str = field(repr=False)
+    expires_at: float
+
+
+@dataclass(frozen=True)
 class TokenFamily:
     """One sign-in: its refresh token (kept as a hash) and the ``origin_jti`` of its tokens."""
 
@@ -190,6 +242,9 @@ class TokenFamily:
     #: replaced, and until when that token still works (``RetryGracePeriodSeconds``).
     previous_hash: str | None = field(default=None, repr=False)
     previous_until: float | None = None
+    #: The space-separated scopes of a sign-in through ``/oauth2/authorize``; ``None`` for
+    #: API sign-in (``aws.cognito.signin.user.admin``).
+    scopes: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from userpools.crypto.keys import KeySource, generate_signing_key
 from userpools.domain import messages, schema
 from userpools.domain.errors import FeatureUnavailableInTier, InvalidParameter, ResourceNotFound
 from userpools.domain.ids import Ids
-from userpools.domain.models import Page, PoolKey, UserPool
+from userpools.domain.models import Page, PoolDomain, PoolKey, UserPool
 from userpools.domain.pagination import Cursors
 from userpools.domain.password_policy import PasswordPolicy
 from userpools.domain.pool_config import PoolConfig, SchemaAttribute
@@ -261,12 +261,12 @@ class PoolService:
 
         return self._store.write(run)
 
-    def describe(self, region: str, pool_id: str) -> tuple[UserPool, int]:
-        """The pool and its number of users."""
+    def describe(self, region: str, pool_id: str) -> tuple[UserPool, int, list[PoolDomain]]:
+        """The pool, its number of users and its domains (prefix first)."""
 
-        def run(tx: Transaction) -> tuple[UserPool, int]:
+        def run(tx: Transaction) -> tuple[UserPool, int, list[PoolDomain]]:
             pool = require_pool(tx, pool_id, region)
-            return pool, tx.count_users(pool)
+            return pool, tx.count_users(pool), tx.pool_domains(pool)
 
         return self._store.read(run)
 
@@ -331,12 +331,15 @@ class PoolService:
         self._store.write(run)
 
     def delete(self, region: str, pool_id: str) -> None:
-        """Delete the pool with its users, groups and memberships, in one transaction."""
+        """Delete the pool with its users, groups and memberships, in one transaction; AWS
+        refuses while the pool has a domain (DeleteUserPoolDomain first)."""
 
         def run(tx: Transaction) -> None:
             pool = require_pool(tx, pool_id, region)
             if pool.config.deletion_protected:
                 raise InvalidParameter(messages.DELETION_PROTECTED)
+            if tx.pool_domains(pool):
+                raise InvalidParameter(messages.POOL_DELETE_HAS_DOMAIN)
             tx.delete_pool(pool)
 
         self._store.write(run)

@@ -41,6 +41,9 @@ logger = logging.getLogger("userpools.triggers")
 AUTHENTICATION = "TokenGeneration_Authentication"
 REFRESH = "TokenGeneration_RefreshTokens"
 NEW_PASSWORD = "TokenGeneration_NewPasswordChallenge"
+#: Tokens of the managed login page's grants, from the token endpoint. The page's own sign-in
+#: already fired PostAuthentication, so these fire PreTokenGeneration only.
+HOSTED_AUTH = "TokenGeneration_HostedAuth"
 #: Claims no trigger may add, change or suppress (the guide's pre token generation page).
 RESERVED = frozenset(
     {
@@ -73,7 +76,7 @@ def wanted(triggers: Triggers | None, pool: UserPool, source: str) -> bool:
     """Whether signing this grant fires a trigger."""
     if triggers is None:
         return False
-    post = source != REFRESH and triggers.configured(pool, "PostAuthentication")
+    post = source not in (REFRESH, HOSTED_AUTH) and triggers.configured(pool, "PostAuthentication")
     return post or triggers.configured(pool, PRE_TOKEN)
 
 
@@ -88,7 +91,7 @@ def finish(
 ) -> Grant:
     """The grant as the triggers leave it (PostAuthentication, then PreTokenGeneration)."""
     attributes = user_attributes(pool, user)
-    if source != REFRESH:
+    if source not in (REFRESH, HOSTED_AUTH):
         request = {"userAttributes": attributes, "newDeviceUsed": False}
         triggers.invoke(
             pool,

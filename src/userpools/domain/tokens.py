@@ -16,6 +16,7 @@ it commits (:meth:`Grant.sign`), so RSA signing never holds a write lock.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 import hashlib
@@ -78,6 +79,9 @@ class Grant:
     access_claims: Mapping[str, Any]
     refresh_token: str | None = field(repr=False)
     expires_in: int
+    #: The ID token carries ``at_hash`` of its access token (OIDC Core §3.1.3.6): tokens of
+    #: the authorization endpoint's grants.
+    at_hash: bool = False
     #: The pool's PostAuthentication and PreTokenGeneration triggers (``token_hooks.py``):
     #: they run here, after the transaction, and may change the claims.
     finish: Callable[[Grant], Grant] | None = field(default=None, repr=False, compare=False)
@@ -86,12 +90,22 @@ class Grant:
         grant = self
         if self.finish is not None:
             grant = self.finish(dataclasses.replace(self, finish=None))
+        access_token = jwt.sign(grant.access_key, grant.access_claims)
+        id_claims = dict(grant.id_claims)
+        if grant.at_hash:
+            id_claims["at_hash"] = at_hash(access_token)
         return Tokens(
-            access_token=jwt.sign(grant.access_key, grant.access_claims),
-            id_token=jwt.sign(grant.id_key, grant.id_claims),
+            access_token=access_token,
+            id_token=jwt.sign(grant.id_key, id_claims),
             refresh_token=grant.refresh_token,
             expires_in=grant.expires_in,
         )
+
+
+def at_hash(access_token: str) -> str:
+    """OIDC Core §3.1.3.6 for RS256: the left half of the token's SHA-256, base64url."""
+    half = hashlib.sha256(access_token.encode("ascii")).digest()[:16]
+    return base64.urlsafe_b64encode(half).rstrip(b"=").decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -131,13 +145,24 @@ class TokenIssuer:
         *,
         now: float,
         family: TokenFamily | None = None,
+        scopes: tuple[str, ...] | None = None,
+        nonce: str | None = None,
+        auth_time: float | None = None,
+        refresh: bool = True,
         source: str | None = None,
     ) -> Grant:
         """The tokens of a sign-in (a new family) or of a refresh (``family`` given).
-        ``source``: PreTokenGeneration's trigger source, when not the default
-        (``TokenGeneration_Authentication``, or ``_RefreshTokens`` with ``family``)."""
-        if source is None:
-            source = token_hooks.REFRESH if family is not None else token_hooks.AUTHENTICATION
+
+        A sign-in through ``/oauth2/authorize`` gives its granted ``scopes`` (kept with the
+        family, so a refresh gives them again), its ``nonce`` (in the ID token only), the
+        time the user signed in on the login page (``auth_time``), and ``refresh=False`` for
+        the implicit grant, which has no refresh token. ``source``: PreTokenGeneration's
+        trigger source, when not the default (``TokenGeneration_Authentication``,
+        ``_HostedAuth`` with ``scopes``, or ``_RefreshTokens`` with ``family``)."""
+        if source is None and family is not None:
+            source = token_hooks.REFRESH
+        elif source is None:
+            source = token_hooks.AUTHENTICATION if scopes is None else token_hooks.HOSTED_AUTH
         refresh_token: str | None = None
         if family is None:
             refresh_token = new_secret()
@@ -146,11 +171,14 @@ class TokenIssuer:
                 client_id=client.client_id,
                 token_hash=digest(refresh_token),
                 origin_jti=str(uuid.uuid4()),
-                auth_time=now,
+                auth_time=now if auth_time is None else auth_time,
                 created_at=now,
                 expires_at=now + client.settings.refresh_token_seconds,
+                scopes=None if scopes is None else " ".join(scopes),
             )
             tx.insert_token_family(pool, family)
+            if not refresh:
+                refresh_token = None
         groups = tx.list_groups_of(pool, user, None, _MAX_GROUPS)
         keys = tx.pool_keys(pool)
         settings = client.settings
@@ -170,6 +198,8 @@ class TokenIssuer:
             origin_jti=family.origin_jti,
             event_id=event_id,
         )
+        if nonce is not None:
+            id_claims["nonce"] = nonce
         access_claims = claim_rules.access_token_claims(
             issuer=issuer,
             client_id=client.client_id,
@@ -182,6 +212,7 @@ class TokenIssuer:
             jti=str(uuid.uuid4()),
             origin_jti=family.origin_jti,
             event_id=event_id,
+            **({} if family.scopes is None else {"scope": family.scopes}),
         )
         return Grant(
             id_key=current(keys, "id"),
@@ -195,6 +226,7 @@ class TokenIssuer:
             )
             if self._triggers is not None and token_hooks.wanted(self._triggers, pool, source)
             else None,
+            at_hash=scopes is not None,
         )
 
     def authenticate(self, tx: Transaction, token: str, now: float) -> Caller:

@@ -48,6 +48,7 @@ def describe(base_url: str) -> dict[str, str]:
         "endpoint": base_url,
         "jwks_uri": f"{pool}/.well-known/jwks.json",
         "openid_configuration": f"{pool}/.well-known/openid-configuration",
+        "token_endpoint": f"{base_url}/oauth2/token",
         "health": f"{base_url}/health",
         "docs": DOCS,
     }
@@ -77,6 +78,8 @@ endpoint_url="{endpoint}", region_name="us-east-1")</code> or
 <dd><code>{e["jwks_uri"]}</code></dd>
 <dt>A pool's OIDC discovery</dt>
 <dd><code>{e["openid_configuration"]}</code></dd>
+<dt>OAuth 2.0 token endpoint (client credentials, refresh)</dt>
+<dd><code>{e["token_endpoint"]}</code></dd>
 <dt>Health</dt>
 <dd><a href="{e["health"]}">{e["health"]}</a></dd>
 <dt>Docs</dt>

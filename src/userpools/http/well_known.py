@@ -16,6 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from userpools.domain.authorize import S256
+from userpools.domain.client_oauth import STANDARD_SCOPES
+from userpools.domain.oauth import GRANTS
 from userpools.settings import Settings
 
 # The model's UserPoolIdType, with Java's ASCII \w.
@@ -29,19 +32,29 @@ def _not_found(pool_id: str) -> Response:
     return JSONResponse({"message": f"User pool {pool_id[:55]} does not exist."}, 404)
 
 
-def discovery_document(issuer: str, served_at: str) -> dict[str, Any]:
+def discovery_document(issuer: str, served_at: str, root: str) -> dict[str, Any]:
     """``served_at`` is where this server answers for the pool; it is ``issuer`` unless
-    tokens carry AWS's issuer (``--aws-issuer``).
+    tokens carry AWS's issuer (``--aws-issuer``). ``root``: the server's base URL, where the
+    OAuth 2.0 endpoints are (as on AWS, on the domain, not under the issuer).
 
-    What a verifier needs: the issuer, the keys, how tokens are signed and what they claim.
-    There is no authorization, token or userinfo endpoint (the hosted UI's OAuth 2.0 flows),
-    so the document names none, and nothing that only they would serve: response types,
-    scopes, token endpoint authentication. OIDC Discovery §3 requires an
-    ``authorization_endpoint`` of any document that advertises response types.
+    What a verifier needs (the issuer, the keys, how tokens are signed and what they claim),
+    and the endpoints that exist: authorization (its response types and PKCE method), token
+    (its grants and client authentication methods), revocation and userInfo. ``/logout`` is
+    not named as ``end_session_endpoint``: it takes Cognito's parameters (``logout_uri``),
+    not OIDC RP-Initiated Logout's (``post_logout_redirect_uri``, ``id_token_hint``).
     """
     return {
         "issuer": issuer,
         "jwks_uri": f"{served_at}/.well-known/jwks.json",
+        "authorization_endpoint": f"{root}/oauth2/authorize",
+        "response_types_supported": ["code", "token"],
+        "code_challenge_methods_supported": [S256],
+        "scopes_supported": sorted(STANDARD_SCOPES),
+        "token_endpoint": f"{root}/oauth2/token",
+        "grant_types_supported": [*GRANTS, "implicit"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "revocation_endpoint": f"{root}/oauth2/revoke",
+        "userinfo_endpoint": f"{root}/oauth2/userInfo",
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use"],
@@ -66,7 +79,7 @@ def well_known_routes(settings: Settings, jwks: JwksSource) -> list[Route]:
             return _not_found(pool_id)
         if await run_in_threadpool(jwks, pool_id) is None:
             return _not_found(pool_id)
-        document = discovery_document(settings.issuer_for(pool_id), f"{base}/{pool_id}")
+        document = discovery_document(settings.issuer_for(pool_id), f"{base}/{pool_id}", base)
         return JSONResponse(document, headers=_CACHE)
 
     return [

@@ -87,6 +87,13 @@ def _configuration(p: Mapping[str, Any]) -> tuple[ClientSettings, dict[str, Any]
         write_attributes=tuple(p["WriteAttributes"]) if "WriteAttributes" in p else None,
         rotate_refresh_tokens=document["RefreshTokenRotation"]["Feature"] == "ENABLED",
         retry_grace_seconds=document["RefreshTokenRotation"]["RetryGracePeriodSeconds"],
+        oauth_enabled=bool(document["AllowedOAuthFlowsUserPoolClient"]),
+        oauth_flows=tuple(p.get("AllowedOAuthFlows") or ()),
+        oauth_scopes=tuple(p.get("AllowedOAuthScopes") or ()),
+        callback_urls=tuple(p.get("CallbackURLs") or ()),
+        logout_urls=tuple(p.get("LogoutURLs") or ()),
+        default_redirect_uri=p.get("DefaultRedirectURI"),
+        identity_providers=tuple(p.get("SupportedIdentityProviders") or ()),
     )
     return settings, document
 

@@ -9,9 +9,11 @@ from typing import Any
 from userpools.domain.accounts import AccountService
 from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
+from userpools.domain.domains import DomainService
 from userpools.domain.groups import GroupService
 from userpools.domain.mfa import MfaService
 from userpools.domain.pools import PoolService
+from userpools.domain.resource_servers import ResourceServerService
 from userpools.domain.settings import SettingService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.users import UserService
@@ -29,6 +31,8 @@ class Services:
     settings: SettingService
     events: AuthEventService
     mfa: MfaService
+    domains: DomainService
+    resource_servers: ResourceServerService
 
 
 Operation = Callable[[Services, Any, RequestContext], Mapping[str, Any] | None]

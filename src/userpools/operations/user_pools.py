@@ -42,8 +42,11 @@ def create_user_pool(
 def describe_user_pool(
     s: Services, p: DescribeUserPoolRequest, ctx: RequestContext
 ) -> DescribeUserPoolResponse:
-    pool, users = s.pools.describe(ctx.region, p["UserPoolId"])
-    return {"UserPool": pool_type(pool, users)}
+    pool, users, domains = s.pools.describe(ctx.region, p["UserPoolId"])
+    described = pool_type(pool, users)
+    for domain in domains:
+        described["CustomDomain" if domain.custom else "Domain"] = domain.domain
+    return {"UserPool": described}
 
 
 def update_user_pool(

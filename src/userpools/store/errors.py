@@ -30,6 +30,9 @@ _SQLITE_UNIQUE = {
     "groups.pool, groups.name": "group_name",
     "user_pools.pool_id": "pool_id",
     "user_pool_clients.client_id": "client_id",
+    "resource_servers.pool, resource_servers.identifier": "resource_server",
+    "pool_domains.domain": "domain",
+    "pool_domains.pool, pool_domains.custom": "domain_kind",
 }
 
 # PostgreSQL names the violated constraint; 0001_init.postgres.sql names them so.
@@ -42,6 +45,9 @@ _POSTGRES_UNIQUE = {
     "groups_name": "group_name",
     "user_pools_pool_id": "pool_id",
     "user_pool_clients_client_id": "client_id",
+    "resource_servers_by_identifier": "resource_server",  # 0012_oauth_admin.postgres.sql
+    "pool_domains_domain_key": "domain",
+    "pool_domains_one_kind": "domain_kind",
 }
 
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from userpools.store import pool_codec
+from userpools.store.sql.clients import fill_oauth_settings
 
 #: ``pg_advisory_xact_lock`` key: nodes starting at once take turns to migrate.
 POSTGRES_MIGRATION_LOCK = 0x75736572706F6F6C  # "userpool"
@@ -28,6 +29,7 @@ _TABLE = (
 #: version -> a step run after that version's SQL: ``step(execute, placeholder)``.
 PYTHON_STEPS: dict[int, Callable[[Callable[[str, Sequence[Any]], Any], str], None]] = {
     5: pool_codec.convert_legacy_rows,
+    12: fill_oauth_settings,
 }
 
 

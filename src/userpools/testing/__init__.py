@@ -222,7 +222,12 @@ def cognito_idp(userpools_server: RunningServer) -> Any:
 
 @pytest.fixture
 def user_pool_id(cognito_idp: Any) -> Iterator[str]:
-    """A fresh user pool, deleted after the test."""
+    """A fresh user pool, deleted after the test (its domains first: a pool with a domain
+    cannot be deleted)."""
     pool_id: str = cognito_idp.create_user_pool(PoolName="test")["UserPool"]["Id"]
     yield pool_id
+    described = cognito_idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    for member in ("Domain", "CustomDomain"):
+        if member in described:
+            cognito_idp.delete_user_pool_domain(UserPoolId=pool_id, Domain=described[member])
     cognito_idp.delete_user_pool(UserPoolId=pool_id)

@@ -73,6 +73,13 @@ class AuthService:
             self._pre_authentication(self._triggers, caller, parameters, username, (name, flow))
         return strategy.start(self._attempt(caller, parameters, session, (name, flow)))
 
+    def sign_in_on_page(self, caller: Caller, parameters: Mapping[str, str]) -> Outcome:
+        """The managed login page's password sign-in: ``USER_PASSWORD_AUTH``'s steps, but not
+        an API flow, so the client's ``ExplicitAuthFlows`` are not asked (on AWS they govern
+        the API only; the page is governed by ``AllowedOAuthFlows``)."""
+        strategy = self._machine.flows["USER_PASSWORD_AUTH"]
+        return strategy.start(self._attempt(caller, parameters, None, None))
+
     def respond(
         self,
         caller: Caller,

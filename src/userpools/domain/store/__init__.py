@@ -7,7 +7,7 @@ store runs ``fn`` again in a fresh one, so ``fn`` must not act outside the trans
 Each feature declares what it needs of a transaction in its own module here (``pools``,
 ``users``, ``groups`` with memberships, ``clients``, ``sessions`` with one-time codes,
 ``tokens``, ``messages``, ``keys`` with server secrets, ``settings``, sign-in ``events``,
-users' ``mfa``, the ``triggers`` record);
+users' ``mfa``, ``oauth`` resource servers and domains, the ``triggers`` record);
 :class:`Transaction` is their
 union. Implementations live in ``userpools.store``; they translate driver errors into
 :class:`Conflict` (a uniqueness or reference rule refused the change) or
@@ -28,6 +28,7 @@ from userpools.domain.store.groups import GroupStore, MemberPage
 from userpools.domain.store.keys import KeyStore
 from userpools.domain.store.messages import MessageStore
 from userpools.domain.store.mfa import MfaStore
+from userpools.domain.store.oauth import OAuthStore
 from userpools.domain.store.pools import PoolStore
 from userpools.domain.store.sessions import SessionStore
 from userpools.domain.store.settings import SettingStore
@@ -70,6 +71,7 @@ class Transaction(
     EventStore,
     MfaStore,
     TriggerStore,
+    OAuthStore,
     Protocol,
 ):
     """Everything a service may do in one transaction: the union of the features' stores."""
@@ -105,6 +107,7 @@ __all__ = [
     "MemberPage",
     "MessageStore",
     "MfaStore",
+    "OAuthStore",
     "PoolStore",
     "Position",
     "Retryable",

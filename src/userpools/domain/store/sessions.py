@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from userpools.domain.models import AuthSession, User, UserCode, UserPool
+from userpools.domain.models import AuthSession, LoginSession, User, UserCode, UserPool
 
 
 class SessionStore(Protocol):
@@ -47,3 +47,12 @@ class SessionStore(Protocol):
         ...
 
     def delete_password_check(self, pool: UserPool, key: int) -> None: ...
+
+    # managed login sessions (domain/login.py)
+    def put_login_session(self, pool: UserPool, session: LoginSession, now: float) -> None:
+        """Store the session, replacing the one of the same handle; drop the pool's expired
+        ones."""
+        ...
+
+    def get_login_session(self, pool: UserPool, handle_hash: str) -> LoginSession | None: ...
+    def delete_login_session(self, pool: UserPool, handle_hash: str) -> None: ...

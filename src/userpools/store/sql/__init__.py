@@ -3,10 +3,10 @@
 Each module here holds the SQL of one feature's store protocol (``domain/store/``):
 ``pools``, ``users``, ``groups`` (with memberships), ``clients`` (with their secrets),
 ``sessions`` (with one-time codes), ``tokens``, ``messages``, ``keys`` (with server
-secrets), ``settings``, sign-in ``events`` and users' ``mfa``, over the
-plumbing of ``base``. An engine subclasses :class:`SQLTransaction` with its driver's details
-(``store/sqlite.py``, ``store/postgres.py``), and overrides a method only where its SQL
-must differ.
+secrets), ``settings``, sign-in ``events``, users' ``mfa`` and ``oauth`` (resource
+servers and domains), over the plumbing of ``base``. An engine subclasses
+:class:`SQLTransaction` with its driver's details (``store/sqlite.py``,
+``store/postgres.py``), and overrides a method only where its SQL must differ.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from userpools.store.sql.groups import GroupSQL
 from userpools.store.sql.keys import KeySQL
 from userpools.store.sql.messages import MessageSQL
 from userpools.store.sql.mfa import MfaSQL
+from userpools.store.sql.oauth import OAuthSQL
 from userpools.store.sql.pools import PoolSQL
 from userpools.store.sql.sessions import SessionSQL
 from userpools.store.sql.settings import SettingSQL
@@ -39,6 +40,7 @@ class SQLTransaction(
     EventSQL,
     MfaSQL,
     TriggerSQL,
+    OAuthSQL,
 ):
     """One transaction on one connection: implements ``domain.store.Transaction``."""
 

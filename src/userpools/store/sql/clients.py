@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from userpools.domain.models import AppClient, ClientSecret, ClientSettings, UserPool
@@ -103,13 +105,26 @@ class ClientSQL(SQLBase, ClientStore):
         )
 
 
+#: The settings that are tuples (JSON has only lists).
+_TUPLES = (
+    "explicit_auth_flows",
+    "read_attributes",
+    "write_attributes",
+    "oauth_flows",
+    "oauth_scopes",
+    "callback_urls",
+    "logout_urls",
+    "identity_providers",
+)
+
+
 def _settings_to_json(settings: ClientSettings) -> str:
     return dumps(dataclasses.asdict(settings))
 
 
 def client_from_row(row: Row) -> AppClient:
     raw: dict[str, Any] = loads(row["settings"])
-    for name in ("explicit_auth_flows", "read_attributes", "write_attributes"):
+    for name in _TUPLES:
         if raw.get(name) is not None:
             raw[name] = tuple(raw[name])
     return AppClient(
@@ -123,3 +138,34 @@ def client_from_row(row: Row) -> AppClient:
         updated_at=row["updated_at"],
         newer_secret=row["newer_secret"],
     )
+
+
+#: ``ClientSettings`` field <- the request member it comes from (``operations/clients.py``).
+_OAUTH_MEMBERS = {
+    "oauth_enabled": "AllowedOAuthFlowsUserPoolClient",
+    "oauth_flows": "AllowedOAuthFlows",
+    "oauth_scopes": "AllowedOAuthScopes",
+    "callback_urls": "CallbackURLs",
+    "logout_urls": "LogoutURLs",
+    "default_redirect_uri": "DefaultRedirectURI",
+    "identity_providers": "SupportedIdentityProviders",
+}
+
+
+def fill_oauth_settings(execute: Callable[[str, Sequence[Any]], Any], mark: str) -> None:
+    """Migration 0011's step: a client stored before it kept its OAuth members only in its
+    ``document`` (as DescribeUserPoolClient shows them); copy them into ``settings``, which
+    the authorization server reads. They were not checked then, and are not now: the next
+    UpdateUserPoolClient checks them."""
+    rows = execute("SELECT id, settings, document FROM user_pool_clients", ()).fetchall()
+    update = f"UPDATE user_pool_clients SET settings = {mark} WHERE id = {mark}"
+    for key, settings_text, document_text in rows:
+        document = json.loads(document_text)
+        if not any(member in document for member in _OAUTH_MEMBERS.values()):
+            continue
+        settings = json.loads(settings_text)
+        for name, member in _OAUTH_MEMBERS.items():
+            if member in document:
+                settings[name] = document[member]
+        settings["oauth_enabled"] = bool(settings.get("oauth_enabled", False))
+        execute(update, (dumps(settings), key))

@@ -4,7 +4,7 @@ password checks in flight (``password_checks``)."""
 
 from __future__ import annotations
 
-from userpools.domain.models import AuthSession, User, UserCode, UserPool
+from userpools.domain.models import AuthSession, LoginSession, User, UserCode, UserPool
 from userpools.domain.store import SessionStore
 from userpools.store.sql.base import Row, SQLBase
 
@@ -137,6 +137,39 @@ class SessionSQL(SQLBase, SessionStore):
 
     def delete_password_check(self, pool: UserPool, key: int) -> None:
         self._run("DELETE FROM password_checks WHERE pool = ? AND id = ?", (pool.key, key))
+
+    # managed login sessions -------------------------------------------------------------
+
+    def put_login_session(self, pool: UserPool, session: LoginSession, now: float) -> None:
+        self._run("DELETE FROM login_sessions WHERE pool = ? AND expires_at < ?", (pool.key, now))
+        self._run(
+            "INSERT INTO login_sessions (pool, handle_hash, client_id, state, expires_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (handle_hash) DO UPDATE SET"
+            " client_id = excluded.client_id, state = excluded.state,"
+            " expires_at = excluded.expires_at",
+            (pool.key, session.handle_hash, session.client_id, session.state, session.expires_at),
+        )
+
+    def get_login_session(self, pool: UserPool, handle_hash: str) -> LoginSession | None:
+        row = self._one(
+            "SELECT handle_hash, client_id, state, expires_at FROM login_sessions"
+            " WHERE pool = ? AND handle_hash = ?",
+            (pool.key, handle_hash),
+        )
+        if row is None:
+            return None
+        return LoginSession(
+            handle_hash=row["handle_hash"],
+            client_id=row["client_id"],
+            state=row["state"],
+            expires_at=row["expires_at"],
+        )
+
+    def delete_login_session(self, pool: UserPool, handle_hash: str) -> None:
+        self._run(
+            "DELETE FROM login_sessions WHERE pool = ? AND handle_hash = ?",
+            (pool.key, handle_hash),
+        )
 
 
 def _session(row: Row) -> AuthSession:

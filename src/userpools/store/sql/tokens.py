@@ -8,7 +8,7 @@ from userpools.store.sql.base import Row, SQLBase
 
 _FAMILY_COLUMNS = (
     "user_id, client_id, token_hash, origin_jti, auth_time, created_at, expires_at, revoked_at,"
-    " previous_hash, previous_until"
+    " previous_hash, previous_until, scopes"
 )
 _FAMILY_LOOKUPS = frozenset({"token_hash", "origin_jti", "previous_hash"})
 
@@ -22,7 +22,7 @@ class TokenSQL(SQLBase, TokenStore):
         )
         self._run(
             f"INSERT INTO refresh_tokens (pool, {_FAMILY_COLUMNS})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 pool.key,
                 family.user_key,
@@ -35,6 +35,7 @@ class TokenSQL(SQLBase, TokenStore):
                 family.revoked_at,
                 family.previous_hash,
                 family.previous_until,
+                family.scopes,
             ),
         )
 
@@ -81,4 +82,5 @@ def _family(row: Row) -> TokenFamily:
         revoked_at=row["revoked_at"],
         previous_hash=row["previous_hash"],
         previous_until=row["previous_until"],
+        scopes=row["scopes"],
     )

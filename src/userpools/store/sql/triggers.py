@@ -1,4 +1,4 @@
-"""The SQL of the trigger record (``triggers``, migration 0013)."""
+"""The SQL of the trigger record (``triggers``, migration 0014)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
--- 0013: a record of every Lambda trigger invocation (domain/triggers.py), read by
+-- 0014: a record of every Lambda trigger invocation (domain/triggers.py), read by
 -- GET /_userpools/triggers and `userpools triggers`. event is the JSON sent, with secrets
 -- redacted; outcome is 'ok' or the error code (UserLambdaValidationException, ...); error is
 -- its message. Kept per pool id (not a foreign key: the record outlives a deleted pool).
--- Numbered 0013 after 0012_oauth_admin (issue 14).
+-- Numbered 0014 after 0013_oauth_web (issue 14).
 
 CREATE TABLE trigger_invocations (
     id            INTEGER PRIMARY KEY,

@@ -1,4 +1,4 @@
--- 0013 for PostgreSQL: as 0013_trigger_invocations.sql, with an identity and DOUBLE PRECISION.
+-- 0014 for PostgreSQL: as 0014_trigger_invocations.sql, with an identity and DOUBLE PRECISION.
 
 CREATE TABLE trigger_invocations (
     id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,0 +1,77 @@
+"""Triggers on the managed login page's grants: the tokens the token endpoint gives for a code
+fire PreTokenGeneration with ``TokenGeneration_HostedAuth``, and PostAuthentication fires once,
+for the page's sign-in, not again at the exchange."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from authlib.integrations.requests_client import OAuth2Session  # type: ignore[import-untyped]
+from web_support import CALLBACK, Browser, WebPool
+
+from userpools.testing import RunningServer
+
+
+def test_code_exchange_fires_pre_token_generation_as_hosted_auth(
+    userpools_server: RunningServer, cognito_idp: Any, user_pool_id: str
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    pre_token = f"arn:aws:lambda:us-east-1:123456789012:function:pre-token-{suffix}"
+    post_auth = f"arn:aws:lambda:us-east-1:123456789012:function:post-auth-{suffix}"
+    seen: list[tuple[str, str]] = []
+
+    def add_claim(event: dict[str, Any]) -> dict[str, Any]:
+        seen.append((event["triggerSource"], event["callerContext"]["clientId"]))
+        event["response"] = {
+            "claimsAndScopeOverrideDetails": {
+                "idTokenGeneration": {"claimsToAddOrOverride": {"via": event["triggerSource"]}}
+            }
+        }
+        return event
+
+    def record(event: dict[str, Any]) -> dict[str, Any]:
+        seen.append((event["triggerSource"], event["callerContext"]["clientId"]))
+        return event
+
+    userpools_server.register_function(pre_token, add_claim)
+    userpools_server.register_function(post_auth, record)
+    try:
+        pool = WebPool(userpools_server, cognito_idp, user_pool_id)
+        pool.user()
+        cognito_idp.update_user_pool(
+            UserPoolId=user_pool_id,
+            LambdaConfig={
+                "PostAuthentication": post_auth,
+                "PreTokenGenerationConfig": {"LambdaArn": pre_token, "LambdaVersion": "V2_0"},
+            },
+        )
+        client_id, _ = pool.client()
+        session = OAuth2Session(
+            client_id,
+            None,
+            scope="openid",
+            redirect_uri=CALLBACK,
+            code_challenge_method="S256",
+            token_endpoint_auth_method="none",
+        )
+        verifier = secrets.token_urlsafe(48)
+        url, _ = session.create_authorization_url(pool.authorize_url, code_verifier=verifier)
+        seen.clear()
+        answer = Browser().sign_in(pool.base, url)
+        assert answer.status_code == 302, answer.text
+        token = session.fetch_token(
+            pool.token_url,
+            authorization_response=answer.headers["location"],
+            code_verifier=verifier,
+        )
+    finally:
+        userpools_server.register_function(pre_token, None)
+        userpools_server.register_function(post_auth, None)
+    identity = pool.verify(token["id_token"], audience=client_id)
+    assert identity["via"] == "TokenGeneration_HostedAuth"
+    sources = [source for source, _ in seen]
+    assert sources.count("PostAuthentication_Authentication") == 1
+    assert sources[-1] == "TokenGeneration_HostedAuth"
+    assert all(caller == client_id for _, caller in seen)
