@@ -18,7 +18,6 @@ import {
   autoSignIn,
   confirmSignIn,
   confirmSignUp,
-  confirmSignIn,
   confirmUserAttribute,
   fetchAuthSession,
   fetchMFAPreference,
