@@ -36,7 +36,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Self
 
 from userpools.domain import messages, outbox, settings
@@ -63,7 +63,8 @@ class _CodeState:
     """The code's hash and when it dies."""
 
     challenge: ClassVar[str]
-    code_hash: str
+    #: A short code's SHA-256 can be reversed by trying every code: never in a repr.
+    code_hash: str = field(repr=False)
     code_expires_at: float
 
     def encode(self) -> str:
