@@ -168,3 +168,61 @@ def test_without_custom_message_the_pools_text_is_sent(
     )
     assert server.outbox(pool_id)[-1].body.startswith("Your authentication code is ")
     assert api.events(CUSTOM_MESSAGE) == []
+
+
+def test_admin_create_user_resend_takes_the_custom_invitation(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="invites", LambdaConfig={"CustomMessage": CUSTOM_MESSAGE}
+    )["UserPool"]["Id"]
+
+    def invitation(event: dict[str, Any]) -> dict[str, Any]:
+        event["response"]["emailSubject"] = "Join us"
+        event["response"]["emailMessage"] = "Sign in as {username} with {####}."
+        return event
+
+    api.handlers[CUSTOM_MESSAGE] = invitation
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ned",
+        UserAttributes=[{"Name": "email", "Value": "ned@example.com"}],
+        TemporaryPassword="Temp-pass-1",
+        DesiredDeliveryMediums=["EMAIL"],
+    )
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ned",
+        MessageAction="RESEND",
+        TemporaryPassword="Temp-pass-2",
+        DesiredDeliveryMediums=["EMAIL"],
+        ClientMetadata={"reason": "lost"},
+    )
+    resent = server.outbox(pool_id)[-1]
+    assert (resent.subject, resent.body) == ("Join us", "Sign in as ned with Temp-pass-2.")
+    first, again = api.events(CUSTOM_MESSAGE)
+    assert first["triggerSource"] == again["triggerSource"] == "CustomMessage_AdminCreateUser"
+    assert_event(
+        again,
+        AWS_CUSTOM_MESSAGE | {"request": AWS_CUSTOM_MESSAGE["request"] | {"clientMetadata": {}}},
+        triggerSource="CustomMessage_AdminCreateUser",
+        userName="ned",
+        request__usernameParameter="{username}",
+        request__clientMetadata={"reason": "lost"},
+    )
+    assert again["request"]["userAttributes"]["email"] == "ned@example.com"
+    assert "Temp-pass-2" not in json.dumps(again)
+
+
+def test_resend_for_a_confirmed_user_invokes_nothing(client: Any, api: InvokeApi) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="invites", LambdaConfig={"CustomMessage": CUSTOM_MESSAGE}
+    )["UserPool"]["Id"]
+    client.admin_create_user(UserPoolId=pool_id, Username="ola", MessageAction="SUPPRESS")
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ola", Password=PASSWORD, Permanent=True
+    )
+    with pytest.raises(ClientError) as excinfo:
+        client.admin_create_user(UserPoolId=pool_id, Username="ola", MessageAction="RESEND")
+    assert error_of(excinfo)[0] == "UnsupportedUserStateException"
+    assert api.events(CUSTOM_MESSAGE) == []
