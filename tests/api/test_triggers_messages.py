@@ -226,3 +226,63 @@ def test_resend_for_a_confirmed_user_invokes_nothing(client: Any, api: InvokeApi
         client.admin_create_user(UserPoolId=pool_id, Username="ola", MessageAction="RESEND")
     assert error_of(excinfo)[0] == "UnsupportedUserStateException"
     assert api.events(CUSTOM_MESSAGE) == []
+
+
+SNS = {"SnsCallerArn": "arn:aws:iam::000000000000:role/sns", "ExternalId": "userpools"}
+
+
+def test_an_sms_mfa_code_after_the_password_takes_the_custom_message(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="mfa",
+        SmsConfiguration=SNS,
+        LambdaConfig={"CustomMessage": CUSTOM_MESSAGE},
+    )["UserPool"]["Id"]
+    client.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        SmsMfaConfiguration={
+            "SmsAuthenticationMessage": "Pool code {####}",
+            "SmsConfiguration": SNS,
+        },
+        MfaConfiguration="OPTIONAL",
+    )
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ann",
+        UserAttributes=[
+            {"Name": "phone_number", "Value": "+15555550100"},
+            {"Name": "phone_number_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True
+    )
+    client.admin_set_user_mfa_preference(
+        UserPoolId=pool_id,
+        Username="ann",
+        SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
+    )
+    api.handlers[CUSTOM_MESSAGE] = branded
+    started = client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ann", "PASSWORD": PASSWORD},
+    )
+    assert started["ChallengeName"] == "SMS_MFA"
+    sent = server.outbox(pool_id)[-1]
+    found = re.fullmatch(r"Code (\d{6}) \(app\)", sent.body)
+    assert found is not None  # the trigger's text, not the pool's "Pool code"
+    (event,) = api.events(CUSTOM_MESSAGE)
+    assert_event(event, AWS_CUSTOM_MESSAGE, triggerSource="CustomMessage_Authentication")
+    done = client.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="SMS_MFA",
+        Session=started["Session"],
+        ChallengeResponses={"USERNAME": "ann", "SMS_MFA_CODE": found.group(1)},
+    )
+    assert claims(done["AuthenticationResult"]["IdToken"])["cognito:username"] == "ann"
