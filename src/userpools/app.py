@@ -182,7 +182,7 @@ def build(
             home_route(settings),
             *well_known_routes(settings, signing_keys.jwks),
             *oauth_routes(
-                OAuthService(store, tokens, clock),
+                OAuthService(store, tokens, clock, triggers),
                 services.accounts.revoke_token,
                 oauth_middleware,
             ),

@@ -1,5 +1,6 @@
-"""Amplify JS v6 signs in with ``authFlowType: 'CUSTOM_WITHOUT_SRP'``, answering a custom
-challenge decided by Define/Create/VerifyAuthChallenge (run by ``invoke_api.py``'s Invoke API).
+"""Amplify JS v6 signs in with ``authFlowType: 'CUSTOM_WITHOUT_SRP'`` and
+``'CUSTOM_WITH_SRP'`` (its password proven by SRP first), answering a custom challenge
+decided by Define/Create/VerifyAuthChallenge (run by ``invoke_api.py``'s Invoke API).
 
 The Node process is ``tests/js/amplify_steps.mjs`` (as in test_amplify.py); Node and
 ``tests/js/node_modules`` are required: without them these tests fail (never skip).
@@ -21,6 +22,7 @@ ACCOUNT = "123456789012"
 DEFINE = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:define"
 CREATE = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:create"
 VERIFY = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:verify"
+DEFINE_SRP = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:define-srp"
 
 
 def define(event: dict[str, Any]) -> dict[str, Any]:
@@ -31,6 +33,20 @@ def define(event: dict[str, Any]) -> dict[str, Any]:
         event["response"]["failAuthentication"] = True
     else:
         event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+    return event
+
+
+def define_srp(event: dict[str, Any]) -> dict[str, Any]:
+    """SRP_A, then PASSWORD_VERIFIER, then custom challenges (AWS's CUSTOM_WITH_SRP example)."""
+    session = event["request"]["session"]
+    if len(session) == 1 and session[0]["challengeName"] == "SRP_A":
+        event["response"]["challengeName"] = "PASSWORD_VERIFIER"
+    elif len(session) == 2 and session[1]["challengeName"] == "PASSWORD_VERIFIER":
+        event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+    elif session[-1]["challengeResult"]:
+        event["response"]["issueTokens"] = True
+    else:
+        event["response"]["failAuthentication"] = True
     return event
 
 
@@ -49,7 +65,9 @@ def verify(event: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def invoke_api() -> Iterator[InvokeApi]:
     with running() as api:
-        api.handlers.update({DEFINE: define, CREATE: create, VERIFY: verify})
+        api.handlers.update(
+            {DEFINE: define, DEFINE_SRP: define_srp, CREATE: create, VERIFY: verify}
+        )
         yield api
 
 
@@ -117,5 +135,56 @@ def test_amplify_custom_without_srp(
         [],
         [False],
         [False, True],
+    ]
+    amplify.done("signOut", **{"global": False})
+
+
+def test_amplify_custom_with_srp(
+    server: RunningServer, amplify: Amplify, invoke_api: InvokeApi
+) -> None:
+    client = server.client()
+    pool_id = client.create_user_pool(
+        PoolName="amplify-custom-srp",
+        LambdaConfig={
+            "DefineAuthChallenge": DEFINE_SRP,
+            "CreateAuthChallenge": CREATE,
+            "VerifyAuthChallengeResponse": VERIFY,
+        },
+    )["UserPool"]["Id"]
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="web",
+        ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(UserPoolId=pool_id, Username="ivy", MessageAction="SUPPRESS")
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ivy", Password="Correct-horse-1", Permanent=True
+    )
+    amplify.done("configure", endpoint=server.endpoint_url, userPoolId=pool_id, clientId=client_id)
+
+    wrong = amplify.step(
+        "signIn", username="ivy", password="Wrong-horse-1", authFlowType="CUSTOM_WITH_SRP"
+    )
+    assert (wrong["ok"], wrong.get("name")) == (False, "NotAuthorizedException")
+
+    started = amplify.done(
+        "signIn", username="ivy", password="Correct-horse-1", authFlowType="CUSTOM_WITH_SRP"
+    )
+    assert started["isSignedIn"] is False
+    assert started["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE"
+    assert started["nextStep"]["additionalInfo"]["question"] == "2 + 2"
+    done = amplify.done("confirmSignIn", challengeResponse="4")
+    assert done["isSignedIn"] is True
+    assert amplify.done("currentUser")["username"] == "ivy"
+    sessions = [
+        [(s["challengeName"], s["challengeResult"]) for s in e["request"]["session"]]
+        for e in invoke_api.events(DEFINE_SRP)
+        if e["userPoolId"] == pool_id
+    ]
+    assert sessions == [
+        [("SRP_A", True)],  # the wrong password
+        [("SRP_A", True)],
+        [("SRP_A", True), ("PASSWORD_VERIFIER", True)],
+        [("SRP_A", True), ("PASSWORD_VERIFIER", True), ("CUSTOM_CHALLENGE", True)],
     ]
     amplify.done("signOut", **{"global": False})

@@ -29,7 +29,7 @@ def test_sign_in_flows_are_those_a_client_can_allow() -> None:
 
 def test_sign_in_table_problems_are_found() -> None:
     rows = dict(SIGN_IN.transitions)
-    rows["USER_PASSWORD_AUTH"] = ("PASSWORD_VERIFIER", TOKENS)  # not a follow-up
+    rows["USER_PASSWORD_AUTH"] = ("SELECT_CHALLENGE", TOKENS)  # not a follow-up
     rows["NEW_PASSWORD_REQUIRED"] = (TOKENS, "DEVICE_PASSWORD_VERIFIER")  # unknown, and hidden
     del rows["REFRESH_TOKEN_AUTH"]
     rows["DEVICE_SRP_AUTH"] = ()
@@ -37,7 +37,7 @@ def test_sign_in_table_problems_are_found() -> None:
     assert broken.problems() == [
         "REFRESH_TOKEN_AUTH has no row",
         "DEVICE_SRP_AUTH is not registered",
-        "USER_PASSWORD_AUTH -> PASSWORD_VERIFIER: not a follow-up",
+        "USER_PASSWORD_AUTH -> SELECT_CHALLENGE: not a follow-up",
         "NEW_PASSWORD_REQUIRED: TOKENS hides what comes after it",
         "NEW_PASSWORD_REQUIRED -> DEVICE_PASSWORD_VERIFIER: no such challenge",
         "DEVICE_SRP_AUTH leads nowhere",

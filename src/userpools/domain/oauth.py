@@ -32,6 +32,7 @@ from typing import Any
 
 from userpools.crypto import jwt
 from userpools.domain import claims as claim_rules
+from userpools.domain import token_hooks
 from userpools.domain.authorize import take_code
 from userpools.domain.clients import MAX_CLIENT_ID, find_client_anywhere
 from userpools.domain.domains import on_host
@@ -47,6 +48,7 @@ from userpools.domain.resource_servers import client_resource_scopes
 from userpools.domain.signin import refresh
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import Caller, Grant, TokenIssuer, readable
+from userpools.domain.triggers import Triggers
 
 CLIENT_CREDENTIALS = "client_credentials"
 REFRESH_TOKEN = "refresh_token"
@@ -209,10 +211,18 @@ def client_credentials_claims(
 
 
 class OAuthService:
-    def __init__(self, store: Store, tokens: TokenIssuer, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tokens: TokenIssuer,
+        clock: Callable[[], float],
+        triggers: Triggers | None = None,
+    ) -> None:
         self._store = store
         self._tokens = tokens
         self._clock = clock
+        #: PreTokenGeneration ``V3_0`` for client credentials (``token_hooks.py``).
+        self._triggers = triggers
 
     def token(self, request: TokenRequest) -> TokenResponse:
         """``POST /oauth2/token``: the grant's tokens, or an :class:`OAuthError`."""
@@ -261,7 +271,7 @@ class OAuthService:
     def _client_credentials(self, request: TokenRequest) -> TokenResponse:
         now = self._clock()
 
-        def run(tx: Transaction) -> tuple[Mapping[str, Any], Any, int]:
+        def run(tx: Transaction) -> tuple[UserPool, Mapping[str, Any], Any, int]:
             pool, client = authenticate_client(
                 tx, request.client_id, request.client_secret, request.host
             )
@@ -282,9 +292,12 @@ class OAuthService:
                 now=now,
                 lifetime=lifetime,
             )
-            return claims, current(tx.pool_keys(pool), "access"), lifetime
+            return pool, claims, current(tx.pool_keys(pool), "access"), lifetime
 
-        claims, key, lifetime = self._store.read(run)
+        pool, claims, key, lifetime = self._store.read(run)
+        claims = token_hooks.client_credentials(
+            self._triggers, pool, str(claims["client_id"]), claims
+        )
         return TokenResponse(access_token=jwt.sign(key, claims), expires_in=lifetime)
 
     def _authorization_code(self, request: TokenRequest) -> TokenResponse:

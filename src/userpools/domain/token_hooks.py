@@ -44,6 +44,8 @@ NEW_PASSWORD = "TokenGeneration_NewPasswordChallenge"
 #: Tokens of the managed login page's grants, from the token endpoint. The page's own sign-in
 #: already fired PostAuthentication, so these fire PreTokenGeneration only.
 HOSTED_AUTH = "TokenGeneration_HostedAuth"
+#: Client credentials (``POST /oauth2/token``): only a ``V3_0`` function gets it.
+CLIENT_CREDENTIALS = "TokenGeneration_ClientCredentials"
 #: Claims no trigger may add, change or suppress (the guide's pre token generation page).
 RESERVED = frozenset(
     {
@@ -135,6 +137,43 @@ def finish(
     if "groupOverrideDetails" in found:
         _groups(id_claims, access_claims, found["groupOverrideDetails"])
     return dataclasses.replace(grant, id_claims=id_claims, access_claims=access_claims)
+
+
+def client_credentials(
+    triggers: Triggers | None,
+    pool: UserPool,
+    client_id: str,
+    access_claims: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The client's access token as PreTokenGeneration ``V3_0`` leaves it
+    (``TokenGeneration_ClientCredentials``; V1_0 and V2_0 functions are not invoked for
+    client credentials, as on AWS). Request ``userAttributes`` ``{}``, ``groupConfiguration``
+    ``null`` (no user, no groups) and the granted ``scopes``; the response's
+    ``accessTokenGeneration`` adds, overrides and suppresses claims and scopes as for a user's
+    token, reserved claims kept. The event's ``userName`` is the client id (the token's
+    ``sub``): there is no user. Invoked outside any transaction."""
+    claims = dict(access_claims)
+    if triggers is None or not triggers.configured(pool, PRE_TOKEN):
+        return claims
+    if triggers.version(pool, PRE_TOKEN) != "3":
+        return claims
+    request: dict[str, Any] = {
+        "userAttributes": {},
+        "groupConfiguration": None,
+        "scopes": str(claims.get("scope", "")).split(),
+    }
+    details = "claimsAndScopeOverrideDetails"
+    response = triggers.invoke(
+        pool, PRE_TOKEN, CLIENT_CREDENTIALS, client_id, client_id, request, {details: None}
+    )
+    found = (response or {}).get(details)
+    if not isinstance(found, dict):
+        return claims
+    access = found.get("accessTokenGeneration") or {}
+    if isinstance(access, dict):
+        _change(pool, claims, access)
+        _scopes(claims, access)
+    return claims
 
 
 def _allowed(pool: UserPool, name: Any) -> bool:

@@ -261,8 +261,26 @@ class UserService:
 
     def _resend(self, region: str, pool_id: str, new: NewUser) -> User:
         """MessageAction=RESEND: a new temporary password (given or generated) for a user in
-        FORCE_CHANGE_PASSWORD, with or without one so far, and the invitation again."""
-        snapshot = self._store.read(lambda tx: require_pool(tx, pool_id, region))
+        FORCE_CHANGE_PASSWORD, with or without one so far, and the invitation again, with
+        CustomMessage's texts (``CustomMessage_AdminCreateUser``, asked before the transaction,
+        with the user's stored attributes) where the pool has that trigger."""
+
+        def look(tx: Transaction) -> tuple[UserPool, User]:
+            pool = require_pool(tx, pool_id, region)
+            user = require_user(tx, pool, new.username)
+            _check_resend(user)
+            return pool, user
+
+        snapshot, existing = self._store.read(look)
+        custom = hooks.custom_message(
+            self.triggers,
+            snapshot,
+            "CustomMessage_AdminCreateUser",
+            existing.username,
+            None,
+            hooks.user_attributes(snapshot, existing),
+            new.client_metadata,
+        )
         password = _password_for(snapshot.config.password_policy, new.temporary_password)
         password_hash = self._hasher.hash(password)
 
@@ -270,10 +288,7 @@ class UserService:
             pool = require_pool(tx, pool_id, region)
             policy = self._policy_for(pool, password)
             user = require_user(tx, pool, new.username)
-            if user.status is not UserStatus.FORCE_CHANGE_PASSWORD:
-                raise UnsupportedUserState(
-                    messages.RESEND_NOT_ALLOWED.format(username=user.username)
-                )
+            _check_resend(user)
             now = self._clock()
             user = dataclasses.replace(
                 user,
@@ -283,7 +298,7 @@ class UserService:
                 updated_at=now,
             )
             tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
-            self._invite(tx, pool, user, password, new.delivery, now)
+            self._invite(tx, pool, user, password, new.delivery, now, custom)
             return user
 
         return self._store.write(run)
@@ -578,3 +593,8 @@ def _with_attributes(pool: UserPool, user: User, changes: Sequence[tuple[str, st
     return dataclasses.replace(
         user, attributes=attributes.merge(user.attributes, [*changes, *implied])
     )
+
+
+def _check_resend(user: User) -> None:
+    if user.status is not UserStatus.FORCE_CHANGE_PASSWORD:
+        raise UnsupportedUserState(messages.RESEND_NOT_ALLOWED.format(username=user.username))

@@ -4,7 +4,10 @@
 The code comes from the operating system's CSPRNG and is kept only as a hash, in the
 challenge's session state. Its message goes through the outbox (``domain/outbox.py``), with
 the pool's templates: ``SmsAuthenticationMessage`` for SMS, ``EmailMfaConfiguration``'s
-``Message`` and ``Subject`` for email, AWS's default texts otherwise. The challenge
+``Message`` and ``Subject`` for email, AWS's default texts otherwise. Where the pool has a
+CustomMessage trigger, the message waits: the transaction stores the session and the code's
+hash, and after it CustomMessage (``CustomMessage_Authentication``) is asked and the message
+posted with its texts (:class:`PendingCode`, sent by the sign-in service). The challenge
 parameters say where it went: ``CODE_DELIVERY_DELIVERY_MEDIUM`` and
 ``CODE_DELIVERY_DESTINATION``, masked as AWS masks them (``accounts.mask``).
 
@@ -39,7 +42,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, Self
 
-from userpools.domain import messages, outbox, settings
+from userpools.domain import hooks, messages, outbox, settings
 from userpools.domain.accounts import mask
 from userpools.domain.errors import CodeMismatch, ExpiredCode
 from userpools.domain.lookup import sign_in_keys
@@ -118,15 +121,12 @@ class CodeChallenge:
         pool, user = entry.pool, entry.user
         code = f"{secrets.randbelow(10**self.digits):0{self.digits}d}"
         destination = user.attribute(self.attribute) or ""
-        outbox.post(
-            tx,
-            pool,
-            user.username,
-            destination,
-            self._letter(tx, pool, code),
-            now,
-            attempt.delivery,
-        )
+        pending = None
+        if attempt.triggers is not None and attempt.triggers.configured(pool, "CustomMessage"):
+            pending = PendingCode(self, attempt, entry, destination, code, now).send
+        else:
+            letter = self._letter(tx, pool, code)
+            outbox.post(tx, pool, user.username, destination, letter, now, attempt.delivery)
         expires_at = now + min(self.lifetime, entry.client.settings.auth_session_minutes * 60)
         handle = new_secret()
         state = self.state(_hash(user, self.name, code), expires_at)
@@ -135,16 +135,23 @@ class CodeChallenge:
             "CODE_DELIVERY_DELIVERY_MEDIUM": self.medium,
             "CODE_DELIVERY_DESTINATION": mask(self.medium, destination),
         }
-        return Step(outcome=Outcome(challenge=self.name, session=handle, parameters=parameters))
+        outcome = Outcome(
+            challenge=self.name, session=handle, parameters=parameters, pending=pending
+        )
+        return Step(outcome=outcome)
 
-    def _letter(self, tx: Transaction, pool: UserPool, code: str) -> outbox.Letter:
+    def _letter(
+        self, tx: Transaction, pool: UserPool, code: str, custom: hooks.CustomText | None = None
+    ) -> outbox.Letter:
+        custom = custom or hooks.CustomText()
         if self.medium == "SMS":
-            template = pool.config.sms_authentication_message or DEFAULT_SMS_MESSAGE
+            template = custom.sms or pool.config.sms_authentication_message or DEFAULT_SMS_MESSAGE
             return outbox.Letter("SMS", None, template.replace("{####}", code))
         stored = tx.get_setting(pool, settings.MFA)
         email = dict(stored.document.get("EmailMfaConfiguration") or {}) if stored else {}
-        body = str(email.get("Message") or DEFAULT_EMAIL_MESSAGE).replace("{####}", code)
-        return outbox.Letter("EMAIL", str(email.get("Subject") or DEFAULT_EMAIL_SUBJECT), body)
+        template = custom.email or str(email.get("Message") or DEFAULT_EMAIL_MESSAGE)
+        subject = custom.subject or str(email.get("Subject") or DEFAULT_EMAIL_SUBJECT)
+        return outbox.Letter("EMAIL", subject, template.replace("{####}", code))
 
     def answer(self, attempt: Attempt) -> Outcome:
         code = attempt.required(self.response)
@@ -162,6 +169,44 @@ class CodeChallenge:
             return answers.accept(tx, attempt, self.name, Entry(pool, client, user), now)
 
         return attempt.store.write(run).finish()
+
+
+@dataclass(frozen=True)
+class PendingCode:
+    """A sign-in code whose message waits for CustomMessage ("Custom message Lambda trigger",
+    ``CustomMessage_Authentication``: "Custom message for MFA codes",
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html),
+    asked after the transaction that made the code: no trigger runs inside one. The event has
+    the placeholder ``{####}``, never the code; a message without it is refused
+    (``hooks.custom_message``)."""
+
+    challenge: CodeChallenge
+    attempt: Attempt = field(repr=False)
+    entry: Entry = field(repr=False)
+    destination: str = field(repr=False)
+    code: str = field(repr=False)
+    now: float
+
+    def send(self) -> None:
+        pool, user, attempt = self.entry.pool, self.entry.user, self.attempt
+        metadata = attempt.caller.client_metadata
+        custom = hooks.custom_message(
+            attempt.triggers,
+            pool,
+            "CustomMessage_Authentication",
+            user.username,
+            self.entry.client.client_id,
+            hooks.user_attributes(pool, user),
+            metadata.items() if metadata is not None else None,
+        )
+
+        def post(tx: Transaction) -> None:
+            letter = self.challenge._letter(tx, pool, self.code, custom)
+            outbox.post(
+                tx, pool, user.username, self.destination, letter, self.now, attempt.delivery
+            )
+
+        attempt.store.write(post)
 
 
 def _verified(tx: Transaction, pool: UserPool, user: User, attribute: str) -> User:

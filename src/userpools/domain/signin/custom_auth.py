@@ -17,6 +17,14 @@ function the flow is refused, never allowed by a stub.
 
 ``CUSTOM_CHALLENGE`` is a follow-up in the table (``machine.py``) that is never due inside a
 transaction: DefineAuthChallenge decides it before, and :func:`_decide` enters it.
+
+Amplify's ``CUSTOM_WITH_SRP`` is ``CUSTOM_AUTH`` with ``SRP_A`` and ``CHALLENGE_NAME=SRP_A``:
+DefineAuthChallenge first sees the session ``[{SRP_A, true}]`` and may answer
+``PASSWORD_VERIFIER``, the SRP challenge of ``USER_SRP_AUTH`` (``srp.py``, the same checks and
+lock-out). A right proof brings DefineAuthChallenge the session ``[{SRP_A, true},
+{PASSWORD_VERIFIER, true}]`` (:func:`after_password`); a wrong one is refused and counted as
+any wrong password, and the sign-in ends there. Tokens issued by DefineAuthChallenge come
+without the MFA steps, as after any custom challenge.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from userpools.domain import hooks, messages
 from userpools.domain.errors import InvalidLambdaResponse, InvalidParameter, NotAuthorized
 from userpools.domain.lookup import resolve
 from userpools.domain.models import AppClient, User, UserPool
-from userpools.domain.signin import sessions
+from userpools.domain.signin import sessions, srp
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step, gate, missing
 from userpools.domain.store import Transaction
 from userpools.domain.tokens import new_secret
@@ -37,6 +45,8 @@ from userpools.domain.triggers import UNRECOGNIZABLE, Triggers
 
 CUSTOM_AUTH = "CUSTOM_AUTH"
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
+#: ``CHALLENGE_NAME`` of ``CUSTOM_WITH_SRP``, and its first entry in the session.
+SRP_A = "SRP_A"
 #: InitiateAuth ``CUSTOM_AUTH`` in a pool without DefineAuthChallenge.
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
 
@@ -94,8 +104,10 @@ def _decide(
     user: User,
     source: str,
     history: list[dict[str, Any]],
+    srp_a: str | None = None,
 ) -> Outcome:
-    """DefineAuthChallenge, then tokens, a refusal, or CreateAuthChallenge's challenge."""
+    """DefineAuthChallenge, then tokens, a refusal, or CreateAuthChallenge's challenge; or,
+    with ``srp_a`` (``CUSTOM_WITH_SRP``), the ``PASSWORD_VERIFIER`` challenge."""
     decided = triggers.invoke(
         pool,
         "DefineAuthChallenge",
@@ -117,12 +129,26 @@ def _decide(
             if current is None:
                 raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
             gate(current, now)
-            return attempt.signed_in(tx, source, Entry(pool, client, current), now)
+            # After the password of CUSTOM_WITH_SRP, the custom flow's own row: no MFA.
+            after = CUSTOM_AUTH if source == srp.PASSWORD_VERIFIER else source
+            return attempt.signed_in(tx, after, Entry(pool, client, current), now)
 
         return attempt.store.write(sign_in).finish()
     name = decided.get("challengeName")
+    if name == srp.PASSWORD_VERIFIER and srp_a is not None:
+
+        def verifier(tx: Transaction) -> Outcome:
+            pool, client = attempt.client(tx)
+            current = tx.get_user(pool, user.key)
+            if current is None:
+                raise NotAuthorized(messages.INCORRECT_CREDENTIALS)
+            gate(current, now)
+            found = (pool, client, current)
+            return srp.begin(tx, attempt, source, found, user.username, srp_a, now, custom=True)
+
+        return attempt.store.write(verifier)
     if name != CUSTOM_CHALLENGE:
-        # SRP_A and PASSWORD_VERIFIER (CUSTOM_WITH_SRP) are not supported yet.
+        # Only CUSTOM_CHALLENGE, or PASSWORD_VERIFIER right after SRP_A, may be asked for.
         raise InvalidLambdaResponse(UNRECOGNIZABLE)
     created = triggers.invoke(
         pool,
@@ -183,7 +209,29 @@ class CustomAuthFlow:
         pool, client, user = attempt.store.read(look)
         if user is None:
             raise attempt.unknown_user(client)
-        return _decide(attempt, _triggers(attempt, pool), pool, client, user, self.name, [])
+        triggers = _triggers(attempt, pool)
+        if attempt.parameters.get("CHALLENGE_NAME") == SRP_A:
+            srp_a = attempt.required(SRP_A)
+            history = [{"challengeName": SRP_A, "challengeResult": True, "challengeMetadata": None}]
+            return _decide(attempt, triggers, pool, client, user, self.name, history, srp_a)
+        return _decide(attempt, triggers, pool, client, user, self.name, [])
+
+
+def after_password(attempt: Attempt, entry: Entry) -> Outcome:
+    """``CUSTOM_WITH_SRP`` after a right SRP proof: DefineAuthChallenge again, with both
+    entries in the session."""
+    history = [
+        {"challengeName": SRP_A, "challengeResult": True, "challengeMetadata": None},
+        {
+            "challengeName": srp.PASSWORD_VERIFIER,
+            "challengeResult": True,
+            "challengeMetadata": None,
+        },
+    ]
+    triggers = _triggers(attempt, entry.pool)
+    return _decide(
+        attempt, triggers, entry.pool, entry.client, entry.user, srp.PASSWORD_VERIFIER, history
+    )
 
 
 @dataclass(frozen=True)
@@ -253,5 +301,20 @@ class CustomChallenge:
         return _decide(attempt, triggers, pool, client, user, self.name, history)
 
 
+@dataclass(frozen=True)
+class SrpVerifierStep:
+    """``PASSWORD_VERIFIER`` as a step of ``CUSTOM_AUTH`` (``CUSTOM_WITH_SRP``): never due
+    inside a transaction, as DefineAuthChallenge asks for it first (:func:`_decide`)."""
+
+    name: str = srp.PASSWORD_VERIFIER
+    when: str = "SRP_A, and DefineAuthChallenge asks for it"
+
+    def begin(
+        self, tx: Transaction, attempt: Attempt, source: str, entry: Entry, now: float
+    ) -> Step | None:
+        return None
+
+
 FLOW = CustomAuthFlow()
 CHALLENGE = CustomChallenge()
+SRP_VERIFIER = SrpVerifierStep()

@@ -44,7 +44,8 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "USER_PASSWORD_AUTH": AFTER_FIRST_FACTOR,
     "ADMIN_USER_PASSWORD_AUTH": AFTER_FIRST_FACTOR,
     "USER_SRP_AUTH": ("PASSWORD_VERIFIER",),
-    "PASSWORD_VERIFIER": AFTER_FIRST_FACTOR,
+    # After CUSTOM_WITH_SRP's proof, DefineAuthChallenge may ask for a CUSTOM_CHALLENGE.
+    "PASSWORD_VERIFIER": (*AFTER_FIRST_FACTOR[:-1], "CUSTOM_CHALLENGE", TOKENS),
     "NEW_PASSWORD_REQUIRED": (*MFA_STEPS, TOKENS),
     "REFRESH_TOKEN_AUTH": (TOKENS,),
     "MFA_SETUP": ("EMAIL_OTP", TOKENS),
@@ -67,8 +68,9 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "PASSWORD": AFTER_FIRST_FACTOR,
     "PASSWORD_SRP": ("PASSWORD_VERIFIER",),
     # CUSTOM_AUTH (custom_auth.py): DefineAuthChallenge decides, outside the transaction,
-    # between another CUSTOM_CHALLENGE and tokens.
-    "CUSTOM_AUTH": ("CUSTOM_CHALLENGE", TOKENS),
+    # between another CUSTOM_CHALLENGE and tokens; with SRP_A (CUSTOM_WITH_SRP), first
+    # PASSWORD_VERIFIER.
+    "CUSTOM_AUTH": ("PASSWORD_VERIFIER", "CUSTOM_CHALLENGE", TOKENS),
     "CUSTOM_CHALLENGE": ("CUSTOM_CHALLENGE", TOKENS),
 }
 
@@ -89,7 +91,7 @@ FLOWS: tuple[Flow, ...] = (
     custom_auth.FLOW,
 )
 CHALLENGES: tuple[Challenge, ...] = (
-    srp.CHALLENGE,
+    srp.PasswordVerifier(custom=custom_auth.after_password),
     new_password.CHALLENGE,
     codes.SMS_MFA,
     codes.EMAIL_OTP,
@@ -100,7 +102,12 @@ CHALLENGES: tuple[Challenge, ...] = (
     user_auth.PASSWORD_SRP_CHALLENGE,
     custom_auth.CHALLENGE,
 )
-FOLLOW_UPS: tuple[FollowUp, ...] = (new_password.CHALLENGE, *mfa.FOLLOW_UPS, custom_auth.CHALLENGE)
+FOLLOW_UPS: tuple[FollowUp, ...] = (
+    new_password.CHALLENGE,
+    *mfa.FOLLOW_UPS,
+    custom_auth.CHALLENGE,
+    custom_auth.SRP_VERIFIER,
+)
 
 
 class _Named(Protocol):

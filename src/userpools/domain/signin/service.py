@@ -7,6 +7,7 @@ flow by name.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -71,14 +72,14 @@ class AuthService:
         username = parameters.get("USERNAME")
         if self._triggers is not None and username and name != "REFRESH_TOKEN_AUTH":
             self._pre_authentication(self._triggers, caller, parameters, username, (name, flow))
-        return strategy.start(self._attempt(caller, parameters, session, (name, flow)))
+        return _sent(strategy.start(self._attempt(caller, parameters, session, (name, flow))))
 
     def sign_in_on_page(self, caller: Caller, parameters: Mapping[str, str]) -> Outcome:
         """The managed login page's password sign-in: ``USER_PASSWORD_AUTH``'s steps, but not
         an API flow, so the client's ``ExplicitAuthFlows`` are not asked (on AWS they govern
         the API only; the page is governed by ``AllowedOAuthFlows``)."""
         strategy = self._machine.flows["USER_PASSWORD_AUTH"]
-        return strategy.start(self._attempt(caller, parameters, None, None))
+        return _sent(strategy.start(self._attempt(caller, parameters, None, None)))
 
     def respond(
         self,
@@ -90,7 +91,7 @@ class AuthService:
         strategy = self._machine.challenges.get(challenge)
         if strategy is None:
             raise InvalidParameter(messages.CHALLENGE_NOT_EXPECTED.format(challenge=challenge))
-        return strategy.answer(self._attempt(caller, responses, session, None))
+        return _sent(strategy.answer(self._attempt(caller, responses, session, None)))
 
     def get_tokens_from_refresh_token(
         self, client_id: str, refresh_token: str, client_secret: str | None
@@ -165,3 +166,11 @@ class AuthService:
             delivery=self._delivery,
             triggers=self._triggers,
         )
+
+
+def _sent(outcome: Outcome) -> Outcome:
+    """The outcome, once the code message it waits on is sent (``Outcome.pending``)."""
+    if outcome.pending is None:
+        return outcome
+    outcome.pending()
+    return dataclasses.replace(outcome, pending=None)

@@ -13,9 +13,11 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, Self
+from typing import ClassVar, Self, cast
 
 from userpools.crypto import srp
 from userpools.crypto.sealing import new_key
@@ -38,17 +40,33 @@ _PLACEHOLDER_BYTES = 400
 
 @dataclass(frozen=True)
 class VerifierState:
-    """The server's half of the exchange, between ``SRP_B`` and the proof."""
+    """The server's half of the exchange, between ``SRP_B`` and the proof; ``custom`` when it
+    is Amplify's ``CUSTOM_WITH_SRP`` (``custom_auth.py``), whose proof DefineAuthChallenge
+    judges next."""
 
     challenge: ClassVar[str] = PASSWORD_VERIFIER
     exchange: srp.ServerSession = field(repr=False)
+    custom: bool = False
 
     def encode(self) -> str:
-        return self.exchange.to_json()
+        if not self.custom:
+            return self.exchange.to_json()
+        return json.dumps({"custom": True, "exchange": self.exchange.to_json()})
 
     @classmethod
     def decode(cls, text: str) -> Self:
+        data = json.loads(text)
+        if data.get("custom") is True:
+            return cls(srp.ServerSession.from_json(data["exchange"]), custom=True)
         return cls(srp.ServerSession.from_json(text))
+
+
+@dataclass(frozen=True)
+class Proven:
+    """A right proof in ``CUSTOM_WITH_SRP``: DefineAuthChallenge decides what follows, outside
+    the transaction that recorded it."""
+
+    entry: Entry
 
 
 @dataclass(frozen=True)
@@ -76,10 +94,11 @@ def begin(
     username: str,
     srp_a: str,
     now: float,
+    custom: bool = False,
 ) -> Outcome:
-    """The ``PASSWORD_VERIFIER`` challenge after ``source`` (``USER_SRP_AUTH``, or
-    ``USER_AUTH``'s ``PASSWORD_SRP`` factor) for the user found past the preamble
-    (``None``: an unknown name, refused or simulated as the client says)."""
+    """The ``PASSWORD_VERIFIER`` challenge after ``source`` (``USER_SRP_AUTH``, ``USER_AUTH``'s
+    ``PASSWORD_SRP`` factor, or ``CUSTOM_AUTH``'s ``SRP_A`` when ``custom``) for the user found
+    past the preamble (``None``: an unknown name, refused or simulated as the client says)."""
     pool, client, user = found
     if user is None:
         if not client.settings.prevent_user_existence_errors:
@@ -98,7 +117,7 @@ def begin(
         simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
         verifier = _placeholder_verifier(simulated, pool, user.username)[0]
     exchange = _start(verifier, srp_a)
-    state = VerifierState(exchange)
+    state = VerifierState(exchange, custom)
     attempt.enter(tx, source, Entry(pool, client, user), state, exchange.secret_block_b64, now)
     return Outcome(
         challenge=PASSWORD_VERIFIER,
@@ -109,15 +128,28 @@ def begin(
 @dataclass(frozen=True)
 class PasswordVerifier:
     name: str = PASSWORD_VERIFIER
+    #: What follows a right proof in ``CUSTOM_WITH_SRP`` (``custom_auth.after_password``,
+    #: wired in ``machine.py``).
+    custom: Callable[[Attempt, Entry], Outcome] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def answer(self, attempt: Attempt) -> Outcome:
         for name in ("USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE"):
             attempt.required(name)
         attempt.required("TIMESTAMP")
-        step = attempt.checks.turn(lambda tx: self._check_proof(tx, attempt, attempt.clock()))
+
+        def check(tx: Transaction) -> Step | Proven | Wait:
+            return self._check_proof(tx, attempt, attempt.clock())
+
+        # mypy cannot solve ``T | Wait`` against a union of three; ``turn`` strips ``Wait``.
+        step = cast("Step | Proven", attempt.checks.turn(check))
+        if isinstance(step, Proven):
+            assert self.custom is not None  # a custom session is only issued when wired
+            return self.custom(attempt, step.entry)
         return step.finish()
 
-    def _check_proof(self, tx: Transaction, attempt: Attempt, now: float) -> Step | Wait:
+    def _check_proof(self, tx: Transaction, attempt: Attempt, now: float) -> Step | Proven | Wait:
         """Take the session and check the proof; the session is used up whatever happens,
         unless the user's password checks in flight make this one wait its turn."""
         responses = attempt.parameters
@@ -155,6 +187,8 @@ class PasswordVerifier:
             return Step(error=NotAuthorized(messages.INCORRECT_CREDENTIALS))
         user = lockout.succeeded(user)
         tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
+        if pending.state.custom:
+            return Proven(Entry(pool, client, user))
         return attempt.signed_in(tx, self.name, Entry(pool, client, user), now)
 
 

@@ -70,6 +70,9 @@ class Outcome:
     parameters: Mapping[str, str] = field(default_factory=dict)
     #: ``SELECT_CHALLENGE``'s choices (``AvailableChallenges``, ``user_auth.py``).
     available: tuple[str, ...] = ()
+    #: A code's message still to send, after the transaction that made the code: CustomMessage
+    #: (``_Authentication``) is asked first (``codes.py``); the sign-in service sends it.
+    pending: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
