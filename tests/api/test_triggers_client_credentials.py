@@ -147,3 +147,25 @@ def test_v1_and_v2_are_not_asked_for_client_credentials(
     got = token(server, client_id, secret)
     assert "tenant" not in got and got["scope"].split() == [READ, WRITE]
     assert api.events(PRE_TOKEN) == []
+
+
+def test_a_failing_function_refuses_the_token_without_a_server_error(
+    server: RunningServer, api: InvokeApi
+) -> None:
+    _pool_id, client_id, secret = machine(server, "V3_0")
+
+    def fail(event: dict[str, Any]) -> dict[str, Any]:
+        raise RuntimeError("no tenant for this client")
+
+    api.handlers[PRE_TOKEN] = fail
+    reply = requests.post(
+        f"{server.endpoint_url}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret),
+        timeout=10,
+    )
+    assert reply.status_code == 400, reply.text
+    assert reply.json() == {
+        "error": "invalid_request",
+        "error_description": "PreTokenGeneration failed with error no tenant for this client.",
+    }

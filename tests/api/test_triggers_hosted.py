@@ -8,6 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
+import requests
 from authlib.integrations.requests_client import OAuth2Session  # type: ignore[import-untyped]
 from web_support import CALLBACK, Browser, WebPool
 
@@ -75,3 +76,57 @@ def test_code_exchange_fires_pre_token_generation_as_hosted_auth(
     assert sources.count("PostAuthentication_Authentication") == 1
     assert sources[-1] == "TokenGeneration_HostedAuth"
     assert all(caller == client_id for _, caller in seen)
+
+
+def test_a_failing_pre_token_generation_refuses_the_code_exchange(
+    userpools_server: RunningServer, cognito_idp: Any, user_pool_id: str
+) -> None:
+    pre_token = f"arn:aws:lambda:us-east-1:123456789012:function:refuse-{uuid.uuid4().hex[:8]}"
+
+    def refuse(event: dict[str, Any]) -> dict[str, Any]:
+        if event["triggerSource"] == "TokenGeneration_HostedAuth":
+            raise RuntimeError("not from the hosted page")
+        return event
+
+    userpools_server.register_function(pre_token, refuse)
+    try:
+        pool = WebPool(userpools_server, cognito_idp, user_pool_id)
+        pool.user()
+        cognito_idp.update_user_pool(
+            UserPoolId=user_pool_id,
+            LambdaConfig={
+                "PreTokenGenerationConfig": {"LambdaArn": pre_token, "LambdaVersion": "V2_0"}
+            },
+        )
+        client_id, _ = pool.client()
+        session = OAuth2Session(
+            client_id,
+            None,
+            scope="openid",
+            redirect_uri=CALLBACK,
+            code_challenge_method="S256",
+            token_endpoint_auth_method="none",
+        )
+        verifier = secrets.token_urlsafe(48)
+        url, _ = session.create_authorization_url(pool.authorize_url, code_verifier=verifier)
+        answer = Browser().sign_in(pool.base, url)
+        assert answer.status_code == 302, answer.text
+        code = answer.headers["location"].split("code=", 1)[1].split("&", 1)[0]
+        reply = requests.post(
+            pool.token_url,
+            data={
+                "grant_type": "authorization_code",
+                "client_id": client_id,
+                "code": code,
+                "redirect_uri": CALLBACK,
+                "code_verifier": verifier,
+            },
+            timeout=10,
+        )
+    finally:
+        userpools_server.register_function(pre_token, None)
+    assert reply.status_code == 400, reply.text
+    assert reply.json() == {
+        "error": "invalid_request",
+        "error_description": "PreTokenGeneration failed with error not from the hosted page.",
+    }

@@ -221,8 +221,11 @@ class LoginService:
         ``openid``), signed now that the transaction has committed."""
         if implicit is None:
             return redirect
-        tokens = implicit.grant.sign()
         request = implicit.request
+        try:
+            tokens = implicit.grant.sign()
+        except DomainError:  # a PreTokenGeneration trigger refused or failed
+            return error_redirect(RedirectError("server_error", request))
         values = {
             "access_token": tokens.access_token,
             "id_token": tokens.id_token if "openid" in request.scopes else None,

@@ -64,6 +64,22 @@ def _error(error: str, status: int = 400, basic: bool = False) -> Response:
     return Response(body, status_code=status, headers=headers, media_type="application/json")
 
 
+def _trigger_error(error: DomainError) -> Response:
+    """A refusal from outside RFC 6749's list: a PreTokenGeneration trigger that failed is
+    ``invalid_request`` with the trigger's message (as the API shows it, e.g. ``PreTokenGeneration
+    failed with error …``); a store that cannot answer keeps its 503."""
+    if error.status >= 500:
+        body = {"error": "temporarily_unavailable"}
+    else:
+        body = {"error": INVALID_REQUEST, "error_description": str(error)}
+    return Response(
+        json.dumps(body).encode(),
+        status_code=400 if error.status < 500 else error.status,
+        headers=_NO_STORE,
+        media_type="application/json",
+    )
+
+
 class _Malformed(Exception):
     """The request is not a form RFC 6749 accepts: ``invalid_request``."""
 
@@ -139,6 +155,9 @@ def oauth_routes(
         except OAuthError as error:
             status = error.status if basic or error.error != INVALID_CLIENT else 400
             return _error(error.error, status, basic)
+        except DomainError as error:
+            # A trigger that refused or failed (PreTokenGeneration), or the store unavailable.
+            return _trigger_error(error)
         return Response(
             json.dumps(answer.as_json()).encode(),
             headers=_NO_STORE,
