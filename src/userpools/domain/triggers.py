@@ -67,6 +67,11 @@ FIELDS: Mapping[str, str] = {
     "UserMigration": "user_migration",
 }
 PRE_TOKEN = "PreTokenGeneration"
+#: The custom senders: ``{LambdaVersion: V1_0, LambdaArn}`` objects, one per medium.
+SENDERS: Mapping[str, str] = {
+    "CustomEmailSender": "custom_email_sender",
+    "CustomSMSSender": "custom_sms_sender",
+}
 
 
 class FunctionError(Exception):
@@ -109,6 +114,9 @@ def function_of(config: LambdaConfig, trigger: str) -> tuple[str | None, str]:
             version = (versioned.lambda_version or "V1_0")[1]
             return versioned.lambda_arn, version
         return config.pre_token_generation, "1"
+    if trigger in SENDERS:
+        sender = getattr(config, SENDERS[trigger])
+        return (sender.lambda_arn if sender is not None else None), "1"
     return getattr(config, FIELDS[trigger]), "1"
 
 

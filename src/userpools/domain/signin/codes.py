@@ -7,7 +7,10 @@ the pool's templates: ``SmsAuthenticationMessage`` for SMS, ``EmailMfaConfigurat
 ``Message`` and ``Subject`` for email, AWS's default texts otherwise. Where the pool has a
 CustomMessage trigger, the message waits: the transaction stores the session and the code's
 hash, and after it CustomMessage (``CustomMessage_Authentication``) is asked and the message
-posted with its texts (:class:`PendingCode`, sent by the sign-in service). The challenge
+posted with its texts (:class:`PendingCode`, sent by the sign-in service). Where the pool has
+a custom sender for the medium (CustomEmailSender, CustomSMSSender), the code goes to it
+after the transaction in the same way (``CustomEmailSender_Authentication``), and nothing
+enters the outbox. The challenge
 parameters say where it went: ``CODE_DELIVERY_DELIVERY_MEDIUM`` and
 ``CODE_DELIVERY_DESTINATION``, masked as AWS masks them (``accounts.mask``).
 
@@ -122,7 +125,9 @@ class CodeChallenge:
         code = f"{secrets.randbelow(10**self.digits):0{self.digits}d}"
         destination = user.attribute(self.attribute) or ""
         pending = None
-        if attempt.triggers is not None and attempt.triggers.configured(pool, "CustomMessage"):
+        if hooks.has_sender(attempt.triggers, pool, self.medium) or (
+            attempt.triggers is not None and attempt.triggers.configured(pool, "CustomMessage")
+        ):
             pending = PendingCode(self, attempt, entry, destination, code, now).send
         else:
             letter = self._letter(tx, pool, code)
@@ -178,7 +183,8 @@ class PendingCode:
     https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html),
     asked after the transaction that made the code: no trigger runs inside one. The event has
     the placeholder ``{####}``, never the code; a message without it is refused
-    (``hooks.custom_message``)."""
+    (``hooks.custom_message``). A custom sender of the medium, when the pool has one, is given
+    the code instead (``hooks.custom_sender``) and nothing is posted."""
 
     challenge: CodeChallenge
     attempt: Attempt = field(repr=False)
@@ -190,6 +196,21 @@ class PendingCode:
     def send(self) -> None:
         pool, user, attempt = self.entry.pool, self.entry.user, self.attempt
         metadata = attempt.caller.client_metadata
+        if attempt.triggers is not None and hooks.has_sender(
+            attempt.triggers, pool, self.challenge.medium
+        ):
+            hooks.custom_sender(
+                attempt.triggers,
+                pool,
+                self.challenge.medium,
+                "Authentication",
+                user.username,
+                self.entry.client.client_id,
+                hooks.user_attributes(pool, user),
+                self.code,
+                metadata.items() if metadata is not None else None,
+            )
+            return
         custom = hooks.custom_message(
             attempt.triggers,
             pool,

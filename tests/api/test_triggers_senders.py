@@ -1,0 +1,217 @@
+"""CustomEmailSender and CustomSMSSender for sign-in codes (``_Authentication``): the code goes
+to the function, after the transaction that made it, and not to the outbox; the other medium
+still goes through the outbox. userpools has no KMS: ``request.code`` is the code
+base64-encoded, marked by ``request.codeEncryption`` (docs/triggers.md)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from invoke_api import InvokeApi, running
+from support import error_of
+from test_triggers import PASSWORD, arn, assert_event, claims
+
+from userpools.testing import RunningServer, start_server
+
+EMAIL_SENDER = arn("custom-email-sender")
+SMS_SENDER = arn("custom-sms-sender")
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+WITH_CODES = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
+CODE_USER = {
+    "email": "ann@example.com",
+    "email_verified": "true",
+    "phone_number": "+15555550100",
+    "phone_number_verified": "true",
+}
+
+#: The guide's event ("Custom email sender Lambda trigger", "Custom email sender Lambda trigger
+#: parameters": request ``type``, ``code``, ``clientMetadata``, ``userAttributes``), with
+#: userpools' ``codeEncryption`` marker, and the empty ``response`` every event carries.
+AWS_CUSTOM_SENDER = {
+    "version": "1",
+    "triggerSource": "CustomEmailSender_Authentication",
+    "region": "<region>",
+    "userPoolId": "<userPoolId>",
+    "userName": "<userName>",
+    "callerContext": {"awsSdkVersion": "<sdk>", "clientId": "<client>"},
+    "request": {
+        "type": "customEmailSenderRequestV1",
+        "code": "<base64>",
+        "codeEncryption": "none (userpools has no KMS)",
+        "clientMetadata": {},
+        "userAttributes": {},
+    },
+    "response": {},
+}
+
+
+@pytest.fixture(scope="module")
+def invoke_api() -> Iterator[InvokeApi]:
+    with running() as api:
+        yield api
+
+
+@pytest.fixture(scope="module")
+def server(
+    store_kind: str,
+    invoke_api: InvokeApi,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[RunningServer]:
+    db_path = tmp_path_factory.mktemp("trigger-senders") / "userpools.db"
+    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
+    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
+
+
+@pytest.fixture
+def api(invoke_api: InvokeApi) -> Iterator[InvokeApi]:
+    invoke_api.reset()
+    yield invoke_api
+    assert invoke_api.problems == []
+
+
+@pytest.fixture
+def client(server: RunningServer) -> Any:
+    return server.client()
+
+
+def sender_pool(client: Any, lambda_config: dict[str, Any]) -> tuple[str, str]:
+    pool_id = client.create_user_pool(
+        PoolName="senders", Policies=WITH_CODES, LambdaConfig=lambda_config
+    )["UserPool"]["Id"]
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ann",
+        UserAttributes=[{"Name": k, "Value": v} for k, v in CODE_USER.items()],
+        MessageAction="SUPPRESS",
+    )
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True
+    )
+    return pool_id, client_id
+
+
+BOTH = {
+    "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": EMAIL_SENDER},
+    "CustomSMSSender": {"LambdaVersion": "V1_0", "LambdaArn": SMS_SENDER},
+    "KMSKeyID": KMS_KEY,
+}
+
+
+def start(client: Any, client_id: str, challenge: str, **extra: Any) -> Any:
+    return client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "ann", "PREFERRED_CHALLENGE": challenge},
+        **extra,
+    )
+
+
+def answer(client: Any, client_id: str, started: Any, code: str) -> Any:
+    name = started["ChallengeName"]
+    return client.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName=name,
+        Session=started["Session"],
+        ChallengeResponses={"USERNAME": "ann", f"{name}_CODE": code},
+    )
+
+
+def test_the_email_code_goes_to_the_custom_email_sender(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = sender_pool(client, BOTH)
+    api.handlers[EMAIL_SENDER] = lambda event: event
+    started = start(client, client_id, "EMAIL_OTP", ClientMetadata={"lang": "en"})
+    assert started["ChallengeName"] == "EMAIL_OTP"
+    assert started["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
+    assert server.outbox(pool_id) == []
+    (event,) = api.events(EMAIL_SENDER)
+    assert api.events(SMS_SENDER) == []
+    assert_event(
+        event,
+        AWS_CUSTOM_SENDER,
+        triggerSource="CustomEmailSender_Authentication",
+        userPoolId=pool_id,
+        userName="ann",
+        callerContext__clientId=client_id,
+        request__type="customEmailSenderRequestV1",
+        request__codeEncryption="none (userpools has no KMS)",
+        request__clientMetadata={"lang": "en"},
+    )
+    assert event["request"]["userAttributes"]["email"] == "ann@example.com"
+    code = base64.b64decode(event["request"]["code"], validate=True).decode()
+    assert len(code) == 8 and code.isdigit()
+    done = answer(client, client_id, started, code)
+    assert claims(done["AuthenticationResult"]["AccessToken"])["username"] == "ann"
+    url = f"{server.endpoint_url}/_userpools/triggers?pool={pool_id}"
+    with urllib.request.urlopen(url) as reply:
+        (record,) = json.loads(reply.read())["invocations"]
+    assert record["source"] == "CustomEmailSender_Authentication"
+    assert record["event"]["request"]["code"] == "[redacted]"  # the record keeps no code
+
+
+def test_the_sms_code_goes_to_the_custom_sms_sender_and_email_to_the_outbox(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    config = {"CustomSMSSender": BOTH["CustomSMSSender"], "KMSKeyID": KMS_KEY}
+    pool_id, client_id = sender_pool(client, config)
+    api.handlers[SMS_SENDER] = lambda event: event
+    started = start(client, client_id, "SMS_OTP")
+    assert started["ChallengeName"] == "SMS_OTP"
+    assert server.outbox(pool_id) == []
+    (event,) = api.events(SMS_SENDER)
+    assert_event(
+        {**event, "request": {**event["request"], "clientMetadata": {}}},
+        AWS_CUSTOM_SENDER,
+        triggerSource="CustomSMSSender_Authentication",
+        request__type="customSMSSenderRequestV1",
+    )
+    assert "clientMetadata" not in event["request"]  # sent only when the caller gave one
+    assert event["request"]["userAttributes"]["phone_number"] == "+15555550100"
+    code = base64.b64decode(event["request"]["code"]).decode()
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(ClientError) as raised:
+        answer(client, client_id, started, wrong)
+    assert error_of(raised)[0] == "CodeMismatchException"
+    done = answer(client, client_id, started, code)
+    assert "AuthenticationResult" in done
+    # The email medium has no sender here: its code goes through the outbox as before.
+    emailed = start(client, client_id, "EMAIL_OTP")
+    (letter,) = server.outbox(pool_id)
+    assert letter.medium == "EMAIL" and letter.destination == "ann@example.com"
+    assert len(api.events(SMS_SENDER)) == 1
+    assert emailed["ChallengeName"] == "EMAIL_OTP"
+
+
+def test_a_failing_sender_fails_the_call(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = sender_pool(client, BOTH)
+
+    def fails(event: dict[str, Any]) -> dict[str, Any]:
+        raise RuntimeError("mail provider down")
+
+    api.handlers[EMAIL_SENDER] = fails
+    with pytest.raises(ClientError) as raised:
+        start(client, client_id, "EMAIL_OTP")
+    assert error_of(raised) == (
+        "UserLambdaValidationException",
+        "CustomEmailSender failed with error mail provider down.",
+    )
+    assert server.outbox(pool_id) == []
+
+
+def test_the_lambda_config_is_kept_as_given(client: Any, api: InvokeApi) -> None:
+    pool_id, _ = sender_pool(client, BOTH)
+    stored = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]["LambdaConfig"]
+    assert stored == BOTH
