@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 from invoke_api import InvokeApi, running
 from support import error_of
-from test_triggers import PASSWORD, arn, assert_event, claims
+from test_triggers import CUSTOM_MESSAGE, PASSWORD, arn, assert_event, claims
 
 from userpools.testing import RunningServer, start_server
 
@@ -215,3 +215,68 @@ def test_the_lambda_config_is_kept_as_given(client: Any, api: InvokeApi) -> None
     pool_id, _ = sender_pool(client, BOTH)
     stored = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]["LambdaConfig"]
     assert stored == BOTH
+
+
+def account_pool(client: Any) -> tuple[str, str]:
+    """Sign-up and recovery by email, with a custom email sender and CustomMessage."""
+    pool_id = client.create_user_pool(
+        PoolName="accounts",
+        AutoVerifiedAttributes=["email"],
+        LambdaConfig={
+            "CustomEmailSender": BOTH["CustomEmailSender"],
+            "KMSKeyID": KMS_KEY,
+            "CustomMessage": CUSTOM_MESSAGE,
+        },
+    )["UserPool"]["Id"]
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    return pool_id, client_id
+
+
+def sent_code(api: InvokeApi, source: str) -> str:
+    (event,) = [e for e in api.events(EMAIL_SENDER) if e["triggerSource"] == source]
+    assert_event(
+        {**event, "request": {**event["request"], "clientMetadata": {}}},
+        AWS_CUSTOM_SENDER,
+        triggerSource=source,
+        userName="bob",
+        request__type="customEmailSenderRequestV1",
+        request__codeEncryption="none (userpools has no KMS)",
+    )
+    assert event["request"]["userAttributes"]["email"] == "bob@example.com"
+    return base64.b64decode(event["request"]["code"], validate=True).decode()
+
+
+def test_resend_and_forgot_password_codes_go_to_the_custom_email_sender(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = account_pool(client)
+    api.handlers[EMAIL_SENDER] = lambda event: event
+    api.handlers[CUSTOM_MESSAGE] = lambda event: event
+    client.sign_up(
+        ClientId=client_id,
+        Username="bob",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+    )
+    before = len(server.outbox(pool_id))  # SignUp's own code: not yet a sender's (docs)
+    resent = client.resend_confirmation_code(ClientId=client_id, Username="bob")
+    assert resent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert len(server.outbox(pool_id)) == before
+    code = sent_code(api, "CustomEmailSender_ResendCode")
+    client.confirm_sign_up(ClientId=client_id, Username="bob", ConfirmationCode=code)
+    client.forgot_password(ClientId=client_id, Username="bob")
+    assert len(server.outbox(pool_id)) == before
+    code = sent_code(api, "CustomEmailSender_ForgotPassword")
+    client.confirm_forgot_password(
+        ClientId=client_id, Username="bob", ConfirmationCode=code, Password="Other-horse-2"
+    )
+    signed_in = client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": "Other-horse-2"},
+    )
+    assert "AuthenticationResult" in signed_in
+    sources = [e["triggerSource"] for e in api.events(CUSTOM_MESSAGE)]
+    assert sources == ["CustomMessage_SignUp"]  # the sender takes CustomMessage's place

@@ -17,7 +17,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import attributes, hooks, lockout, messages, mfa, outbox, password_checks
@@ -123,25 +123,30 @@ class AccountService:
         *,
         client_id: str | None = None,
         custom: hooks.CustomText | None = None,
+        handoff: list[_Handoff] | None = None,
     ) -> CodeDelivery:
         """Make a code for ``purpose`` and put its message in the outbox. ``client_id``
         (SignUp, ResendConfirmationCode) lets a sign-up code go as a link when the pool's
-        ``DefaultEmailOption`` is ``CONFIRM_WITH_LINK``."""
+        ``DefaultEmailOption`` is ``CONFIRM_WITH_LINK``. With ``handoff``, a code whose medium
+        has a custom sender is put there instead, for :meth:`_hand_off` after the commit."""
         now = self._clock()
         code = new_code()
         destination = user.attribute(attribute) or ""
         medium = "EMAIL" if attribute == "email" else "SMS"
         delivery = self._users.delivery
-        letter = outbox.verification(
-            pool,
-            medium,
-            code,
-            username=user.username,
-            client_id=client_id if purpose == SIGN_UP else None,
-            delivery=delivery,
-            custom=custom,
-        )
-        outbox.post(tx, pool, user.username, destination, letter, now, delivery)
+        if handoff is not None and hooks.has_sender(self._users.triggers, pool, medium):
+            handoff[:] = [_Handoff(pool, medium, user, code)]
+        else:
+            letter = outbox.verification(
+                pool,
+                medium,
+                code,
+                username=user.username,
+                client_id=client_id if purpose == SIGN_UP else None,
+                delivery=delivery,
+                custom=custom,
+            )
+            outbox.post(tx, pool, user.username, destination, letter, now, delivery)
         tx.put_code(
             pool,
             user,
@@ -166,12 +171,34 @@ class AccountService:
         if unknown and triggers.configured(pool, "UserMigration"):
             self._users.migrate(pool, client_id, username, None, None)
 
+    def _hand_off(self, handoff: list[_Handoff], source: str, client_id: str | None) -> None:
+        """Give the codes carried past the commit to the pool's custom sender
+        (``hooks.custom_sender``; ``source`` is AWS's suffix, ``ResendCode`` …)."""
+        triggers = self._users.triggers
+        for code in handoff:
+            if triggers is not None:
+                hooks.custom_sender(
+                    triggers,
+                    code.pool,
+                    code.medium,
+                    source,
+                    code.user.username,
+                    client_id,
+                    hooks.user_attributes(code.pool, code.user),
+                    code.code,
+                )
+
     def _custom_message(
-        self, client_id: str, username: str, source: str
+        self,
+        client_id: str,
+        username: str,
+        source: str,
+        attribute_of: Callable[[UserPool, User], str | None] | None = None,
     ) -> hooks.CustomText | None:
         """The CustomMessage trigger's texts for a code to ``username``, asked before the
         transaction that makes the code (``hooks.custom_message``); ``None`` without the
-        trigger or the user (the transaction then answers as it would)."""
+        trigger or the user (the transaction then answers as it would), or when the code's
+        medium (``attribute_of``) has a custom sender, which takes its place."""
         triggers = self._users.triggers
         if triggers is None:
             return None
@@ -184,6 +211,10 @@ class AccountService:
 
         pool, user = self._store.read(look)
         if user is None:
+            return None
+        attribute = attribute_of(pool, user) if attribute_of is not None else None
+        medium = "EMAIL" if attribute == "email" else "SMS"
+        if attribute is not None and hooks.has_sender(triggers, pool, medium):
             return None
         return hooks.custom_message(
             triggers,
@@ -380,9 +411,13 @@ class AccountService:
     def resend_confirmation_code(
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
-        custom = self._custom_message(client_id, username, "CustomMessage_ResendCode")
+        custom = self._custom_message(
+            client_id, username, "CustomMessage_ResendCode", _sign_up_attribute
+        )
+        handoff: list[_Handoff] = []
 
         def run(tx: Transaction) -> CodeDelivery:
+            handoff.clear()  # the transaction may run again
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             user = resolve(tx, pool, username)
@@ -396,10 +431,19 @@ class AccountService:
             if attribute is None:
                 raise InvalidParameter(messages.AUTO_VERIFY_OFF)
             return self._send_code(
-                tx, pool, user, SIGN_UP, attribute, client_id=client_id, custom=custom
+                tx,
+                pool,
+                user,
+                SIGN_UP,
+                attribute,
+                client_id=client_id,
+                custom=custom,
+                handoff=handoff,
             )
 
-        return self._store.write(run)
+        delivery = self._store.write(run)
+        self._hand_off(handoff, "ResendCode", client_id)
+        return delivery
 
     # password reset -------------------------------------------------------------------------
 
@@ -407,9 +451,13 @@ class AccountService:
         self, client_id: str, username: str, secret_hash: str | None
     ) -> CodeDelivery:
         self._migrate_unknown(client_id, username)
-        custom = self._custom_message(client_id, username, "CustomMessage_ForgotPassword")
+        custom = self._custom_message(
+            client_id, username, "CustomMessage_ForgotPassword", _recovery_attribute
+        )
+        handoff: list[_Handoff] = []
 
         def run(tx: Transaction) -> CodeDelivery:
+            handoff.clear()  # the transaction may run again
             pool, client = require_client_anywhere(tx, client_id)
             check_secret_hash(client, secret_hash, username)
             if ADMIN_ONLY in pool.config.recovery:
@@ -432,9 +480,11 @@ class AccountService:
                 if hide:
                     return _simulated_delivery(pool)
                 raise InvalidParameter(messages.NO_RECOVERY_CHANNEL)
-            return self._send_code(tx, pool, user, RESET, attribute, custom=custom)
+            return self._send_code(tx, pool, user, RESET, attribute, custom=custom, handoff=handoff)
 
-        return self._store.write(run)
+        delivery = self._store.write(run)
+        self._hand_off(handoff, "ForgotPassword", client_id)
+        return delivery
 
     def confirm_forgot_password(
         self,
@@ -915,3 +965,14 @@ def _simulated_delivery(pool: UserPool) -> CodeDelivery:
 
 
 __all__ = ["AccountService", "CodeDelivery"]
+
+
+@dataclass(frozen=True)
+class _Handoff:
+    """A code for a custom sender (CustomEmailSender, CustomSMSSender), carried past the
+    commit of the transaction that made it: no trigger runs inside one."""
+
+    pool: UserPool
+    medium: str
+    user: User = field(repr=False)
+    code: str = field(repr=False)
