@@ -280,3 +280,33 @@ def test_resend_and_forgot_password_codes_go_to_the_custom_email_sender(
     assert "AuthenticationResult" in signed_in
     sources = [e["triggerSource"] for e in api.events(CUSTOM_MESSAGE)]
     assert sources == ["CustomMessage_SignUp"]  # the sender takes CustomMessage's place
+
+
+def test_an_attribute_verification_code_goes_to_the_custom_email_sender(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = account_pool(client)
+    api.handlers[EMAIL_SENDER] = lambda event: event
+    api.handlers[CUSTOM_MESSAGE] = lambda event: event
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="bob",
+        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+        MessageAction="SUPPRESS",
+    )
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="bob", Password=PASSWORD, Permanent=True
+    )
+    token = client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]
+    sent = client.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    assert sent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert server.outbox(pool_id) == []
+    assert api.events(CUSTOM_MESSAGE) == []
+    code = sent_code(api, "CustomEmailSender_VerifyUserAttribute")
+    client.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
+    user = client.admin_get_user(UserPoolId=pool_id, Username="bob")
+    assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]

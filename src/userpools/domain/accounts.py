@@ -721,13 +721,15 @@ class AccountService:
         attribute: str,
         destination: str,
         custom: hooks.CustomText | None = None,
+        handoff: list[_Handoff] | None = None,
     ) -> CodeDelivery:
         """A verification code for ``attribute``, sent to ``destination`` (its new or pending
         value, which the stored user may not hold yet)."""
         to = dataclasses.replace(
             user, attributes=attributes.merge(user.attributes, [(attribute, destination)])
         )
-        return self._send_code(tx, pool, to, _VERIFY_PURPOSE[attribute], attribute, custom=custom)
+        purpose = _VERIFY_PURPOSE[attribute]
+        return self._send_code(tx, pool, to, purpose, attribute, custom=custom, handoff=handoff)
 
     def get_user_attribute_verification_code(
         self, access_token: str, attribute: str
@@ -741,7 +743,8 @@ class AccountService:
 
         pool, user, client_id = self._store.read(look)
         custom = None
-        if attribute in _VERIFIED_FLAG:
+        medium = "EMAIL" if attribute == "email" else "SMS"
+        if attribute in _VERIFIED_FLAG and not hooks.has_sender(self._users.triggers, pool, medium):
             custom = hooks.custom_message(
                 self._users.triggers,
                 pool,
@@ -751,7 +754,10 @@ class AccountService:
                 hooks.user_attributes(pool, user),
             )
 
+        handoff: list[_Handoff] = []
+
         def run(tx: Transaction) -> CodeDelivery:
+            handoff.clear()  # the transaction may run again
             caller = self._caller(tx, access_token)
             pool, user = caller.pool, caller.user
             _check_verifiable(attribute)
@@ -759,9 +765,11 @@ class AccountService:
             destination = destination or user.attribute(attribute)
             if not destination:
                 raise InvalidParameter(messages.NO_ATTRIBUTE_VALUE.format(name=attribute))
-            return self._send_verification(tx, pool, user, attribute, destination, custom)
+            return self._send_verification(tx, pool, user, attribute, destination, custom, handoff)
 
-        return self._store.write(run)
+        delivery = self._store.write(run)
+        self._hand_off(handoff, "VerifyUserAttribute", client_id)
+        return delivery
 
     def verify_user_attribute(self, access_token: str, attribute: str, code: str) -> None:
         """The code verifies the attribute: its pending value, if any, replaces the old one,
