@@ -310,3 +310,48 @@ def test_an_attribute_verification_code_goes_to_the_custom_email_sender(
     client.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
     user = client.admin_get_user(UserPoolId=pool_id, Username="bob")
     assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+
+
+def test_an_updated_email_code_goes_to_the_custom_email_sender(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = account_pool(client)
+    api.handlers[EMAIL_SENDER] = lambda event: event
+    api.handlers[CUSTOM_MESSAGE] = lambda event: event
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="bob",
+        UserAttributes=[{"Name": "email", "Value": "old@example.com"}],
+        MessageAction="SUPPRESS",
+    )
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="bob", Password=PASSWORD, Permanent=True
+    )
+    token = client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]
+    updated = client.update_user_attributes(
+        AccessToken=token, UserAttributes=[{"Name": "email", "Value": "bob@example.com"}]
+    )
+    assert updated["CodeDeliveryDetailsList"][0]["DeliveryMedium"] == "EMAIL"
+    assert server.outbox(pool_id) == []
+    assert api.events(CUSTOM_MESSAGE) == []
+    code = sent_code(api, "CustomEmailSender_UpdateUserAttribute")
+    client.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
+    user = client.admin_get_user(UserPoolId=pool_id, Username="bob")
+    assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+    client.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="bob",
+        UserAttributes=[{"Name": "email", "Value": "bob@example.org"}],
+    )
+    assert server.outbox(pool_id) == []
+    (admin,) = [
+        e
+        for e in api.events(EMAIL_SENDER)
+        if e["request"]["userAttributes"]["email"] == "bob@example.org"
+    ]
+    assert admin["triggerSource"] == "CustomEmailSender_UpdateUserAttribute"
+    assert admin["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"

@@ -135,7 +135,7 @@ class AccountService:
         medium = "EMAIL" if attribute == "email" else "SMS"
         delivery = self._users.delivery
         if handoff is not None and hooks.has_sender(self._users.triggers, pool, medium):
-            handoff[:] = [_Handoff(pool, medium, user, code)]
+            handoff.append(_Handoff(pool, medium, user, code))
         else:
             letter = outbox.verification(
                 pool,
@@ -610,13 +610,17 @@ class AccountService:
 
         pool, user, client_id = self._store.read(look)
         custom = self._update_message(pool, user, changes, client_id)
+        handoff: list[_Handoff] = []
 
         def run(tx: Transaction) -> list[CodeDelivery]:
+            handoff.clear()  # the transaction may run again
             caller = self._caller(tx, access_token)
             _check_client_writes(caller.client, [name for name, _ in changes])
-            return self._update_and_verify(tx, caller.pool, caller.user, changes, custom)
+            return self._update_and_verify(tx, caller.pool, caller.user, changes, custom, handoff)
 
-        return self._store.write(run)
+        deliveries = self._store.write(run)
+        self._hand_off(handoff, "UpdateUserAttribute", client_id)
+        return deliveries
 
     def admin_update_user_attributes(
         self, region: str, pool_id: str, username: str, changes: Sequence[tuple[str, str]]
@@ -629,13 +633,16 @@ class AccountService:
             return pool, require_user(tx, pool, username)
 
         custom = self._update_message(*self._store.read(look), changes, None)
+        handoff: list[_Handoff] = []
 
         def run(tx: Transaction) -> None:
+            handoff.clear()  # the transaction may run again
             pool = require_pool(tx, pool_id, region)
             user = require_user(tx, pool, username)
-            self._update_and_verify(tx, pool, user, changes, custom)
+            self._update_and_verify(tx, pool, user, changes, custom, handoff)
 
         self._store.write(run)
+        self._hand_off(handoff, "UpdateUserAttribute", None)
 
     def _update_message(
         self,
@@ -645,16 +652,19 @@ class AccountService:
         client_id: str | None,
     ) -> hooks.CustomText | None:
         """CustomMessage (``_UpdateUserAttribute``) when the change sends a code (as
-        :meth:`_update_and_verify` decides), asked before the transaction."""
+        :meth:`_update_and_verify` decides), asked before the transaction; not when every
+        code it sends goes to a custom sender, which takes its place."""
         given = dict(changes)
-        sends = any(
-            given.get(attribute)
+        sends = [
+            "EMAIL" if attribute == "email" else "SMS"
+            for attribute, flag in _VERIFIED_FLAG.items()
+            if given.get(attribute)
             and given[attribute] != user.attribute(attribute)
             and attribute in pool.config.auto_verified
             and given.get(flag, "").lower() != "true"
-            for attribute, flag in _VERIFIED_FLAG.items()
-        )
-        if not sends:
+        ]
+        triggers = self._users.triggers
+        if all(hooks.has_sender(triggers, pool, medium) for medium in sends):
             return None
         shown = hooks.user_attributes(pool, user) | {
             n: v for n, v in changes if not n.startswith("dev:")
@@ -675,6 +685,7 @@ class AccountService:
         user: User,
         changes: Sequence[tuple[str, str]],
         custom: hooks.CustomText | None = None,
+        handoff: list[_Handoff] | None = None,
     ) -> list[CodeDelivery]:
         """Apply ``changes``; for each new email or phone number in the pool's
         ``AutoVerifiedAttributes`` not vouched for in the same call, send a code.
@@ -710,7 +721,9 @@ class AccountService:
                 tx.put_pending_attribute(pool, user, attribute, value)
             else:
                 tx.delete_pending_attribute(pool, user, attribute)
-            deliveries.append(self._send_verification(tx, pool, user, attribute, value, custom))
+            deliveries.append(
+                self._send_verification(tx, pool, user, attribute, value, custom, handoff)
+            )
         return deliveries
 
     def _send_verification(
