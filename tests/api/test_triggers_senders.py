@@ -248,7 +248,7 @@ def sent_code(api: InvokeApi, source: str) -> str:
     return base64.b64decode(event["request"]["code"], validate=True).decode()
 
 
-def test_resend_and_forgot_password_codes_go_to_the_custom_email_sender(
+def test_sign_up_resend_and_forgot_password_codes_go_to_the_custom_email_sender(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
     pool_id, client_id = account_pool(client)
@@ -259,8 +259,13 @@ def test_resend_and_forgot_password_codes_go_to_the_custom_email_sender(
         Username="bob",
         Password=PASSWORD,
         UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+        ClientMetadata={"lang": "en"},
     )
-    before = len(server.outbox(pool_id))  # SignUp's own code: not yet a sender's (docs)
+    (signed_up,) = api.events(EMAIL_SENDER)
+    assert signed_up["request"]["clientMetadata"] == {"lang": "en"}
+    assert len(sent_code(api, "CustomEmailSender_SignUp")) == 6
+    before = len(server.outbox(pool_id))
+    assert before == 0
     resent = client.resend_confirmation_code(ClientId=client_id, Username="bob")
     assert resent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
     assert len(server.outbox(pool_id)) == before
@@ -279,7 +284,7 @@ def test_resend_and_forgot_password_codes_go_to_the_custom_email_sender(
     )
     assert "AuthenticationResult" in signed_in
     sources = [e["triggerSource"] for e in api.events(CUSTOM_MESSAGE)]
-    assert sources == ["CustomMessage_SignUp"]  # the sender takes CustomMessage's place
+    assert sources == []  # the sender takes CustomMessage's place
 
 
 def test_an_attribute_verification_code_goes_to_the_custom_email_sender(

@@ -171,7 +171,13 @@ class AccountService:
         if unknown and triggers.configured(pool, "UserMigration"):
             self._users.migrate(pool, client_id, username, None, None)
 
-    def _hand_off(self, handoff: list[_Handoff], source: str, client_id: str | None) -> None:
+    def _hand_off(
+        self,
+        handoff: list[_Handoff],
+        source: str,
+        client_id: str | None,
+        metadata: Sequence[tuple[str, str]] | None = None,
+    ) -> None:
         """Give the codes carried past the commit to the pool's custom sender
         (``hooks.custom_sender``; ``source`` is AWS's suffix, ``ResendCode`` …)."""
         triggers = self._users.triggers
@@ -186,6 +192,7 @@ class AccountService:
                     client_id,
                     hooks.user_attributes(code.pool, code.user),
                     code.code,
+                    metadata,
                 )
 
     def _custom_message(
@@ -289,8 +296,23 @@ class AccountService:
             if wanted
         ]
         custom = None
-        if not answer.confirm and any(
-            name in pool.config.auto_verified for name, _ in given if name in _VERIFIED_FLAG
+        sent_to = next(
+            (
+                a
+                for a in ("phone_number", "email")
+                if a in pool.config.auto_verified and dict(given).get(a)
+            ),
+            None,
+        )  # as _sign_up_attribute will decide
+        by_sender = sent_to is not None and hooks.has_sender(
+            self._users.triggers, pool, "EMAIL" if sent_to == "email" else "SMS"
+        )
+        if (
+            not answer.confirm
+            and not by_sender
+            and any(
+                name in pool.config.auto_verified for name, _ in given if name in _VERIFIED_FLAG
+            )
         ):
             custom = hooks.custom_message(
                 self._users.triggers,
@@ -304,8 +326,10 @@ class AccountService:
         delivered: list[CodeDelivery] = []
         handle = new_secret()
         issued: list[str] = []
+        handoff: list[_Handoff] = []
 
         def send_code(tx: Transaction, pool: UserPool, user: User) -> None:
+            handoff.clear()  # the transaction may run again
             client = require_client(tx, pool, client_id)
             attribute = None if answer.confirm else _sign_up_attribute(pool, user)
             # Replaced, not appended: the transaction may run again.
@@ -314,7 +338,14 @@ class AccountService:
                 if attribute is None
                 else [
                     self._send_code(
-                        tx, pool, user, SIGN_UP, attribute, client_id=client_id, custom=custom
+                        tx,
+                        pool,
+                        user,
+                        SIGN_UP,
+                        attribute,
+                        client_id=client_id,
+                        custom=custom,
+                        handoff=handoff,
                     )
                 ]
             )
@@ -332,6 +363,7 @@ class AccountService:
             force_alias=bool(verified),
         )
         user = self._users.create(pool.region, pool.id, new, on_created=send_code)
+        self._hand_off(handoff, "SignUp", client_id, client_metadata)
         if answer.confirm:
             hooks.post_confirmation(
                 self._users.triggers,
