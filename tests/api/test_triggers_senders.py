@@ -360,3 +360,43 @@ def test_an_updated_email_code_goes_to_the_custom_email_sender(
     ]
     assert admin["triggerSource"] == "CustomEmailSender_UpdateUserAttribute"
     assert admin["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+
+
+def test_the_invitation_goes_to_the_custom_email_sender(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = account_pool(client)
+    api.handlers[EMAIL_SENDER] = lambda event: event
+    api.handlers[CUSTOM_MESSAGE] = lambda event: event
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username="bob",
+        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+        DesiredDeliveryMediums=["EMAIL"],
+        ClientMetadata={"team": "a"},
+    )
+    assert server.outbox(pool_id) == []
+    assert api.events(CUSTOM_MESSAGE) == []
+    (invited,) = api.events(EMAIL_SENDER)
+    assert invited["request"]["clientMetadata"] == {"team": "a"}
+    assert invited["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+    password = sent_code(api, "CustomEmailSender_AdminCreateUser")
+    started = client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": password},
+    )
+    assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    api.calls.clear()
+    client.admin_create_user(
+        UserPoolId=pool_id, Username="bob", MessageAction="RESEND", DesiredDeliveryMediums=["EMAIL"]
+    )
+    assert server.outbox(pool_id) == []
+    again = sent_code(api, "CustomEmailSender_AdminCreateUser")
+    assert again != password
+    started = client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": again},
+    )
+    assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"

@@ -17,7 +17,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import attributes, hooks, lockout, messages, mfa, outbox, password_checks
@@ -123,7 +123,7 @@ class AccountService:
         *,
         client_id: str | None = None,
         custom: hooks.CustomText | None = None,
-        handoff: list[_Handoff] | None = None,
+        handoff: list[hooks.SenderCode] | None = None,
     ) -> CodeDelivery:
         """Make a code for ``purpose`` and put its message in the outbox. ``client_id``
         (SignUp, ResendConfirmationCode) lets a sign-up code go as a link when the pool's
@@ -135,7 +135,7 @@ class AccountService:
         medium = "EMAIL" if attribute == "email" else "SMS"
         delivery = self._users.delivery
         if handoff is not None and hooks.has_sender(self._users.triggers, pool, medium):
-            handoff.append(_Handoff(pool, medium, user, code))
+            handoff.append(hooks.SenderCode(pool, medium, user, code))
         else:
             letter = outbox.verification(
                 pool,
@@ -173,27 +173,14 @@ class AccountService:
 
     def _hand_off(
         self,
-        handoff: list[_Handoff],
+        handoff: list[hooks.SenderCode],
         source: str,
         client_id: str | None,
         metadata: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         """Give the codes carried past the commit to the pool's custom sender
         (``hooks.custom_sender``; ``source`` is AWS's suffix, ``ResendCode`` …)."""
-        triggers = self._users.triggers
-        for code in handoff:
-            if triggers is not None:
-                hooks.custom_sender(
-                    triggers,
-                    code.pool,
-                    code.medium,
-                    source,
-                    code.user.username,
-                    client_id,
-                    hooks.user_attributes(code.pool, code.user),
-                    code.code,
-                    metadata,
-                )
+        hooks.hand_off(self._users.triggers, handoff, source, client_id, metadata)
 
     def _custom_message(
         self,
@@ -326,7 +313,7 @@ class AccountService:
         delivered: list[CodeDelivery] = []
         handle = new_secret()
         issued: list[str] = []
-        handoff: list[_Handoff] = []
+        handoff: list[hooks.SenderCode] = []
 
         def send_code(tx: Transaction, pool: UserPool, user: User) -> None:
             handoff.clear()  # the transaction may run again
@@ -446,7 +433,7 @@ class AccountService:
         custom = self._custom_message(
             client_id, username, "CustomMessage_ResendCode", _sign_up_attribute
         )
-        handoff: list[_Handoff] = []
+        handoff: list[hooks.SenderCode] = []
 
         def run(tx: Transaction) -> CodeDelivery:
             handoff.clear()  # the transaction may run again
@@ -486,7 +473,7 @@ class AccountService:
         custom = self._custom_message(
             client_id, username, "CustomMessage_ForgotPassword", _recovery_attribute
         )
-        handoff: list[_Handoff] = []
+        handoff: list[hooks.SenderCode] = []
 
         def run(tx: Transaction) -> CodeDelivery:
             handoff.clear()  # the transaction may run again
@@ -642,7 +629,7 @@ class AccountService:
 
         pool, user, client_id = self._store.read(look)
         custom = self._update_message(pool, user, changes, client_id)
-        handoff: list[_Handoff] = []
+        handoff: list[hooks.SenderCode] = []
 
         def run(tx: Transaction) -> list[CodeDelivery]:
             handoff.clear()  # the transaction may run again
@@ -665,7 +652,7 @@ class AccountService:
             return pool, require_user(tx, pool, username)
 
         custom = self._update_message(*self._store.read(look), changes, None)
-        handoff: list[_Handoff] = []
+        handoff: list[hooks.SenderCode] = []
 
         def run(tx: Transaction) -> None:
             handoff.clear()  # the transaction may run again
@@ -717,7 +704,7 @@ class AccountService:
         user: User,
         changes: Sequence[tuple[str, str]],
         custom: hooks.CustomText | None = None,
-        handoff: list[_Handoff] | None = None,
+        handoff: list[hooks.SenderCode] | None = None,
     ) -> list[CodeDelivery]:
         """Apply ``changes``; for each new email or phone number in the pool's
         ``AutoVerifiedAttributes`` not vouched for in the same call, send a code.
@@ -766,7 +753,7 @@ class AccountService:
         attribute: str,
         destination: str,
         custom: hooks.CustomText | None = None,
-        handoff: list[_Handoff] | None = None,
+        handoff: list[hooks.SenderCode] | None = None,
     ) -> CodeDelivery:
         """A verification code for ``attribute``, sent to ``destination`` (its new or pending
         value, which the stored user may not hold yet)."""
@@ -799,7 +786,7 @@ class AccountService:
                 hooks.user_attributes(pool, user),
             )
 
-        handoff: list[_Handoff] = []
+        handoff: list[hooks.SenderCode] = []
 
         def run(tx: Transaction) -> CodeDelivery:
             handoff.clear()  # the transaction may run again
@@ -1018,14 +1005,3 @@ def _simulated_delivery(pool: UserPool) -> CodeDelivery:
 
 
 __all__ = ["AccountService", "CodeDelivery"]
-
-
-@dataclass(frozen=True)
-class _Handoff:
-    """A code for a custom sender (CustomEmailSender, CustomSMSSender), carried past the
-    commit of the transaction that made it: no trigger runs inside one."""
-
-    pool: UserPool
-    medium: str
-    user: User = field(repr=False)
-    code: str = field(repr=False)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from userpools.domain.errors import InvalidLambdaResponse, InvalidParameter
@@ -299,3 +299,38 @@ def custom_sender(
         metadata,
     )
     triggers.invoke(pool, trigger, f"{trigger}_{source}", username, client_id, request)
+
+
+@dataclass(frozen=True)
+class SenderCode:
+    """A code (or temporary password) for a custom sender, carried past the commit of the
+    transaction that made it: no trigger runs inside one."""
+
+    pool: UserPool
+    medium: str
+    user: User = field(repr=False)
+    code: str = field(repr=False)
+
+
+def hand_off(
+    triggers: MaybeTriggers,
+    codes: Iterable[SenderCode],
+    source: str,
+    client_id: str | None,
+    metadata: Pairs = None,
+) -> None:
+    """Give each code carried past the commit to its pool's custom sender."""
+    if triggers is None:
+        return
+    for sent in codes:
+        custom_sender(
+            triggers,
+            sent.pool,
+            sent.medium,
+            source,
+            sent.user.username,
+            client_id,
+            user_attributes(sent.pool, sent.user),
+            sent.code,
+            metadata,
+        )

@@ -141,7 +141,9 @@ class UserService:
                 new.validation_data,
                 new.client_metadata,
             )
-            if not new.suppress:
+            if not new.suppress and not all(
+                hooks.has_sender(self.triggers, snapshot, medium) for medium in new.delivery
+            ):
                 custom = hooks.custom_message(
                     self.triggers,
                     snapshot,
@@ -164,7 +166,10 @@ class UserService:
                 password, self._hasher.hash(password), srp_verifier(snapshot, username, password)
             )
 
+        handoff: list[hooks.SenderCode] = []
+
         def run(tx: Transaction) -> User:
+            handoff.clear()  # the transaction may run again
             pool = require_pool(tx, pool_id, region)
             policy = pool.config.password_policy
             if secret is not None:
@@ -211,12 +216,14 @@ class UserService:
             except Conflict as exc:
                 raise self._conflict_error(pool, exc) from None
             if secret is not None and not (new.suppress or new.signed_up):
-                self._invite(tx, pool, user, secret.password, new.delivery, now, custom)
+                self._invite(tx, pool, user, secret.password, new.delivery, now, custom, handoff)
             if on_created is not None:
                 on_created(tx, pool, user)
             return user
 
-        return self._store.write(run)
+        created = self._store.write(run)
+        hooks.hand_off(self.triggers, handoff, "AdminCreateUser", None, new.client_metadata)
+        return created
 
     def _hashed_password(self, region: str, pool_id: str, given: str) -> tuple[UserPool, str]:
         """The pool, and ``given`` checked against its policy and hashed.
@@ -272,15 +279,17 @@ class UserService:
             return pool, user
 
         snapshot, existing = self._store.read(look)
-        custom = hooks.custom_message(
-            self.triggers,
-            snapshot,
-            "CustomMessage_AdminCreateUser",
-            existing.username,
-            None,
-            hooks.user_attributes(snapshot, existing),
-            new.client_metadata,
-        )
+        custom = None
+        if not all(hooks.has_sender(self.triggers, snapshot, m) for m in new.delivery):
+            custom = hooks.custom_message(
+                self.triggers,
+                snapshot,
+                "CustomMessage_AdminCreateUser",
+                existing.username,
+                None,
+                hooks.user_attributes(snapshot, existing),
+                new.client_metadata,
+            )
         password = _password_for(snapshot.config.password_policy, new.temporary_password)
         password_hash = self._hasher.hash(password)
 
@@ -298,10 +307,13 @@ class UserService:
                 updated_at=now,
             )
             tx.update_user(pool, user, sign_in_keys(pool, user.attributes))
-            self._invite(tx, pool, user, password, new.delivery, now, custom)
+            self._invite(tx, pool, user, password, new.delivery, now, custom, handoff)
             return user
 
-        return self._store.write(run)
+        handoff: list[hooks.SenderCode] = []
+        resent = self._store.write(run)
+        hooks.hand_off(self.triggers, handoff, "AdminCreateUser", None, new.client_metadata)
+        return resent
 
     def _invite(
         self,
@@ -312,8 +324,11 @@ class UserService:
         delivery: Sequence[str],
         now: float,
         custom: hooks.CustomText | None = None,
+        handoff: list[hooks.SenderCode] | None = None,
     ) -> None:
-        """Put the invitation in the outbox, once per medium the user has an address for."""
+        """Put the invitation in the outbox, once per medium the user has an address for; with
+        ``handoff``, a medium with a custom sender gets the temporary password there instead,
+        for ``hooks.hand_off`` after the commit (``CustomEmailSender_AdminCreateUser``)."""
         c = pool.config
         shown_name = attributes.value_of(user.attributes, "email") or user.username
         if not c.username_attribute_names:
@@ -322,6 +337,9 @@ class UserService:
             attribute = "email" if medium == "EMAIL" else "phone_number"
             destination = attributes.value_of(user.attributes, attribute)
             if destination is None:
+                continue
+            if handoff is not None and hooks.has_sender(self.triggers, pool, medium):
+                handoff.append(hooks.SenderCode(pool, medium, user, password))
                 continue
             letter = outbox.invitation(pool, medium, shown_name, password, custom)
             outbox.post(tx, pool, user.username, destination, letter, now, self.delivery)
