@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -950,7 +949,6 @@ def test_amplify_answers_a_challenge_on_another_node(
     tokens = amplify.done("session", forceRefresh=False)
     assert idp.get_user(AccessToken=tokens["accessToken"])["Username"] == "bob"
     amplify.done("signOut", **{"global": False})
-    assert time.time() - now < 30 - now % 30, "the test outlived its TOTP step"
 
     asked = amplify.done(
         "signIn", username="eve", authFlowType="USER_AUTH", preferredChallenge="EMAIL_OTP"

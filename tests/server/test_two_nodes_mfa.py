@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.parse
 import urllib.request
 from typing import Any
@@ -163,7 +162,6 @@ def test_a_totp_challenge_begun_on_one_node_is_answered_on_the_other(
         )
         == REUSED
     )
-    assert time.time() - now < 30 - now % 30, "the test outlived its TOTP step"
 
 
 def test_totp_set_up_during_a_sign_in_across_nodes(two: tuple[Node, Node]) -> None:
