@@ -50,6 +50,9 @@ DAY = 86400.0
 class Pools:
     """Pools, app clients and users on one server, the pools deleted afterwards."""
 
+    #: What an app client allows unless ``ExplicitAuthFlows`` is given.
+    flows: list[str] = ALL_FLOWS
+
     def __init__(self, idp: Any) -> None:
         self.idp = idp
         self._created: list[str] = []
@@ -60,8 +63,8 @@ class Pools:
         return pool_id
 
     def client(self, pool_id: str, **config: Any) -> str:
-        """An app client allowing every password flow unless ``ExplicitAuthFlows`` is given."""
-        config.setdefault("ExplicitAuthFlows", ALL_FLOWS)
+        """An app client allowing :attr:`flows` unless ``ExplicitAuthFlows`` is given."""
+        config.setdefault("ExplicitAuthFlows", self.flows)
         created = self.idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", **config)
         return str(created["UserPoolClient"]["ClientId"])
 

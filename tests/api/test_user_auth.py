@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
 from support import error_of
+from test_sign_in import Pools as SignInPools
 
 from userpools.testing import RunningServer
 
@@ -42,41 +43,10 @@ WEB_AUTHN = (
 )
 
 
-class Pools:
-    """Pools, clients and users on one server; the pools deleted afterwards."""
+class Pools(SignInPools):
+    """:class:`test_sign_in.Pools` with clients that allow ``USER_AUTH``."""
 
-    def __init__(self, idp: Any) -> None:
-        self.idp = idp
-        self._created: list[str] = []
-
-    def pool(self, **config: Any) -> str:
-        pool_id: str = self.idp.create_user_pool(PoolName="user-auth", **config)["UserPool"]["Id"]
-        self._created.append(pool_id)
-        return pool_id
-
-    def client(self, pool_id: str, **config: Any) -> str:
-        config.setdefault("ExplicitAuthFlows", FLOWS)
-        created = self.idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", **config)
-        return str(created["UserPoolClient"]["ClientId"])
-
-    def user(
-        self, pool_id: str, username: str, password: str | None = PASSWORD, **attrs: str
-    ) -> None:
-        self.idp.admin_create_user(
-            UserPoolId=pool_id,
-            Username=username,
-            TemporaryPassword=TEMPORARY,
-            UserAttributes=[{"Name": k, "Value": v} for k, v in attrs.items()],
-            MessageAction="SUPPRESS",
-        )
-        if password is not None:
-            self.idp.admin_set_user_password(
-                UserPoolId=pool_id, Username=username, Password=password, Permanent=True
-            )
-
-    def close(self) -> None:
-        for pool_id in self._created:
-            self.idp.delete_user_pool(UserPoolId=pool_id)
+    flows = FLOWS
 
 
 @pytest.fixture
