@@ -20,7 +20,8 @@ from userpools.crypto.keys import KeySource, generate_signing_key
 from userpools.crypto.passwords import PasswordHasher, cores
 from userpools.crypto.sealing import Sealer, new_key
 from userpools.delivery import Courier, transports
-from userpools.domain.accounts import AccountService
+from userpools.domain.account_recovery import AccountRecoveryService
+from userpools.domain.attribute_updates import AttributeUpdateService
 from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
 from userpools.domain.domains import DomainService
@@ -37,12 +38,16 @@ from userpools.domain.outbox import Delivery
 from userpools.domain.pagination import Cursors
 from userpools.domain.pools import PoolService
 from userpools.domain.resource_servers import ResourceServerService
+from userpools.domain.self_registration import SignUpService
+from userpools.domain.self_service import SelfService
 from userpools.domain.settings import SettingService
+from userpools.domain.sign_out import SignOutService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
 from userpools.domain.triggers import Triggers
 from userpools.domain.users import UserService
+from userpools.domain.verification_codes import VerificationCodes
 from userpools.http.home import home_route
 from userpools.http.login import login_routes
 from userpools.http.messages import confirm_link_route, messages_route
@@ -130,6 +135,7 @@ def build(
         return settings.issuer_for(pool.id)
 
     tokens = TokenIssuer(issuer, triggers)
+    codes = VerificationCodes(store, users, clock)
     services = Services(
         pools=PoolService(store, cursors, ids, clock, key_source),
         clients=ClientService(store, cursors, ids, clock),
@@ -145,7 +151,11 @@ def build(
             triggers=triggers,
             migrate=users.migrate,
         ),
-        accounts=AccountService(store, users, tokens, hasher, clock, sleep=sleep),
+        sign_up=SignUpService(store, users, codes, clock),
+        recovery=AccountRecoveryService(store, users, codes, hasher, clock),
+        attribute_updates=AttributeUpdateService(store, users, codes, tokens, clock),
+        self_service=SelfService(store, users, tokens, hasher, clock, sleep=sleep),
+        sign_out=SignOutService(store, tokens, clock),
         settings=SettingService(store, clock, key_source),
         events=AuthEventService(store, cursors, clock),
         mfa=MfaService(store, tokens, clock),
@@ -183,14 +193,16 @@ def build(
             *well_known_routes(settings, signing_keys.jwks),
             *oauth_routes(
                 OAuthService(store, tokens, clock, triggers),
-                services.accounts.revoke_token,
+                services.sign_out.revoke_token,
                 oauth_middleware,
             ),
-            *login_routes(login, AccountPages(login, services.accounts), oauth_middleware),
+            *login_routes(
+                login, AccountPages(login, services.sign_up, services.recovery), oauth_middleware
+            ),
             messages_route(gate, users.recent_messages),
             triggers_route(gate, triggers.recent),
             confirm_link_route(
-                lambda client_id, username, code: services.accounts.confirm_sign_up(
+                lambda client_id, username, code: services.sign_up.confirm_sign_up(
                     client_id, username, code, None, False, from_link=True
                 )
             ),

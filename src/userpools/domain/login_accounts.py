@@ -3,12 +3,12 @@ password's reset, apart from HTTP and HTML.
 
 Each form is a step of the browser's login session (``login.py``): its CSRF token is checked
 first, and each answer is a new page of the session (a new token, a new handle). The work is
-the API's own (``AccountService``: SignUp, ConfirmSignUp, ForgotPassword,
-ConfirmForgotPassword), with the client's ``SECRET_HASH`` computed by the page, so the rules,
-the codes delivered (``/_userpools/messages``, SMTP, the SMS webhook) and the refusals are
-the API's, in Cognito's wording. After a confirmation or a reset the user signs in on the
-sign-in page (AWS's page signs the user in at once; ours asks for the password again: it
-keeps no password between two pages).
+the API's own (``SignUpService``: SignUp, ConfirmSignUp; ``AccountRecoveryService``:
+ForgotPassword, ConfirmForgotPassword), with the client's ``SECRET_HASH`` computed by the
+page, so the rules, the codes delivered (``/_userpools/messages``, SMTP, the SMS webhook) and
+the refusals are the API's, in Cognito's wording. After a confirmation or a reset the user
+signs in on the sign-in page (AWS's page signs the user in at once; ours asks for the password
+again: it keeps no password between two pages).
 
 The username a code is for is kept in the session (not taken from the second form), so the
 code form answers for the account the first form named.
@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from userpools.domain.accounts import AccountService, CodeDelivery, mask
+from userpools.domain.account_recovery import AccountRecoveryService
 from userpools.domain.clients import secret_hash
 from userpools.domain.errors import DomainError
 from userpools.domain.login import LoginService, Page
 from userpools.domain.models import AppClient
+from userpools.domain.self_registration import SignUpService
+from userpools.domain.verification_codes import CodeDelivery, mask
 
 SIGN_UP = "signup"
 CONFIRM = "confirm"
@@ -49,9 +51,12 @@ def _hash(client: AppClient, username: str) -> str | None:
 
 
 class AccountPages:
-    def __init__(self, login: LoginService, accounts: AccountService) -> None:
+    def __init__(
+        self, login: LoginService, sign_up: SignUpService, recovery: AccountRecoveryService
+    ) -> None:
         self._login = login
-        self._accounts = accounts
+        self._sign_up = sign_up
+        self._recovery = recovery
 
     def submit(
         self,
@@ -70,7 +75,7 @@ class AccountPages:
             if step == SIGN_UP:
                 email = form.get("email", "")
                 given = [("email", email)] if email else []
-                _, delivery, _session = self._accounts.sign_up(
+                _, delivery, _session = self._sign_up.sign_up(
                     client.client_id,
                     username,
                     form.get("password", ""),
@@ -86,7 +91,7 @@ class AccountPages:
                     pool, waiting, handle, CONFIRM, None, username, sent_to(delivery)
                 )
             if step == CONFIRM:
-                self._accounts.confirm_sign_up(
+                self._sign_up.confirm_sign_up(
                     client.client_id,
                     username,
                     form.get("code", ""),
@@ -98,14 +103,14 @@ class AccountPages:
                     pool, done, handle, "signin", None, username, CONFIRMED
                 )
             if step == FORGOT:
-                delivery = self._accounts.forgot_password(
+                delivery = self._recovery.forgot_password(
                     client.client_id, username, _hash(client, username)
                 )
                 waiting = replace(state, username=username)
                 return self._login.next_page(
                     pool, waiting, handle, RESET, None, username, sent_to(delivery)
                 )
-            self._accounts.confirm_forgot_password(
+            self._recovery.confirm_forgot_password(
                 client.client_id,
                 username,
                 form.get("code", ""),

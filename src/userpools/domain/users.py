@@ -130,7 +130,7 @@ class UserService:
             return self._resend(region, pool_id, new)
         snapshot = self._store.read(lambda tx: require_pool(tx, pool_id, region))
         custom = None
-        if not new.signed_up:  # SignUp's PreSignUp ran in AccountService.sign_up
+        if not new.signed_up:  # SignUp's PreSignUp ran in SignUpService.sign_up
             hooks.pre_sign_up(
                 self.triggers,
                 snapshot,
@@ -445,8 +445,8 @@ class UserService:
         self, tx: Transaction, pool: UserPool, user: User, changes: Sequence[tuple[str, str]]
     ) -> None:
         """Update the attributes inside the caller's transaction: UpdateUserAttributes (the
-        caller checked the token) and AdminUpdateUserAttributes (``domain/accounts.py``, which
-        sends the verification codes)."""
+        caller checked the token) and AdminUpdateUserAttributes (``domain/attribute_updates.py``,
+        which sends the verification codes)."""
         changed = _with_attributes(pool, user, changes)
         self.save(tx, pool, dataclasses.replace(changed, updated_at=self._clock()))
 

@@ -6,7 +6,7 @@ This module is the HTTP half: the ``application/x-www-form-urlencoded`` form (RF
 Appendix B), the client's credentials from HTTP Basic (§2.3.1) or the form, and the
 answers' shape: JSON, ``Cache-Control: no-store`` (§5.1), and §5.2's ``{"error": …}`` with
 400, or 401 and ``WWW-Authenticate`` for a client that failed Basic authentication. The
-rules are ``domain/oauth.py``'s (the token endpoint) and ``AccountService.revoke_token``'s
+rules are ``domain/oauth.py``'s (the token endpoint) and ``SignOutService.revoke_token``'s
 (the revocation endpoint, which RevokeToken shares).
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from userpools.domain.accounts import CodeDelivery
 from userpools.domain.models import UserStatus
+from userpools.domain.verification_codes import CodeDelivery
 from userpools.operations import render
 from userpools.operations.mfa import mfa_members
 from userpools.operations.services import Operation, Services
@@ -55,7 +55,7 @@ def _delivery(delivery: CodeDelivery) -> CodeDeliveryDetailsType:
 
 
 def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpResponse:
-    user, delivery, session = s.accounts.sign_up(
+    user, delivery, session = s.sign_up.sign_up(
         p["ClientId"],
         p["Username"],
         p.get("Password"),
@@ -76,7 +76,7 @@ def sign_up(s: Services, p: SignUpRequest, ctx: RequestContext) -> SignUpRespons
 def confirm_sign_up(
     s: Services, p: ConfirmSignUpRequest, ctx: RequestContext
 ) -> ConfirmSignUpResponse:
-    session = s.accounts.confirm_sign_up(
+    session = s.sign_up.confirm_sign_up(
         p["ClientId"],
         p["Username"],
         p["ConfirmationCode"],
@@ -91,23 +91,21 @@ def confirm_sign_up(
 def resend_confirmation_code(
     s: Services, p: ResendConfirmationCodeRequest, ctx: RequestContext
 ) -> ResendConfirmationCodeResponse:
-    delivery = s.accounts.resend_confirmation_code(
-        p["ClientId"], p["Username"], p.get("SecretHash")
-    )
+    delivery = s.sign_up.resend_confirmation_code(p["ClientId"], p["Username"], p.get("SecretHash"))
     return {"CodeDeliveryDetails": _delivery(delivery)}
 
 
 def forgot_password(
     s: Services, p: ForgotPasswordRequest, ctx: RequestContext
 ) -> ForgotPasswordResponse:
-    delivery = s.accounts.forgot_password(p["ClientId"], p["Username"], p.get("SecretHash"))
+    delivery = s.recovery.forgot_password(p["ClientId"], p["Username"], p.get("SecretHash"))
     return {"CodeDeliveryDetails": _delivery(delivery)}
 
 
 def confirm_forgot_password(
     s: Services, p: ConfirmForgotPasswordRequest, ctx: RequestContext
 ) -> ConfirmForgotPasswordResponse:
-    s.accounts.confirm_forgot_password(
+    s.recovery.confirm_forgot_password(
         p["ClientId"],
         p["Username"],
         p["ConfirmationCode"],
@@ -121,12 +119,12 @@ def confirm_forgot_password(
 def admin_reset_user_password(
     s: Services, p: AdminResetUserPasswordRequest, ctx: RequestContext
 ) -> AdminResetUserPasswordResponse:
-    s.accounts.admin_reset_password(ctx.region, p["UserPoolId"], p["Username"])
+    s.recovery.admin_reset_password(ctx.region, p["UserPoolId"], p["Username"])
     return {}
 
 
 def get_user(s: Services, p: GetUserRequest, ctx: RequestContext) -> GetUserResponse:
-    user, shown = s.accounts.get_user(p["AccessToken"])
+    user, shown = s.self_service.get_user(p["AccessToken"])
     result: GetUserResponse = {
         "Username": user.username,
         "UserAttributes": render.attributes(shown),
@@ -140,7 +138,7 @@ def get_user(s: Services, p: GetUserRequest, ctx: RequestContext) -> GetUserResp
 def update_user_attributes(
     s: Services, p: UpdateUserAttributesRequest, ctx: RequestContext
 ) -> UpdateUserAttributesResponse:
-    sent = s.accounts.update_user_attributes(p["AccessToken"], pairs(p["UserAttributes"]))
+    sent = s.attribute_updates.update_user_attributes(p["AccessToken"], pairs(p["UserAttributes"]))
     result: UpdateUserAttributesResponse = {}
     if sent:
         result["CodeDeliveryDetailsList"] = [_delivery(d) for d in sent]
@@ -150,39 +148,43 @@ def update_user_attributes(
 def get_user_attribute_verification_code(
     s: Services, p: GetUserAttributeVerificationCodeRequest, ctx: RequestContext
 ) -> GetUserAttributeVerificationCodeResponse:
-    delivery = s.accounts.get_user_attribute_verification_code(p["AccessToken"], p["AttributeName"])
+    delivery = s.attribute_updates.get_user_attribute_verification_code(
+        p["AccessToken"], p["AttributeName"]
+    )
     return {"CodeDeliveryDetails": _delivery(delivery)}
 
 
 def verify_user_attribute(
     s: Services, p: VerifyUserAttributeRequest, ctx: RequestContext
 ) -> VerifyUserAttributeResponse:
-    s.accounts.verify_user_attribute(p["AccessToken"], p["AttributeName"], p["Code"])
+    s.attribute_updates.verify_user_attribute(p["AccessToken"], p["AttributeName"], p["Code"])
     return {}
 
 
 def delete_user_attributes(
     s: Services, p: DeleteUserAttributesRequest, ctx: RequestContext
 ) -> DeleteUserAttributesResponse:
-    s.accounts.delete_user_attributes(p["AccessToken"], list(p["UserAttributeNames"]))
+    s.self_service.delete_user_attributes(p["AccessToken"], list(p["UserAttributeNames"]))
     return {}
 
 
 def set_user_settings(
     s: Services, p: SetUserSettingsRequest, ctx: RequestContext
 ) -> SetUserSettingsResponse:
-    s.accounts.set_user_settings(p["AccessToken"], mfa_options(p["MFAOptions"]))
+    s.self_service.set_user_settings(p["AccessToken"], mfa_options(p["MFAOptions"]))
     return {}
 
 
 def delete_user(s: Services, p: DeleteUserRequest, ctx: RequestContext) -> None:
-    s.accounts.delete_user(p["AccessToken"])
+    s.self_service.delete_user(p["AccessToken"])
 
 
 def change_password(
     s: Services, p: ChangePasswordRequest, ctx: RequestContext
 ) -> ChangePasswordResponse:
-    s.accounts.change_password(p["AccessToken"], p.get("PreviousPassword"), p["ProposedPassword"])
+    s.self_service.change_password(
+        p["AccessToken"], p.get("PreviousPassword"), p["ProposedPassword"]
+    )
     return {}
 
 

@@ -109,19 +109,19 @@ def get_tokens_from_refresh_token(
 def global_sign_out(
     s: Services, p: GlobalSignOutRequest, ctx: RequestContext
 ) -> GlobalSignOutResponse:
-    s.accounts.global_sign_out(p["AccessToken"])
+    s.sign_out.global_sign_out(p["AccessToken"])
     return {}
 
 
 def admin_user_global_sign_out(
     s: Services, p: AdminUserGlobalSignOutRequest, ctx: RequestContext
 ) -> AdminUserGlobalSignOutResponse:
-    s.accounts.admin_global_sign_out(ctx.region, p["UserPoolId"], p["Username"])
+    s.sign_out.admin_global_sign_out(ctx.region, p["UserPoolId"], p["Username"])
     return {}
 
 
 def revoke_token(s: Services, p: RevokeTokenRequest, ctx: RequestContext) -> RevokeTokenResponse:
-    s.accounts.revoke_token(p["ClientId"], p["Token"], p.get("ClientSecret"))
+    s.sign_out.revoke_token(p["ClientId"], p["Token"], p.get("ClientSecret"))
     return {}
 
 

@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from userpools.domain.accounts import AccountService
+from userpools.domain.account_recovery import AccountRecoveryService
+from userpools.domain.attribute_updates import AttributeUpdateService
 from userpools.domain.auth_events import AuthEventService
 from userpools.domain.clients import ClientService
 from userpools.domain.domains import DomainService
@@ -14,7 +15,10 @@ from userpools.domain.groups import GroupService
 from userpools.domain.mfa import MfaService
 from userpools.domain.pools import PoolService
 from userpools.domain.resource_servers import ResourceServerService
+from userpools.domain.self_registration import SignUpService
+from userpools.domain.self_service import SelfService
 from userpools.domain.settings import SettingService
+from userpools.domain.sign_out import SignOutService
 from userpools.domain.signin.service import AuthService
 from userpools.domain.users import UserService
 from userpools.protocol.dispatch import RequestContext
@@ -27,7 +31,11 @@ class Services:
     users: UserService
     groups: GroupService
     auth: AuthService
-    accounts: AccountService
+    sign_up: SignUpService
+    recovery: AccountRecoveryService
+    attribute_updates: AttributeUpdateService
+    self_service: SelfService
+    sign_out: SignOutService
     settings: SettingService
     events: AuthEventService
     mfa: MfaService

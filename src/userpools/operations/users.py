@@ -95,7 +95,7 @@ def admin_delete_user(s: Services, p: AdminDeleteUserRequest, ctx: RequestContex
 def admin_update_user_attributes(
     s: Services, p: AdminUpdateUserAttributesRequest, ctx: RequestContext
 ) -> AdminUpdateUserAttributesResponse:
-    s.accounts.admin_update_user_attributes(
+    s.attribute_updates.admin_update_user_attributes(
         ctx.region, p["UserPoolId"], p["Username"], pairs(p["UserAttributes"])
     )
     return {}

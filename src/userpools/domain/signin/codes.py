@@ -12,7 +12,7 @@ a custom sender for the medium (CustomEmailSender, CustomSMSSender), the code go
 after the transaction in the same way (``CustomEmailSender_Authentication``), and nothing
 enters the outbox. The challenge
 parameters say where it went: ``CODE_DELIVERY_DELIVERY_MEDIUM`` and
-``CODE_DELIVERY_DESTINATION``, masked as AWS masks them (``accounts.mask``).
+``CODE_DELIVERY_DESTINATION``, masked as AWS masks them (``verification_codes.mask``).
 
 A code lives :attr:`CodeChallenge.lifetime` seconds, and no longer than its session; a wrong
 one counts toward the lock-out and leaves the session for another try (``answers.py``).
@@ -46,7 +46,6 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar, Self
 
 from userpools.domain import hooks, messages, outbox, settings
-from userpools.domain.accounts import mask
 from userpools.domain.errors import CodeMismatch, ExpiredCode
 from userpools.domain.lookup import sign_in_keys
 from userpools.domain.models import User, UserPool
@@ -54,6 +53,7 @@ from userpools.domain.signin import answers
 from userpools.domain.signin.strategy import Attempt, Entry, Outcome, Step
 from userpools.domain.store import LookupField, Transaction
 from userpools.domain.tokens import new_secret
+from userpools.domain.verification_codes import mask
 
 #: AWS's default texts when the pool sets none (docs/auth-flows.md).
 DEFAULT_SMS_MESSAGE = "Your authentication code is {####}. "
