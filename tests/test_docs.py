@@ -60,7 +60,7 @@ def test_readme_commands_are_make_targets() -> None:
 
 
 def test_readme_lists_every_serve_option() -> None:
-    from userpools.cli import serve
+    from userpools.cli.serve import serve
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## Configuration") :]

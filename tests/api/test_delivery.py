@@ -401,7 +401,7 @@ def test_serve_refuses_a_bad_smtp_url(tmp_path: Path) -> None:
 
 
 def test_the_banner_names_where_messages_go_without_the_password() -> None:
-    from userpools.cli import _delivery_line
+    from userpools.cli.serve import _delivery_line
 
     line = _delivery_line("smtps://me:s3cret@mail.example.com:465", "https://hooks.example.com/sms")
     assert line == (

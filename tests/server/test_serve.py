@@ -19,7 +19,8 @@ import pytest
 from botocore.config import Config
 from click.testing import CliRunner
 
-from userpools.cli import WorkerCount, main
+from userpools.cli import main
+from userpools.cli.listening import WorkerCount
 from userpools.store.migrate import migration_files
 
 USERPOOLS = Path(sys.executable).with_name("userpools")
