@@ -2,7 +2,8 @@
 
 ``serve --lambda-endpoint URL`` sends every function to one Lambda Invoke API endpoint
 (``POST /2015-03-31/functions/{FunctionName}/invocations``, the ARN as ``FunctionName``,
-``X-Amz-Invocation-Type: RequestResponse``), through botocore's own Lambda client: AWS itself,
+``X-Amz-Invocation-Type: RequestResponse``, or ``Event`` for the custom senders, which AWS
+invokes asynchronously), through botocore's own Lambda client: AWS itself,
 LocalStack, ``sam local start-lambda``, serverless-offline and the Lambda Runtime Interface
 Emulator all speak it. Requests are SigV4-signed with ``--lambda-credentials`` or the usual
 AWS environment (variables, shared files); with neither, with a fixed placeholder key, which
@@ -24,8 +25,8 @@ the raw body, compares in constant time, and refuses a ``t`` too far from its cl
 (docs/triggers.md). It answers 200 with the event JSON, or a non-2xx status with
 ``{"errorMessage": …}`` for a handler error.
 
-Every call is synchronous with AWS's 5 s timeout and at most 3 attempts, retrying only
-transport errors and throttling. The pytest plugin registers in-process functions
+Every call has AWS's 5 s timeout and at most 3 attempts, retrying only transport errors and
+throttling. The pytest plugin registers in-process functions
 (:meth:`Lambdas.register`) for Python test suites.
 """
 
@@ -159,6 +160,22 @@ class Lambdas:
             return self._post(target, arn, payload)
         return self._invoke_api(target, arn, payload)
 
+    def invoke_async(self, arn: str, payload: bytes) -> None:
+        """Lambda's ``Event`` invocation through the Invoke API (202, nothing to read). A
+        webhook and an in-process function are still called at once: their failure is
+        reported, and the caller decides what it means."""
+        handler = self._registered.get(arn)
+        if handler is not None:
+            _run_in_process(handler, payload)
+            return
+        target = self._targets.get(arn, self._default)
+        if target is None:
+            raise NoFunction()
+        if isinstance(target, Webhook):
+            self._post(target, arn, payload)
+            return
+        self._invoke_api(target, arn, payload, "Event")
+
     # the Lambda Invoke API ------------------------------------------------------------------
 
     def _client(self, url: str, region: str) -> Any:
@@ -190,7 +207,9 @@ class Lambdas:
             ),
         )
 
-    def _invoke_api(self, target: InvokeApi, arn: str, payload: bytes) -> bytes:
+    def _invoke_api(
+        self, target: InvokeApi, arn: str, payload: bytes, kind: str = "RequestResponse"
+    ) -> bytes:
         from botocore.exceptions import (
             BotoCoreError,
             ClientError,
@@ -202,7 +221,7 @@ class Lambdas:
         try:
             answer = client.invoke(
                 FunctionName=target.function_name or arn,
-                InvocationType="RequestResponse",
+                InvocationType=kind,
                 Payload=payload,
             )
             body: bytes = answer["Payload"].read()

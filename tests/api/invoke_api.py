@@ -1,11 +1,13 @@
 """A small Lambda Invoke API server for the trigger tests: a real HTTP server on loopback.
 
 It checks the wire contract of every call (``POST /2015-03-31/functions/{FunctionName}/
-invocations``, ``X-Amz-Invocation-Type: RequestResponse``, a SigV4 ``Authorization`` header for
-service ``lambda``), records each event it receives, and answers as Lambda does: 200 with the
-function's output, or 200 with ``X-Amz-Function-Error: Unhandled`` and Lambda's error payload
-when the handler raised. A handler may also answer raw bytes (unreadable output), sleep past
-the 5 s timeout, or be throttled (429 ``TooManyRequestsException``) a number of times.
+invocations``, ``X-Amz-Invocation-Type`` ``RequestResponse``, or ``Event`` for the functions in
+``InvokeApi.asynchronous``, a SigV4 ``Authorization`` header for service ``lambda``), records
+each event it receives, and answers as Lambda does: 200 with the function's output, or 200 with
+``X-Amz-Function-Error: Unhandled`` and Lambda's error payload when the handler raised; an
+``Event`` call runs the handler and answers 202 with no body, whatever the handler did. A
+handler may also answer raw bytes (unreadable output), sleep past the 5 s timeout, or be
+throttled (429 ``TooManyRequestsException``) a number of times.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class InvokeApi:
     #: How many more calls of a function are answered 429.
     throttle: dict[str, int] = field(default_factory=dict)
     delay: dict[str, float] = field(default_factory=dict)
+    #: Functions that must be invoked with ``X-Amz-Invocation-Type: Event`` (the custom
+    #: senders, which AWS invokes asynchronously); every other call is ``RequestResponse``.
+    asynchronous: set[str] = field(default_factory=set)
 
     def events(self, function: str) -> list[dict[str, Any]]:
         return [c.event for c in self.calls if c.function == function]
@@ -71,7 +76,8 @@ def _make_handler(api: InvokeApi) -> type[BaseHTTPRequestHandler]:
                 return self._answer(404, b"{}")
             function = unquote(self.path[len(PREFIX) : -len(SUFFIX)])
             headers = {k.lower(): v for k, v in self.headers.items()}
-            if headers.get("x-amz-invocation-type") != "RequestResponse":
+            kind = "Event" if function in api.asynchronous else "RequestResponse"
+            if headers.get("x-amz-invocation-type") != kind:
                 api.problems.append(f"invocation type {headers.get('x-amz-invocation-type')}")
             auth = headers.get("authorization", "")
             if not (auth.startswith("AWS4-HMAC-SHA256 ") and "/lambda/aws4_request" in auth):
@@ -100,10 +106,14 @@ def _make_handler(api: InvokeApi) -> type[BaseHTTPRequestHandler]:
             try:
                 output = handler(event)
             except Exception as exc:
+                if kind == "Event":  # an asynchronous caller never hears of it
+                    return self._answer(202, b"")
                 payload = {"errorMessage": str(exc), "errorType": type(exc).__name__}
                 return self._answer(
                     200, json.dumps(payload).encode(), {"X-Amz-Function-Error": "Unhandled"}
                 )
+            if kind == "Event":
+                return self._answer(202, b"")
             raw = output if isinstance(output, Garbage) else json.dumps(output).encode()
             return self._answer(200, raw)
 

@@ -1669,12 +1669,27 @@ def test_recent_invocations_are_the_pools_newest_first(store: Store) -> None:
     ]
     for invocation in made:
         with store.transaction(write=True) as tx:
-            tx.add_invocation(invocation)
+            tx.add_invocation(invocation, 100)
     with store.transaction(write=False) as tx:
         assert tx.recent_invocations(POOL_A, 100) == [made[3], made[2], made[0]]
         assert tx.recent_invocations(POOL_A, 2) == [made[3], made[2]]
         assert tx.recent_invocations(POOL_B, 100) == [made[1]]
         assert tx.recent_invocations("us-east-1_Nobody", 100) == []
+
+
+def test_add_invocation_keeps_the_pools_newest(store: Store) -> None:
+    """The record is bounded per pool: adding past ``keep`` drops that pool's oldest, and
+    leaves other pools' invocations alone."""
+    other = _invocation(POOL_B, 0)
+    with store.transaction(write=True) as tx:
+        tx.add_invocation(other, 3)
+    made = [_invocation(POOL_A, n) for n in range(1, 6)]
+    for invocation in made:
+        with store.transaction(write=True) as tx:
+            tx.add_invocation(invocation, 3)
+    with store.transaction(write=False) as tx:
+        assert tx.recent_invocations(POOL_A, 100) == [made[4], made[3], made[2]]
+        assert tx.recent_invocations(POOL_B, 100) == [other]
 
 
 def _pending(pool_id: str, username: str, medium: str = "EMAIL", **overrides: Any) -> Message:

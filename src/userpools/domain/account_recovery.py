@@ -53,7 +53,9 @@ class AccountRecoveryService:
         self._hasher = hasher
         self._clock = clock
 
-    def _migrate_unknown(self, client_id: str, username: str) -> None:
+    def _migrate_unknown(
+        self, client_id: str, username: str, metadata: Sequence[tuple[str, str]] | None
+    ) -> None:
         """ForgotPassword for a user the pool does not have: UserMigration
         (``UserMigration_ForgotPassword``) may bring it, RESET_REQUIRED, before the code."""
         triggers = self._users.triggers
@@ -66,14 +68,25 @@ class AccountRecoveryService:
 
         pool, unknown = self._store.read(look)
         if unknown and triggers.configured(pool, "UserMigration"):
-            self._users.migrate(pool, client_id, username, None, None)
+            given = None if metadata is None else dict(metadata)
+            self._users.migrate(pool, client_id, username, None, None, given)
 
     def forgot_password(
-        self, client_id: str, username: str, secret_hash: str | None
+        self,
+        client_id: str,
+        username: str,
+        secret_hash: str | None,
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> CodeDelivery:
-        self._migrate_unknown(client_id, username)
+        """ForgotPassword. Its ``ClientMetadata`` reaches UserMigration (``clientMetadata``),
+        CustomMessage and a custom sender's ``_ForgotPassword`` event."""
+        self._migrate_unknown(client_id, username, client_metadata)
         custom = self._codes.custom_message(
-            client_id, username, "CustomMessage_ForgotPassword", _recovery_attribute
+            client_id,
+            username,
+            "CustomMessage_ForgotPassword",
+            _recovery_attribute,
+            client_metadata,
         )
         handoff: list[hooks.SenderCode] = []
 
@@ -106,7 +119,7 @@ class AccountRecoveryService:
             )
 
         delivery = self._store.write(run)
-        self._codes.hand_off(handoff, "ForgotPassword", client_id)
+        self._codes.hand_off(handoff, "ForgotPassword", client_id, client_metadata)
         return delivery
 
     def confirm_forgot_password(

@@ -50,17 +50,22 @@ class AttributeUpdateService:
         return self._tokens.authenticate(tx, access_token, self._clock())
 
     def update_user_attributes(
-        self, access_token: str, changes: Sequence[tuple[str, str]]
+        self,
+        access_token: str,
+        changes: Sequence[tuple[str, str]],
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> list[CodeDelivery]:
         """UpdateUserAttributes: the codes sent for a changed email or phone number that the
-        pool verifies (:meth:`_update_and_verify`)."""
+        pool verifies (:meth:`_update_and_verify`). ``ClientMetadata`` reaches CustomMessage,
+        not a custom sender (the guide's custom email sender page lists the sources that get
+        it)."""
 
         def look(tx: Transaction) -> tuple[UserPool, User, str]:
             caller = self._caller(tx, access_token)
             return caller.pool, caller.user, caller.client.client_id
 
         pool, user, client_id = self._store.read(look)
-        custom = self._update_message(pool, user, changes, client_id)
+        custom = self._update_message(pool, user, changes, client_id, client_metadata)
         handoff: list[hooks.SenderCode] = []
 
         def run(tx: Transaction) -> list[CodeDelivery]:
@@ -74,7 +79,12 @@ class AttributeUpdateService:
         return deliveries
 
     def admin_update_user_attributes(
-        self, region: str, pool_id: str, username: str, changes: Sequence[tuple[str, str]]
+        self,
+        region: str,
+        pool_id: str,
+        username: str,
+        changes: Sequence[tuple[str, str]],
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         """AdminUpdateUserAttributes: as UpdateUserAttributes, codes included, unless the
         same call sets the attribute's ``*_verified`` to true."""
@@ -83,7 +93,7 @@ class AttributeUpdateService:
             pool = require_pool(tx, pool_id, region)
             return pool, require_user(tx, pool, username)
 
-        custom = self._update_message(*self._store.read(look), changes, None)
+        custom = self._update_message(*self._store.read(look), changes, None, client_metadata)
         handoff: list[hooks.SenderCode] = []
 
         def run(tx: Transaction) -> None:
@@ -101,6 +111,7 @@ class AttributeUpdateService:
         user: User,
         changes: Sequence[tuple[str, str]],
         client_id: str | None,
+        metadata: Sequence[tuple[str, str]] | None,
     ) -> hooks.CustomText | None:
         """CustomMessage (``_UpdateUserAttribute``) when the change sends a code (as
         :meth:`_update_and_verify` decides), asked before the transaction; not when every
@@ -127,6 +138,7 @@ class AttributeUpdateService:
             user.username,
             client_id,
             shown,
+            metadata,
         )
 
     def _update_and_verify(
@@ -196,10 +208,14 @@ class AttributeUpdateService:
         return self._codes.send(tx, pool, to, purpose, attribute, custom=custom, handoff=handoff)
 
     def get_user_attribute_verification_code(
-        self, access_token: str, attribute: str
+        self,
+        access_token: str,
+        attribute: str,
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> CodeDelivery:
         """A new code for the email or phone number (its pending value, when one waits);
-        CustomMessage (``_VerifyUserAttribute``) is asked before the transaction."""
+        CustomMessage (``_VerifyUserAttribute``) is asked before the transaction, with the
+        call's ``ClientMetadata``."""
 
         def look(tx: Transaction) -> tuple[UserPool, User, str]:
             caller = self._caller(tx, access_token)
@@ -216,6 +232,7 @@ class AttributeUpdateService:
                 user.username,
                 client_id,
                 hooks.user_attributes(pool, user),
+                client_metadata,
             )
 
         handoff: list[hooks.SenderCode] = []

@@ -39,16 +39,16 @@ AUTO_VERIFY_NEEDS = "{flag} is set, yet the {attribute} attribute is not given."
 def user_attributes(pool: UserPool, user: User) -> dict[str, str]:
     """``request.userAttributes`` of an existing user: its attributes (developer-only ones
     left out) with ``cognito:user_status``, and ``cognito:email_alias`` /
-    ``cognito:phone_number_alias`` where the pool signs in with that alias and it is
-    verified (the guide's PostConfirmation and PreTokenGeneration samples)."""
+    ``cognito:phone_number_alias`` where the pool signs in with that attribute (an alias,
+    or a username attribute: captured events of ``UsernameAttributes: [email]`` pools carry
+    ``cognito:email_alias``) and it is verified (the guide's PostConfirmation and
+    PreTokenGeneration samples)."""
     found = {name: value for name, value in user.attributes if not name.startswith("dev:")}
     found["cognito:user_status"] = user.status.value
+    c = pool.config
+    signs_in_with = (*c.alias_attribute_names, *c.username_attribute_names)
     for alias, flag in (("email", "email_verified"), ("phone_number", "phone_number_verified")):
-        if (
-            alias in pool.config.alias_attribute_names
-            and found.get(flag) == "true"
-            and alias in found
-        ):
+        if alias in signs_in_with and found.get(flag) == "true" and alias in found:
             found[f"cognito:{alias}_alias"] = found[alias]
     return found
 
@@ -202,11 +202,27 @@ def _text(value: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Migrated:
-    """UserMigration's answer: the user to create."""
+    """UserMigration's answer: the user to create, and its welcome."""
 
     attributes: tuple[tuple[str, str], ...]
     reset_required: bool
     force_alias: bool
+    #: ``messageAction`` ``SUPPRESS``: no welcome message.
+    suppress: bool = False
+    #: ``desiredDeliveryMediums``: where the welcome message goes ("SMS" when not returned).
+    delivery: tuple[str, ...] = ("SMS",)
+    #: ``enableSMSMFA``: the user must pass SMS MFA to sign in.
+    sms_mfa: bool = False
+
+
+#: ``enableSMSMFA`` without a phone number: "the migration of that user will fail" (guide).
+SMS_MFA_NEEDS_PHONE = "enableSMSMFA is set, yet the phone_number attribute is not given."
+#: ``enableSMSMFA`` in a pool whose MFA has no SMS factor ("Your user pool must have MFA
+#: enabled", guide).
+SMS_MFA_OFF = "enableSMSMFA is set, yet the user pool does not allow SMS MFA."
+#: ``messageAction`` and ``desiredDeliveryMediums`` take the values of AdminCreateUser's.
+BAD_MESSAGE_ACTION = "messageAction must be SUPPRESS or left out; got {value!r}."
+BAD_DELIVERY = "desiredDeliveryMediums must list EMAIL and/or SMS; got {value!r}."
 
 
 def user_migration(
@@ -216,22 +232,29 @@ def user_migration(
     username: str,
     client_id: str,
     password: str | None,
-    metadata: Pairs,
+    validation: Mapping[str, str] | None,
+    metadata: Mapping[str, str] | None = None,
 ) -> Migrated | None:
     """UserMigration ("Migrate user Lambda trigger",
     https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html)
     for a user the pool does not have: ``_Authentication`` (with the password the user gave)
     or ``_ForgotPassword`` (without). Request ``password`` (Authentication only),
-    ``validationData`` and ``clientMetadata`` (both the call's ``ClientMetadata``); response
-    ``userAttributes``, ``finalUserStatus``, ``messageAction``, ``desiredDeliveryMediums``,
+    ``validationData`` (InitiateAuth's ``ClientMetadata``; ``null`` from ForgotPassword) and
+    ``clientMetadata`` (ForgotPassword's ``ClientMetadata``: InitiateAuth's reaches the
+    function "as validationData" only, the API reference says); response ``userAttributes``,
+    ``finalUserStatus``, ``messageAction``, ``desiredDeliveryMediums``,
     ``forceAliasCreation``, ``enableSMSMFA`` (sent ``null``). ``None`` without the trigger,
-    or when the function answers no ``userAttributes`` (the user stays unknown)."""
+    or when the function answers no ``userAttributes`` (the user stays unknown).
+
+    The welcome message is sent unless ``messageAction`` is ``SUPPRESS``, by SMS unless
+    ``desiredDeliveryMediums`` says otherwise ("If this attribute is not returned, the
+    welcome message will be sent by SMS", guide)."""
     if triggers is None or not triggers.configured(pool, "UserMigration"):
         return None
-    base: dict[str, Any] = {"validationData": _mapping(metadata)}
+    base: dict[str, Any] = {"validationData": None if validation is None else dict(validation)}
     if password is not None:
         base = {"password": password, **base}
-    request = _request(base, metadata)
+    request = _request(base, None if metadata is None else metadata.items())
     defaults = dict.fromkeys(
         (
             "userAttributes",
@@ -242,18 +265,40 @@ def user_migration(
             "enableSMSMFA",
         )
     )
-    response = triggers.invoke(
-        pool, "UserMigration", source, username, client_id, request, defaults
+    response = (
+        triggers.invoke(pool, "UserMigration", source, username, client_id, request, defaults) or {}
     )
-    attributes = (response or {}).get("userAttributes")
+    attributes = response.get("userAttributes")
     if not isinstance(attributes, dict) or not attributes:
         return None
-    status = (response or {}).get("finalUserStatus")
+    status = response.get("finalUserStatus")
     # "set to CONFIRMED, or not set, to auto-confirm" at sign-in (guide); a forgot-password
     # migration has no password to confirm, so the user must reset it.
     reset = source == "UserMigration_ForgotPassword" or status == "RESET_REQUIRED"
     pairs = tuple((str(k), str(v)) for k, v in attributes.items() if k not in ("sub", "username"))
-    return Migrated(pairs, reset, (response or {}).get("forceAliasCreation") is True)
+    action = response.get("messageAction")
+    if action not in (None, "SUPPRESS"):
+        raise InvalidParameter(BAD_MESSAGE_ACTION.format(value=action))
+    mediums = response.get("desiredDeliveryMediums")
+    if mediums is None:
+        mediums = ["SMS"]
+    if (
+        not isinstance(mediums, list)
+        or not mediums
+        or any(m not in ("EMAIL", "SMS") for m in mediums)
+    ):
+        raise InvalidParameter(BAD_DELIVERY.format(value=mediums))
+    sms_mfa = response.get("enableSMSMFA") is True
+    if sms_mfa and not attributes.get("phone_number"):
+        raise InvalidParameter(SMS_MFA_NEEDS_PHONE)
+    return Migrated(
+        pairs,
+        reset,
+        response.get("forceAliasCreation") is True,
+        suppress=action == "SUPPRESS",
+        delivery=tuple(dict.fromkeys(mediums)),
+        sms_mfa=sms_mfa,
+    )
 
 
 #: The custom senders, by medium.
@@ -284,21 +329,20 @@ def custom_sender(
     """The custom sender of ``medium`` sends the code: ``source`` is the suffix AWS appends
     (``Authentication``, ``SignUp`` …). The request is the guide's: ``type``
     (``customEmailSenderRequestV1`` / ``customSMSSenderRequestV1``), ``code``,
-    ``clientMetadata`` (only when given) and ``userAttributes``. AWS encrypts ``code`` with
-    the pool's KMS key; userpools has none, so ``code`` is the code base64-encoded, and
-    ``codeEncryption`` says so: nobody should mistake it for ciphertext. The function's
-    answer is not read (AWS reads none)."""
+    ``clientMetadata`` (``null`` when none was given, as in captured events) and
+    ``userAttributes``; the event has no ``response``. AWS encrypts ``code`` with the pool's
+    KMS key; userpools has none, so ``code`` is the code base64-encoded, and
+    ``codeEncryption`` says so: nobody should mistake it for ciphertext. The function is
+    invoked asynchronously, as AWS does (:meth:`Triggers.send`)."""
     trigger = SENDER_OF[medium]
-    request = _request(
-        {
-            "type": _REQUEST_TYPE[medium],
-            "code": base64.b64encode(code.encode()).decode(),
-            "codeEncryption": CODE_ENCRYPTION,
-            "userAttributes": dict(attributes),
-        },
-        metadata,
-    )
-    triggers.invoke(pool, trigger, f"{trigger}_{source}", username, client_id, request)
+    request = {
+        "type": _REQUEST_TYPE[medium],
+        "code": base64.b64encode(code.encode()).decode(),
+        "codeEncryption": CODE_ENCRYPTION,
+        "clientMetadata": _mapping(metadata),
+        "userAttributes": dict(attributes),
+    }
+    triggers.send(pool, trigger, f"{trigger}_{source}", username, client_id, request)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,9 @@ class TokenRequest:
     code: str | None = field(default=None, repr=False)
     redirect_uri: str | None = None
     code_verifier: str | None = field(default=None, repr=False)
+    #: ``aws_client_metadata``: the JSON object PreTokenGeneration ``V3_0`` gets as
+    #: ``clientMetadata`` for client credentials (the guide's pre token generation page).
+    client_metadata: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -296,7 +299,7 @@ class OAuthService:
 
         pool, claims, key, lifetime = self._store.read(run)
         claims = token_hooks.client_credentials(
-            self._triggers, pool, str(claims["client_id"]), claims
+            self._triggers, pool, str(claims["client_id"]), claims, request.client_metadata
         )
         return TokenResponse(access_token=jwt.sign(key, claims), expires_in=lifetime)
 

@@ -239,10 +239,17 @@ class SignUpService:
         return issued[0] if issued else None
 
     def resend_confirmation_code(
-        self, client_id: str, username: str, secret_hash: str | None
+        self,
+        client_id: str,
+        username: str,
+        secret_hash: str | None,
+        client_metadata: Sequence[tuple[str, str]] | None = None,
     ) -> CodeDelivery:
+        """ResendConfirmationCode. Its ``ClientMetadata`` reaches CustomMessage; a custom
+        sender's ``_ResendCode`` event gets none (the guide's custom email sender page lists
+        the sources that do)."""
         custom = self._codes.custom_message(
-            client_id, username, "CustomMessage_ResendCode", _sign_up_attribute
+            client_id, username, "CustomMessage_ResendCode", _sign_up_attribute, client_metadata
         )
         handoff: list[hooks.SenderCode] = []
 

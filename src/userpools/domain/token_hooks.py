@@ -15,10 +15,20 @@ https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-t
 - ``V2_0``/``V3_0`` (``version "2"``/``"3"``): ``claimsAndScopeOverrideDetails`` with
   ``idTokenGeneration`` and ``accessTokenGeneration`` (claims, ``scopesToAdd``,
   ``scopesToSuppress``) and ``groupOverrideDetails``;
-- a claim both suppressed and added is suppressed; reserved claims (:data:`RESERVED`) keep
-  Cognito's value, and the attempt is logged;
+- a claim both suppressed and added is suppressed; reserved claims (:data:`RESERVED`, and
+  every ``cognito:`` claim) keep Cognito's value, and the attempt is logged. The guide's
+  "Claims and scopes reference" table: the group claims change through
+  ``groupOverrideDetails`` only; suppressing ``cognito:groups`` also suppresses
+  ``cognito:roles`` and ``cognito:preferred_role``; ``dev:`` attributes may only be
+  suppressed; ``aud`` may be added to the access token when it is the client's id; a scope
+  with a blank in it is not added;
 - ``groupOverrideDetails`` present but ``null`` or ``{}`` removes the group claims; absent,
   they stay.
+
+Both triggers get ``clientMetadata`` where AWS passes the call's ``ClientMetadata`` to them:
+from RespondToAuthChallenge (and its Admin twin) and GetTokensFromRefreshToken, never from
+InitiateAuth (the API reference), and from the token endpoint's ``aws_client_metadata`` for
+client credentials.
 """
 
 from __future__ import annotations
@@ -70,8 +80,11 @@ RESERVED = frozenset(
         "token_use",
         "username",
         "version",
+        "device_key",
     }
 )
+#: The group claims: suppressed through ``claimsToSuppress``, set by ``groupOverrideDetails``.
+_GROUP_CLAIMS = (claim_rules.GROUPS, claim_rules.ROLES, claim_rules.PREFERRED_ROLE)
 
 
 def wanted(triggers: Triggers | None, pool: UserPool, source: str) -> bool:
@@ -89,12 +102,14 @@ def finish(
     user: User,
     groups: Sequence[Group],
     source: str,
+    metadata: Mapping[str, str] | None,
     grant: Grant,
 ) -> Grant:
     """The grant as the triggers leave it (PostAuthentication, then PreTokenGeneration)."""
     attributes = user_attributes(pool, user)
+    extra = {} if metadata is None else {"clientMetadata": dict(metadata)}
     if source not in (REFRESH, HOSTED_AUTH):
-        request = {"userAttributes": attributes, "newDeviceUsed": False}
+        request = {"userAttributes": attributes, "newDeviceUsed": False, **extra}
         triggers.invoke(
             pool,
             "PostAuthentication",
@@ -114,6 +129,7 @@ def finish(
             "iamRolesToOverride": [g.role_arn for g in ordered if g.role_arn],
             "preferredRole": claim_rules.preferred_role(ordered),
         },
+        **extra,
     }
     details = "claimsOverrideDetails"
     if version != "1":
@@ -132,8 +148,8 @@ def finish(
     else:
         _change(pool, id_claims, found.get("idTokenGeneration") or {})
         access = found.get("accessTokenGeneration") or {}
-        _change(pool, access_claims, access)
-        _scopes(access_claims, access)
+        _change(pool, access_claims, access, client_id)
+        _scopes(pool, access_claims, access)
     if "groupOverrideDetails" in found:
         _groups(id_claims, access_claims, found["groupOverrideDetails"])
     return dataclasses.replace(grant, id_claims=id_claims, access_claims=access_claims)
@@ -144,6 +160,7 @@ def client_credentials(
     pool: UserPool,
     client_id: str,
     access_claims: Mapping[str, Any],
+    metadata: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The client's access token as PreTokenGeneration ``V3_0`` leaves it
     (``TokenGeneration_ClientCredentials``; V1_0 and V2_0 functions are not invoked for
@@ -151,7 +168,8 @@ def client_credentials(
     ``null`` (no user, no groups) and the granted ``scopes``; the response's
     ``accessTokenGeneration`` adds, overrides and suppresses claims and scopes as for a user's
     token, reserved claims kept. The event's ``userName`` is the client id (the token's
-    ``sub``): there is no user. Invoked outside any transaction."""
+    ``sub``): there is no user. ``metadata``: the request's ``aws_client_metadata``, sent as
+    ``clientMetadata``. Invoked outside any transaction."""
     claims = dict(access_claims)
     if triggers is None or not triggers.configured(pool, PRE_TOKEN):
         return claims
@@ -162,6 +180,8 @@ def client_credentials(
         "groupConfiguration": None,
         "scopes": str(claims.get("scope", "")).split(),
     }
+    if metadata is not None:
+        request["clientMetadata"] = dict(metadata)
     details = "claimsAndScopeOverrideDetails"
     response = triggers.invoke(
         pool, PRE_TOKEN, CLIENT_CREDENTIALS, client_id, client_id, request, {details: None}
@@ -171,34 +191,58 @@ def client_credentials(
         return claims
     access = found.get("accessTokenGeneration") or {}
     if isinstance(access, dict):
-        _change(pool, claims, access)
-        _scopes(claims, access)
+        _change(pool, claims, access, client_id)
+        _scopes(pool, claims, access)
     return claims
 
 
-def _allowed(pool: UserPool, name: Any) -> bool:
-    if isinstance(name, str) and name not in RESERVED:
-        return True
-    logger.warning("PreTokenGeneration of pool %s: reserved claim %r left unchanged", pool.id, name)
+def _refused(pool: UserPool, what: str, name: Any) -> bool:
+    logger.warning("PreTokenGeneration of pool %s: %s %r left unchanged", pool.id, what, name)
     return False
 
 
-def _change(pool: UserPool, claims: dict[str, Any], details: Mapping[str, Any]) -> None:
+def _may_set(pool: UserPool, name: Any, value: Any, client_id: str | None) -> bool:
+    """Whether ``claimsToAddOrOverride`` may set ``name``; ``client_id`` is given for the
+    access token, where ``aud`` may be added with the client's id as its value."""
+    if name == "aud" and client_id is not None and value == client_id:
+        return True
+    if not isinstance(name, str) or name in RESERVED or name.startswith(("cognito:", "dev:")):
+        return _refused(pool, "reserved claim", name)
+    return True
+
+
+def _may_suppress(pool: UserPool, name: Any) -> bool:
+    if name in _GROUP_CLAIMS or (isinstance(name, str) and name.startswith("dev:")):
+        return True
+    if not isinstance(name, str) or name in RESERVED or name.startswith("cognito:"):
+        return _refused(pool, "reserved claim", name)
+    return True
+
+
+def _change(
+    pool: UserPool,
+    claims: dict[str, Any],
+    details: Mapping[str, Any],
+    client_id: str | None = None,
+) -> None:
     """``claimsToAddOrOverride`` then ``claimsToSuppress``: suppressed beats overridden."""
     added = details.get("claimsToAddOrOverride") or {}
     if isinstance(added, dict):
         for name, value in added.items():
-            if _allowed(pool, name):
+            if _may_set(pool, name, value, client_id):
                 claims[name] = value
     for name in details.get("claimsToSuppress") or ():
-        if _allowed(pool, name):
-            claims.pop(name, None)
+        if _may_suppress(pool, name):
+            for gone in _GROUP_CLAIMS if name == claim_rules.GROUPS else (name,):
+                claims.pop(gone, None)
 
 
-def _scopes(claims: dict[str, Any], details: Mapping[str, Any]) -> None:
+def _scopes(pool: UserPool, claims: dict[str, Any], details: Mapping[str, Any]) -> None:
     scopes = str(claims.get("scope", "")).split()
     for scope in details.get("scopesToAdd") or ():
-        if isinstance(scope, str) and scope not in scopes:
+        if not isinstance(scope, str) or not scope or any(c.isspace() for c in scope):
+            _refused(pool, "scope", scope)
+        elif scope not in scopes:
             scopes.append(scope)
     suppressed = set(details.get("scopesToSuppress") or ())
     kept = [scope for scope in scopes if scope not in suppressed]

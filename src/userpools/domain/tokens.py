@@ -150,6 +150,7 @@ class TokenIssuer:
         auth_time: float | None = None,
         refresh: bool = True,
         source: str | None = None,
+        metadata: Mapping[str, str] | None = None,
     ) -> Grant:
         """The tokens of a sign-in (a new family) or of a refresh (``family`` given).
 
@@ -158,7 +159,8 @@ class TokenIssuer:
         time the user signed in on the login page (``auth_time``), and ``refresh=False`` for
         the implicit grant, which has no refresh token. ``source``: PreTokenGeneration's
         trigger source, when not the default (``TokenGeneration_Authentication``,
-        ``_HostedAuth`` with ``scopes``, or ``_RefreshTokens`` with ``family``)."""
+        ``_HostedAuth`` with ``scopes``, or ``_RefreshTokens`` with ``family``). ``metadata``:
+        the call's ``ClientMetadata``, where AWS gives it to those triggers."""
         if source is None and family is not None:
             source = token_hooks.REFRESH
         elif source is None:
@@ -222,7 +224,14 @@ class TokenIssuer:
             refresh_token=refresh_token,
             expires_in=settings.access_token_seconds,
             finish=functools.partial(
-                token_hooks.finish, self._triggers, pool, client.client_id, user, groups, source
+                token_hooks.finish,
+                self._triggers,
+                pool,
+                client.client_id,
+                user,
+                groups,
+                source,
+                metadata,
             )
             if self._triggers is not None and token_hooks.wanted(self._triggers, pool, source)
             else None,

@@ -13,7 +13,9 @@ PreSignUp failure leaves no user behind) or after they committed (PostConfirmati
 
 AWS's contract ("Customizing user pool workflows with Lambda triggers",
 https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html):
-synchronous, 5 s timeout, up to three attempts (the invoker's job), and three errors:
+synchronous ("Except for Custom Sender Lambda triggers, Amazon Cognito invokes Lambda
+functions synchronously"), 5 s timeout, up to three attempts (the invoker's job), and three
+errors:
 
 - the handler failed (Lambda's ``X-Amz-Function-Error``): ``UserLambdaValidationException``,
   "PreSignUp failed with error {errorMessage}." (observed wording, aws-amplify/amplify-flutter
@@ -23,6 +25,12 @@ synchronous, 5 s timeout, up to three attempts (the invoker's job), and three er
   failed due to error AccessDeniedException.");
 - unreadable output: ``InvalidLambdaResponseException``, "Unrecognizable lambda output"
   (amazon-archives/amazon-cognito-identity-js#633).
+
+The custom senders are invoked asynchronously (:meth:`Triggers.send`, Lambda's ``Event``
+invocation): their event has no ``response``, nothing is read back, and a failing function
+does not fail the call; a function that cannot be reached still does.
+
+The record keeps the newest :data:`KEPT_PER_POOL` invocations of each pool.
 """
 
 from __future__ import annotations
@@ -33,7 +41,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from userpools.domain.errors import InvalidLambdaResponse, UnexpectedLambda, UserLambdaValidation
+from userpools.domain.errors import (
+    DomainError,
+    InvalidLambdaResponse,
+    UnexpectedLambda,
+    UserLambdaValidation,
+)
 from userpools.domain.models import Invocation, UserPool
 from userpools.domain.pool_config import LambdaConfig
 from userpools.domain.store import Store
@@ -53,6 +66,8 @@ REDACTED = "[redacted]"
 #: Event members whose values are secrets, at any depth (UserMigration's password, a custom
 #: challenge's answer and private parameters, a custom sender's code).
 SECRET_KEYS = frozenset({"password", "challengeAnswer", "privateChallengeParameters", "code"})
+#: How many invocations of a pool the record keeps; older ones are dropped as new ones come.
+KEPT_PER_POOL = 1000
 
 #: Trigger name -> the ``LambdaConfig`` field that names its function.
 FIELDS: Mapping[str, str] = {
@@ -100,9 +115,16 @@ class NoFunction(InvocationFailed):
 
 
 class Invoker(Protocol):
-    """Runs a function synchronously: the event's JSON in, the function's output out."""
+    """Runs functions: the event's JSON in."""
 
-    def invoke(self, arn: str, payload: bytes) -> bytes: ...
+    def invoke(self, arn: str, payload: bytes) -> bytes:
+        """Synchronously (``RequestResponse``): the function's output out."""
+        ...
+
+    def invoke_async(self, arn: str, payload: bytes) -> None:
+        """Asynchronously (``Event``): accepted, nothing read back. ``FunctionError`` only
+        where the runner says so at once (a webhook, an in-process function)."""
+        ...
 
 
 def function_of(config: LambdaConfig, trigger: str) -> tuple[str | None, str]:
@@ -127,12 +149,13 @@ def event(
     username: str | None,
     client_id: str | None,
     request: Mapping[str, Any],
-    response: Mapping[str, Any],
+    response: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """The event, with the fields every trigger shares (the developer guide's "Lambda trigger
     sources and common parameters"). ``clientId`` is ``CLIENT_ID_NOT_APPLICABLE`` for an
-    Admin call made without one, as AWS sends it."""
-    return {
+    Admin call made without one, as AWS sends it. ``response`` ``None``: the event has none
+    (the custom senders')."""
+    sent = {
         "version": version,
         "triggerSource": source,
         "region": pool.region,
@@ -143,8 +166,10 @@ def event(
             "clientId": client_id or "CLIENT_ID_NOT_APPLICABLE",
         },
         "request": dict(request),
-        "response": dict(response),
     }
+    if response is not None:
+        sent["response"] = dict(response)
+    return sent
 
 
 def redact(value: Any) -> Any:
@@ -210,17 +235,72 @@ class Triggers:
                 HANDLER_FAILED.format(trigger=trigger, message=exc.message)
             )
         except InvocationFailed as exc:
-            if isinstance(exc, NoFunction):
-                logger.error(
-                    "trigger %s of pool %s: no endpoint configured for %s "
-                    "(serve --lambda-endpoint or --lambda-config)",
-                    trigger,
-                    pool.id,
-                    arn,
-                )
-            error = UnexpectedLambda(INVOCATION_FAILED.format(trigger=trigger, cause=exc.cause))
+            error = self._unreachable(pool, trigger, arn, exc)
         except ValueError:
             error = InvalidLambdaResponse(UNRECOGNIZABLE)
+        self._record(pool, trigger, source, username, arn, sent, started, error)
+        if error is not None:
+            raise error
+        return answer
+
+    def send(
+        self,
+        pool: UserPool,
+        trigger: str,
+        source: str,
+        username: str | None,
+        client_id: str | None,
+        request: Mapping[str, Any],
+    ) -> None:
+        """Invoke a custom sender asynchronously, as AWS does: the event has no ``response``,
+        and a function that fails is recorded and logged, not the call's error. One that
+        cannot be run at all (no endpoint, unreachable, refused) raises
+        ``UnexpectedLambda``. Never call inside a transaction."""
+        arn, version = function_of(pool.config.lambda_config, trigger)
+        if not arn:
+            return
+        sent = event(pool, version, source, username, client_id, request, None)
+        started = self._monotonic()
+        error: UserLambdaValidation | UnexpectedLambda | None = None
+        try:
+            self._invoker.invoke_async(arn, json.dumps(sent).encode())
+        except FunctionError as exc:
+            failed = HANDLER_FAILED.format(trigger=trigger, message=exc.message)
+            logger.warning("trigger %s of pool %s: %s", trigger, pool.id, failed)
+            self._record(
+                pool, trigger, source, username, arn, sent, started, UserLambdaValidation(failed)
+            )
+            return
+        except InvocationFailed as exc:
+            error = self._unreachable(pool, trigger, arn, exc)
+        self._record(pool, trigger, source, username, arn, sent, started, error)
+        if error is not None:
+            raise error
+
+    def _unreachable(
+        self, pool: UserPool, trigger: str, arn: str, exc: InvocationFailed
+    ) -> UnexpectedLambda:
+        if isinstance(exc, NoFunction):
+            logger.error(
+                "trigger %s of pool %s: no endpoint configured for %s "
+                "(serve --lambda-endpoint or --lambda-config)",
+                trigger,
+                pool.id,
+                arn,
+            )
+        return UnexpectedLambda(INVOCATION_FAILED.format(trigger=trigger, cause=exc.cause))
+
+    def _record(
+        self,
+        pool: UserPool,
+        trigger: str,
+        source: str,
+        username: str | None,
+        arn: str,
+        sent: Mapping[str, Any],
+        started: float,
+        error: DomainError | None,
+    ) -> None:
         record = Invocation(
             pool_id=pool.id,
             username=username,
@@ -233,10 +313,7 @@ class Triggers:
             event=json.dumps(redact(sent), ensure_ascii=False),
             created_at=self._clock(),
         )
-        self._store.write(lambda tx: tx.add_invocation(record))
-        if error is not None:
-            raise error
-        return answer
+        self._store.write(lambda tx: tx.add_invocation(record, KEPT_PER_POOL))
 
     def recent(self, pool_id: str, limit: int) -> list[Invocation]:
         return self._store.read(lambda tx: tx.recent_invocations(pool_id, limit))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from userpools.crypto.passwords import PasswordHasher
@@ -38,6 +38,8 @@ from userpools.domain.store import Conflict, SignInKeys, Store, Transaction
 from userpools.domain.triggers import Triggers
 
 LIST_OPERATION = "ListUsers"
+#: The ``{####}`` of a migrated user's welcome message (``UserService._welcome``).
+WELCOME_CODE = "********"
 _DAY = 86400.0
 
 
@@ -58,6 +60,11 @@ class NewUser:
     confirmed: bool = False
     #: UserMigration's ``finalUserStatus`` ``RESET_REQUIRED`` (``domain/hooks.py``).
     reset_required: bool = False
+    #: UserMigration's user: its password is not held to the pool's policy ("will not be
+    #: enforced during migration", guide), it is welcomed unless ``suppress`` (on ``delivery``),
+    #: and ``sms_mfa`` turns SMS MFA on for it (``enableSMSMFA``).
+    migrated: bool = False
+    sms_mfa: bool = False
     #: ``ValidationData`` and ``ClientMetadata`` for the PreSignUp trigger (``None``: not given).
     validation_data: tuple[tuple[str, str], ...] | None = None
     client_metadata: tuple[tuple[str, str], ...] | None = None
@@ -154,7 +161,9 @@ class UserService:
                     new.client_metadata,
                 )
         password = None
-        if not unseen_password(new):
+        if new.migrated:
+            password = new.temporary_password
+        elif not unseen_password(new):
             password = _password_for(snapshot.config.password_policy, new.temporary_password)
         # The username is settled, and the password's Argon2id hash and SRP verifier (a
         # 3072-bit modular power) made, before the write transaction. UsernameAttributes cannot
@@ -172,7 +181,7 @@ class UserService:
             handoff.clear()  # the transaction may run again
             pool = require_pool(tx, pool_id, region)
             policy = pool.config.password_policy
-            if secret is not None:
+            if secret is not None and not new.migrated:
                 policy = self._policy_for(pool, secret.password)
             attributes.check_writable(pool.config, (n for n, _ in new.attributes), creating=True)
             attrs = attributes.merge(start, new.attributes)
@@ -217,12 +226,16 @@ class UserService:
                 raise self._conflict_error(pool, exc) from None
             if secret is not None and not (new.suppress or new.signed_up):
                 self._invite(tx, pool, user, secret.password, new.delivery, now, custom, handoff)
+            if new.migrated:
+                self._welcome(tx, pool, user, new, now)
             if on_created is not None:
                 on_created(tx, pool, user)
             return user
 
         created = self._store.write(run)
-        hooks.hand_off(self.triggers, handoff, "AdminCreateUser", None, new.client_metadata)
+        # AWS gives ``ClientMetadata`` to the senders' _SignUp, _ForgotPassword and
+        # _Authentication only (the guide's custom email sender page).
+        hooks.hand_off(self.triggers, handoff, "AdminCreateUser", None)
         return created
 
     def _hashed_password(self, region: str, pool_id: str, given: str) -> tuple[UserPool, str]:
@@ -312,7 +325,9 @@ class UserService:
 
         handoff: list[hooks.SenderCode] = []
         resent = self._store.write(run)
-        hooks.hand_off(self.triggers, handoff, "AdminCreateUser", None, new.client_metadata)
+        # AWS gives ``ClientMetadata`` to the senders' _SignUp, _ForgotPassword and
+        # _Authentication only (the guide's custom email sender page).
+        hooks.hand_off(self.triggers, handoff, "AdminCreateUser", None)
         return resent
 
     def _invite(
@@ -343,6 +358,23 @@ class UserService:
                 continue
             letter = outbox.invitation(pool, medium, shown_name, password, custom)
             outbox.post(tx, pool, user.username, destination, letter, now, self.delivery)
+
+    def _welcome(
+        self, tx: Transaction, pool: UserPool, user: User, new: NewUser, now: float
+    ) -> None:
+        """A migrated user's welcome, and its SMS MFA. The welcome is the pool's invitation
+        message on the media UserMigration asked for; its ``{####}`` has no temporary password
+        to carry (the user keeps its own, or sets one by the reset), and userpools never writes
+        a user's password into a message, so it reads :data:`WELCOME_CODE`. A medium with a
+        custom sender gets no welcome: there is no code to hand it."""
+        if not new.suppress:
+            no_sender: list[hooks.SenderCode] = []  # what a custom sender would get: dropped
+            self._invite(tx, pool, user, WELCOME_CODE, new.delivery, now, None, no_sender)
+        if new.sms_mfa:
+            if not mfa.pool_mfa(tx, pool).sms:
+                raise InvalidParameter(hooks.SMS_MFA_OFF)
+            setting = mfa.FactorSetting(enabled=True, preferred=True)
+            mfa.set_preference(tx, pool, user, {mfa.SMS: setting}, now)
 
     def _claim_aliases(
         self,
@@ -521,14 +553,16 @@ class UserService:
         client_id: str,
         username: str,
         password: str | None,
-        metadata: Sequence[tuple[str, str]] | None,
+        validation: Mapping[str, str] | None,
+        metadata: Mapping[str, str] | None = None,
     ) -> bool:
         """UserMigration for ``username``, unknown to the pool (outside any transaction):
         whether the function answered a user, now created CONFIRMED with ``password`` (or
-        RESET_REQUIRED, without one)."""
+        RESET_REQUIRED, without one). ``validation``: InitiateAuth's ``ClientMetadata``;
+        ``metadata``: ForgotPassword's (``hooks.user_migration``)."""
         source = "UserMigration_Authentication" if password else "UserMigration_ForgotPassword"
         found = hooks.user_migration(
-            self.triggers, pool, source, username, client_id, password, metadata
+            self.triggers, pool, source, username, client_id, password, validation, metadata
         )
         if found is None:
             return False
@@ -540,6 +574,10 @@ class UserService:
             signed_up=True,
             confirmed=not found.reset_required,
             reset_required=found.reset_required,
+            migrated=True,
+            suppress=found.suppress,
+            delivery=found.delivery,
+            sms_mfa=found.sms_mfa,
         )
         # Migrated meanwhile by a concurrent call: that user signs in.
         with contextlib.suppress(UsernameExists):

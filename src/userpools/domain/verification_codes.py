@@ -134,11 +134,13 @@ class VerificationCodes:
         username: str,
         source: str,
         attribute_of: Callable[[UserPool, User], str | None] | None = None,
+        metadata: Sequence[tuple[str, str]] | None = None,
     ) -> hooks.CustomText | None:
         """The CustomMessage trigger's texts for a code to ``username``, asked before the
         transaction that makes the code (``hooks.custom_message``); ``None`` without the
         trigger or the user (the transaction then answers as it would), or when the code's
-        medium (``attribute_of``) has a custom sender, which takes its place."""
+        medium (``attribute_of``) has a custom sender, which takes its place. ``metadata``:
+        the call's ``ClientMetadata``."""
         triggers = self._users.triggers
         if triggers is None:
             return None
@@ -163,6 +165,7 @@ class VerificationCodes:
             user.username,
             client_id,
             hooks.user_attributes(pool, user),
+            metadata,
         )
 
     def use(

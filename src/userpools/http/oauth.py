@@ -126,6 +126,20 @@ def _credentials(request: Request, form: dict[str, str]) -> tuple[str | None, st
     return client_id, secret, True
 
 
+def _client_metadata(text: str | None) -> dict[str, str] | None:
+    """``aws_client_metadata``: a JSON object of strings, as ``ClientMetadata`` is in the API;
+    anything else is malformed."""
+    if text is None:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        raise _Malformed from None
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        raise _Malformed
+    return found
+
+
 def oauth_routes(
     service: OAuthService, revoke: Revoke, middleware: Sequence[Middleware]
 ) -> list[Route]:
@@ -148,6 +162,7 @@ def oauth_routes(
                 code=form.get("code"),
                 redirect_uri=form.get("redirect_uri"),
                 code_verifier=form.get("code_verifier"),
+                client_metadata=_client_metadata(form.get("aws_client_metadata")),
             )
             answer = await run_in_threadpool(service.token, asked)
         except _Malformed:

@@ -91,14 +91,18 @@ def confirm_sign_up(
 def resend_confirmation_code(
     s: Services, p: ResendConfirmationCodeRequest, ctx: RequestContext
 ) -> ResendConfirmationCodeResponse:
-    delivery = s.sign_up.resend_confirmation_code(p["ClientId"], p["Username"], p.get("SecretHash"))
+    delivery = s.sign_up.resend_confirmation_code(
+        p["ClientId"], p["Username"], p.get("SecretHash"), _metadata(p.get("ClientMetadata"))
+    )
     return {"CodeDeliveryDetails": _delivery(delivery)}
 
 
 def forgot_password(
     s: Services, p: ForgotPasswordRequest, ctx: RequestContext
 ) -> ForgotPasswordResponse:
-    delivery = s.recovery.forgot_password(p["ClientId"], p["Username"], p.get("SecretHash"))
+    delivery = s.recovery.forgot_password(
+        p["ClientId"], p["Username"], p.get("SecretHash"), _metadata(p.get("ClientMetadata"))
+    )
     return {"CodeDeliveryDetails": _delivery(delivery)}
 
 
@@ -138,7 +142,9 @@ def get_user(s: Services, p: GetUserRequest, ctx: RequestContext) -> GetUserResp
 def update_user_attributes(
     s: Services, p: UpdateUserAttributesRequest, ctx: RequestContext
 ) -> UpdateUserAttributesResponse:
-    sent = s.attribute_updates.update_user_attributes(p["AccessToken"], pairs(p["UserAttributes"]))
+    sent = s.attribute_updates.update_user_attributes(
+        p["AccessToken"], pairs(p["UserAttributes"]), _metadata(p.get("ClientMetadata"))
+    )
     result: UpdateUserAttributesResponse = {}
     if sent:
         result["CodeDeliveryDetailsList"] = [_delivery(d) for d in sent]
@@ -149,7 +155,7 @@ def get_user_attribute_verification_code(
     s: Services, p: GetUserAttributeVerificationCodeRequest, ctx: RequestContext
 ) -> GetUserAttributeVerificationCodeResponse:
     delivery = s.attribute_updates.get_user_attribute_verification_code(
-        p["AccessToken"], p["AttributeName"]
+        p["AccessToken"], p["AttributeName"], _metadata(p.get("ClientMetadata"))
     )
     return {"CodeDeliveryDetails": _delivery(delivery)}
 

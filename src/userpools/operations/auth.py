@@ -101,7 +101,7 @@ def get_tokens_from_refresh_token(
     s: Services, p: GetTokensFromRefreshTokenRequest, ctx: RequestContext
 ) -> GetTokensFromRefreshTokenResponse:
     tokens = s.auth.get_tokens_from_refresh_token(
-        p["ClientId"], p["RefreshToken"], p.get("ClientSecret")
+        p["ClientId"], p["RefreshToken"], p.get("ClientSecret"), p.get("ClientMetadata")
     )
     return {"AuthenticationResult": _result(tokens)}
 

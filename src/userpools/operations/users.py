@@ -95,8 +95,13 @@ def admin_delete_user(s: Services, p: AdminDeleteUserRequest, ctx: RequestContex
 def admin_update_user_attributes(
     s: Services, p: AdminUpdateUserAttributesRequest, ctx: RequestContext
 ) -> AdminUpdateUserAttributesResponse:
+    given = p.get("ClientMetadata")
     s.attribute_updates.admin_update_user_attributes(
-        ctx.region, p["UserPoolId"], p["Username"], pairs(p["UserAttributes"])
+        ctx.region,
+        p["UserPoolId"],
+        p["Username"],
+        pairs(p["UserAttributes"]),
+        tuple(given.items()) if given is not None else None,
     )
     return {}
 

@@ -195,7 +195,7 @@ class PendingCode:
 
     def send(self) -> None:
         pool, user, attempt = self.entry.pool, self.entry.user, self.attempt
-        metadata = attempt.caller.client_metadata
+        metadata = attempt.step_metadata
         if attempt.triggers is not None and hooks.has_sender(
             attempt.triggers, pool, self.challenge.medium
         ):

@@ -85,8 +85,8 @@ def _request(attempt: Attempt, pool: UserPool, user: User, **members: Any) -> di
         **members,
         "userNotFound": False,
     }
-    if attempt.caller.client_metadata is not None:
-        request["clientMetadata"] = dict(attempt.caller.client_metadata)
+    if attempt.step_metadata is not None:
+        request["clientMetadata"] = dict(attempt.step_metadata)
     return request
 
 

@@ -146,7 +146,13 @@ class StateMachine:
             if target == TOKENS:
                 source_name = NEW_PASSWORD_SOURCE if source == "NEW_PASSWORD_REQUIRED" else None
                 grant = attempt.tokens.grant(
-                    tx, entry.pool, entry.client, entry.user, now=now, source=source_name
+                    tx,
+                    entry.pool,
+                    entry.client,
+                    entry.user,
+                    now=now,
+                    source=source_name,
+                    metadata=attempt.step_metadata,
                 )
                 return Step(grant=grant)
             follow_up = self.follow_ups.get(target)

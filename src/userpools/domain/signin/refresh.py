@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from userpools.domain import messages
@@ -103,6 +103,7 @@ def get_tokens(
     client_id: str,
     token: str,
     client_secret: str | None,
+    metadata: Mapping[str, str] | None = None,
 ) -> Tokens:
     """GetTokensFromRefreshToken: new ID and access tokens, and with rotation a new refresh
     token. A read transaction without rotation; a write with it (the family changes)."""
@@ -119,7 +120,7 @@ def get_tokens(
             check_flow(client, FLOW_NAME, FLOW_NAME)
         family, user, current = _family(tx, pool, client, token)
         _check(family, user, current, now)
-        grant = tokens.grant(tx, pool, client, user, now=now, family=family)
+        grant = tokens.grant(tx, pool, client, user, now=now, family=family, metadata=metadata)
         if not (writes and client.settings.rotate_refresh_tokens):
             return grant
         fresh = new_secret()

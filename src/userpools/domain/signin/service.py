@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 from userpools.crypto.passwords import PasswordHasher
 from userpools.domain import hooks, messages
 from userpools.domain.errors import InvalidParameter, UnsupportedOperation
 from userpools.domain.lookup import resolve
-from userpools.domain.models import User, UserPool
+from userpools.domain.models import AppClient, User, UserPool
 from userpools.domain.outbox import KEEP_ALL, Delivery
 from userpools.domain.password_checks import PasswordChecks
 from userpools.domain.signin import refresh
@@ -26,7 +26,7 @@ from userpools.domain.tokens import TokenIssuer, Tokens
 from userpools.domain.triggers import Triggers
 
 #: ``UserService.migrate``: UserMigration for an unknown user; whether one was created.
-Migrate = Callable[[UserPool, str, str, str | None, Sequence[tuple[str, str]] | None], bool]
+Migrate = Callable[[UserPool, str, str, str | None, Mapping[str, str] | None], bool]
 #: The flows that bring the password itself: the only ones UserMigration can serve (guide).
 MIGRATING_FLOWS = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"})
 
@@ -94,11 +94,22 @@ class AuthService:
         return _sent(strategy.answer(self._attempt(caller, responses, session, None)))
 
     def get_tokens_from_refresh_token(
-        self, client_id: str, refresh_token: str, client_secret: str | None
+        self,
+        client_id: str,
+        refresh_token: str,
+        client_secret: str | None,
+        metadata: Mapping[str, str] | None = None,
     ) -> Tokens:
-        """GetTokensFromRefreshToken (``refresh.py``): not a sign-in step, so no strategy."""
+        """GetTokensFromRefreshToken (``refresh.py``): not a sign-in step, so no strategy.
+        ``metadata``: its ``ClientMetadata``, for PreTokenGeneration."""
         return refresh.get_tokens(
-            self._store, self._tokens, self._clock, client_id, refresh_token, client_secret
+            self._store,
+            self._tokens,
+            self._clock,
+            client_id,
+            refresh_token,
+            client_secret,
+            metadata,
         )
 
     def _pre_authentication(
@@ -111,36 +122,42 @@ class AuthService:
     ) -> None:
         """PreAuthentication ("Pre authentication Lambda trigger", developer guide), before
         any password is looked at and outside any transaction; its failure refuses the
-        sign-in. Sent for a user that exists (AWS sends ``userNotFound: true`` only where
-        user-existence errors are prevented; userpools does not invoke it then)."""
+        sign-in. ``validationData`` is the call's ``ClientMetadata``. For a user the pool does
+        not have, UserMigration is asked first (flows that bring the password); if that makes
+        no user, PreAuthentication runs only when the client prevents user-existence errors,
+        with ``userNotFound: true`` and no attributes ("This Lambda trigger doesn't activate
+        when a user doesn't exist unless the PreventUserExistenceErrors setting of a user pool
+        app client is set to ENABLED"); the sign-in then fails as for any unknown user."""
 
-        def look(tx: Transaction) -> tuple[UserPool, User | None]:
+        def look(tx: Transaction) -> tuple[UserPool, AppClient, User | None]:
             # The client must allow the flow and the secret hash must match before any
             # function sees the user (or its password).
             attempt = self._attempt(caller, parameters, None, flow)
             pool, client = attempt.open(tx)
             attempt.check_secret_hash(client, username)
-            return pool, resolve(tx, pool, username)
+            return pool, client, resolve(tx, pool, username)
 
-        pool, user = self._store.read(look)
+        pool, client, user = self._store.read(look)
+        validation = dict(caller.client_metadata or {}) or None
         password = parameters.get("PASSWORD")
-        if user is None and flow[0] in MIGRATING_FLOWS and password and self._migrate is not None:
-            metadata = tuple((caller.client_metadata or {}).items()) or None
-            # The user is created, then signs in as any other (UserMigration, guide).
-            self._migrate(pool, caller.client_id, username, password, metadata)
+        migrate = self._migrate if user is None and flow[0] in MIGRATING_FLOWS else None
+        # A migrated user is created, then signs in as any other (UserMigration, guide).
+        if password and migrate and migrate(pool, caller.client_id, username, password, validation):
             return
-        if user is None or not triggers.configured(pool, "PreAuthentication"):
+        if not triggers.configured(pool, "PreAuthentication"):
+            return
+        if user is None and not client.settings.prevent_user_existence_errors:
             return
         request = {
-            "userAttributes": hooks.user_attributes(pool, user),
-            "userNotFound": False,
-            "validationData": dict(caller.client_metadata or {}) or None,
+            "userAttributes": {} if user is None else hooks.user_attributes(pool, user),
+            "userNotFound": user is None,
+            "validationData": validation,
         }
         triggers.invoke(
             pool,
             "PreAuthentication",
             "PreAuthentication_Authentication",
-            user.username,
+            username if user is None else user.username,
             caller.client_id,
             request,
         )

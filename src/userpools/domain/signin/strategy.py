@@ -206,6 +206,15 @@ class Attempt:
     def required(self, name: str) -> str:
         return required(self.parameters, name)
 
+    @property
+    def step_metadata(self) -> Mapping[str, str] | None:
+        """The ``ClientMetadata`` the triggers of this step get: RespondToAuthChallenge's own.
+        InitiateAuth's reaches only PreAuthentication and UserMigration, as ``validationData``
+        (the API reference's ``ClientMetadata`` of InitiateAuth and AdminInitiateAuth: Define
+        and Create auth challenge, Custom message, the custom senders, Post authentication and
+        Pre token generation are invoked without it)."""
+        return self.caller.client_metadata if self.flow is None else None
+
     # the preamble ---------------------------------------------------------------------------
 
     def client(self, tx: Transaction) -> tuple[UserPool, AppClient]:

@@ -12,7 +12,7 @@ _COLUMNS = (
 
 
 class TriggerSQL(SQLBase, TriggerStore):
-    def add_invocation(self, invocation: Invocation) -> None:
+    def add_invocation(self, invocation: Invocation, keep: int) -> None:
         self._run(
             f"INSERT INTO trigger_invocations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -27,6 +27,13 @@ class TriggerSQL(SQLBase, TriggerStore):
                 invocation.event,
                 invocation.created_at,
             ),
+        )
+        # The pool's oldest past ``keep``, found on the (pool_id, id) index.
+        self._run(
+            "DELETE FROM trigger_invocations WHERE pool_id = ? AND id <= ("
+            "SELECT id FROM trigger_invocations WHERE pool_id = ?"
+            " ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (invocation.pool_id, invocation.pool_id, keep),
         )
 
     def recent_invocations(self, pool_id: str, limit: int) -> list[Invocation]:
