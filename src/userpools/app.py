@@ -46,6 +46,7 @@ from userpools.domain.signin.service import AuthService
 from userpools.domain.store import Store
 from userpools.domain.tokens import TokenIssuer
 from userpools.domain.triggers import Triggers
+from userpools.domain.user_creation import UserCreationService
 from userpools.domain.users import UserService
 from userpools.domain.verification_codes import VerificationCodes
 from userpools.http.home import home_route
@@ -129,7 +130,8 @@ def build(
     ids = Ids()
     delivery = Delivery(frozenset(routes_by_medium), settings.base_url)
     triggers = Triggers(store, lambdas, clock)
-    users = UserService(store, cursors, ids, hasher, clock, delivery=delivery, triggers=triggers)
+    users = UserService(store, cursors, hasher, clock, delivery=delivery, triggers=triggers)
+    creation = UserCreationService(store, ids, hasher, clock, delivery=delivery, triggers=triggers)
 
     def issuer(pool: UserPool) -> str:
         return settings.issuer_for(pool.id)
@@ -140,6 +142,7 @@ def build(
         pools=PoolService(store, cursors, ids, clock, key_source),
         clients=ClientService(store, cursors, ids, clock),
         users=users,
+        user_creation=creation,
         groups=GroupService(store, cursors, clock),
         auth=AuthService(
             store,
@@ -149,10 +152,10 @@ def build(
             sleep=sleep,
             delivery=delivery,
             triggers=triggers,
-            migrate=users.migrate,
+            migrate=creation.migrate,
         ),
-        sign_up=SignUpService(store, users, codes, clock),
-        recovery=AccountRecoveryService(store, users, codes, hasher, clock),
+        sign_up=SignUpService(store, users, creation, codes, clock),
+        recovery=AccountRecoveryService(store, users, creation, codes, hasher, clock),
         attribute_updates=AttributeUpdateService(store, users, codes, tokens, clock),
         self_service=SelfService(store, users, tokens, hasher, clock, sleep=sleep),
         sign_out=SignOutService(store, tokens, clock),

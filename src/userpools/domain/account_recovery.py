@@ -24,6 +24,7 @@ from userpools.domain.models import AppClient, User, UserCode, UserPool, UserSta
 from userpools.domain.password_policy import check
 from userpools.domain.pools import require_pool
 from userpools.domain.store import Store, Transaction
+from userpools.domain.user_creation import UserCreationService
 from userpools.domain.users import UserService
 from userpools.domain.verification_codes import (
     RESET,
@@ -43,12 +44,14 @@ class AccountRecoveryService:
         self,
         store: Store,
         users: UserService,
+        creation: UserCreationService,
         codes: VerificationCodes,
         hasher: PasswordHasher,
         clock: Callable[[], float],
     ) -> None:
         self._store = store
         self._users = users
+        self._creation = creation
         self._codes = codes
         self._hasher = hasher
         self._clock = clock
@@ -69,7 +72,7 @@ class AccountRecoveryService:
         pool, unknown = self._store.read(look)
         if unknown and triggers.configured(pool, "UserMigration"):
             given = None if metadata is None else dict(metadata)
-            self._users.migrate(pool, client_id, username, None, None, given)
+            self._creation.migrate(pool, client_id, username, None, None, given)
 
     def forgot_password(
         self,

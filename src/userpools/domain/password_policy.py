@@ -18,8 +18,12 @@ import random
 import secrets
 import string
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from userpools.domain.errors import InvalidPassword
+
+if TYPE_CHECKING:  # models imports this module (through pool_config)
+    from userpools.domain.models import UserPool
 
 _PREFIX = "Password did not conform with password policy: "
 TOO_SHORT_MESSAGE = _PREFIX + "Password not long enough"
@@ -95,6 +99,13 @@ def check(policy: PasswordPolicy, password: str) -> None:
         raise InvalidPassword(NO_NUMBER_MESSAGE)
     if policy.require_symbols and not has_symbol(password):
         raise InvalidPassword(NO_SYMBOL_MESSAGE)
+
+
+def policy_for(pool: UserPool, password: str) -> PasswordPolicy:
+    """The pool's policy, re-checked inside the write (it may have changed meanwhile)."""
+    policy = pool.config.password_policy
+    check(policy, password)
+    return policy
 
 
 def has_symbol(password: str) -> bool:

@@ -28,7 +28,8 @@ from userpools.domain.signin.sign_up import (
 )
 from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import new_secret
-from userpools.domain.users import NewUser, UserService
+from userpools.domain.user_creation import NewUser, UserCreationService
+from userpools.domain.users import UserService
 from userpools.domain.verification_codes import (
     SIGN_UP,
     VERIFIED_FLAG,
@@ -44,11 +45,13 @@ class SignUpService:
         self,
         store: Store,
         users: UserService,
+        creation: UserCreationService,
         codes: VerificationCodes,
         clock: Callable[[], float],
     ) -> None:
         self._store = store
         self._users = users
+        self._creation = creation
         self._codes = codes
         self._clock = clock
 
@@ -160,7 +163,7 @@ class SignUpService:
             confirmed=answer.confirm,
             force_alias=bool(verified),
         )
-        user = self._users.create(pool.region, pool.id, new, on_created=send_code)
+        user = self._creation.create(pool.region, pool.id, new, on_created=send_code)
         self._codes.hand_off(handoff, "SignUp", client_id, client_metadata)
         if answer.confirm:
             hooks.post_confirmation(

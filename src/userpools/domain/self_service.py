@@ -89,8 +89,9 @@ class SelfService:
 
     def change_password(self, access_token: str, previous: str | None, proposed: str) -> None:
         """ChangePassword. ``PreviousPassword`` is required and checked under the lock-out
-        whether or not the user has a password: one without (``users.unseen_password``) answers
-        as a wrong one, after the same work (``PasswordChecks.verify``)."""
+        whether or not the user has a password: one without
+        (``user_creation.unseen_password``) answers as a wrong one, after the same work
+        (``PasswordChecks.verify``)."""
 
         def first(tx: Transaction) -> tuple[TokenCaller, Check] | Wait:
             caller = self._caller(tx, access_token)

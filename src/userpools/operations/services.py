@@ -20,6 +20,7 @@ from userpools.domain.self_service import SelfService
 from userpools.domain.settings import SettingService
 from userpools.domain.sign_out import SignOutService
 from userpools.domain.signin.service import AuthService
+from userpools.domain.user_creation import UserCreationService
 from userpools.domain.users import UserService
 from userpools.protocol.dispatch import RequestContext
 
@@ -29,6 +30,7 @@ class Services:
     pools: PoolService
     clients: ClientService
     users: UserService
+    user_creation: UserCreationService
     groups: GroupService
     auth: AuthService
     sign_up: SignUpService

@@ -5,7 +5,7 @@ from __future__ import annotations
 from userpools.domain.attributes import STANDARD_ATTRIBUTES
 from userpools.domain.errors import InvalidParameter
 from userpools.domain.pagination import page_size
-from userpools.domain.users import NewUser
+from userpools.domain.user_creation import NewUser
 from userpools.operations import render
 from userpools.operations.mfa import mfa_members
 from userpools.operations.services import Operation, Services
@@ -66,7 +66,7 @@ def admin_create_user(
         validation_data=pairs(p["ValidationData"]) if "ValidationData" in p else None,
         client_metadata=tuple(p["ClientMetadata"].items()) if "ClientMetadata" in p else None,
     )
-    return {"User": render.user(s.users.create(ctx.region, p["UserPoolId"], new))}
+    return {"User": render.user(s.user_creation.create(ctx.region, p["UserPoolId"], new))}
 
 
 def admin_get_user(

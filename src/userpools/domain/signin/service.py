@@ -25,7 +25,7 @@ from userpools.domain.store import Store, Transaction
 from userpools.domain.tokens import TokenIssuer, Tokens
 from userpools.domain.triggers import Triggers
 
-#: ``UserService.migrate``: UserMigration for an unknown user; whether one was created.
+#: ``UserCreationService.migrate``: UserMigration for an unknown user; whether one was created.
 Migrate = Callable[[UserPool, str, str, str | None, Mapping[str, str] | None], bool]
 #: The flows that bring the password itself: the only ones UserMigration can serve (guide).
 MIGRATING_FLOWS = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"})

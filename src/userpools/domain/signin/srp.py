@@ -111,7 +111,7 @@ def begin(
         simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
         return _simulated_challenge(simulated, pool, user.username, srp_a)
     if verifier is None:
-        # No password at all (``domain/users.py``, ``unseen_password``): the exchange
+        # No password at all (``domain/user_creation.py``, ``unseen_password``): the exchange
         # runs as a real one, against a verifier no password matches, so the answer
         # is checked, refused and counted exactly as a wrong password's.
         simulated = tx.secret(_SIMULATION_SECRET, new_key, now)
