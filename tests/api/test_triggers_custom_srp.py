@@ -3,35 +3,31 @@
 DefineAuthChallenge sees ``[{SRP_A, true}]`` and asks for ``PASSWORD_VERIFIER`` (answered with
 pycognito's SRP proof, as USER_SRP_AUTH is); after a right proof it sees ``[{SRP_A, true},
 {PASSWORD_VERIFIER, true}]`` and asks for a ``CUSTOM_CHALLENGE`` or issues tokens. The events
-are checked against AWS's (``test_triggers.AWS_DEFINE``, from aws-lambda-go's test data and the
+are checked against AWS's (``lambda_triggers.AWS_DEFINE``, from aws-lambda-go's test data and the
 guide's "Define auth challenge Lambda trigger" page, whose example branches on exactly these
 two session entries).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from invoke_api import InvokeApi, running
-from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
-from support import error_of
-from test_triggers import (
+from invoke_api import InvokeApi
+from lambda_triggers import (
     AWS_DEFINE,
     CREATE,
     DEFINE,
     PASSWORD,
     VERIFY,
     assert_event,
-    claims,
     confirmed_user,
     create,
     verify,
 )
-
-from userpools.testing import RunningServer, start_server
+from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
+from support import claims, error_of
 
 SRP_A = {"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None}
 VERIFIER = {
@@ -39,36 +35,6 @@ VERIFIER = {
     "challengeResult": True,
     "challengeMetadata": None,
 }
-
-
-@pytest.fixture(scope="module")
-def invoke_api() -> Iterator[InvokeApi]:
-    with running() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def server(
-    store_kind: str,
-    invoke_api: InvokeApi,
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    db_path = tmp_path_factory.mktemp("custom-srp") / "userpools.db"
-    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
-
-
-@pytest.fixture
-def api(invoke_api: InvokeApi) -> Iterator[InvokeApi]:
-    invoke_api.reset()
-    yield invoke_api
-    assert invoke_api.problems == []
-
-
-@pytest.fixture
-def client(server: RunningServer) -> Any:
-    return server.client()
 
 
 def define_with_srp(event: dict[str, Any]) -> dict[str, Any]:

@@ -8,16 +8,15 @@ from __future__ import annotations
 import base64
 import json
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from invoke_api import InvokeApi, running
-from support import error_of
-from test_triggers import CUSTOM_MESSAGE, PASSWORD, arn, assert_event, claims
+from invoke_api import InvokeApi
+from lambda_triggers import CUSTOM_MESSAGE, PASSWORD, arn, assert_event
+from support import claims, error_of
 
-from userpools.testing import RunningServer, start_server
+from userpools.testing import RunningServer
 
 EMAIL_SENDER = arn("custom-email-sender")
 SMS_SENDER = arn("custom-sms-sender")
@@ -49,36 +48,6 @@ AWS_CUSTOM_SENDER = {
     },
     "response": {},
 }
-
-
-@pytest.fixture(scope="module")
-def invoke_api() -> Iterator[InvokeApi]:
-    with running() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def server(
-    store_kind: str,
-    invoke_api: InvokeApi,
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    db_path = tmp_path_factory.mktemp("trigger-senders") / "userpools.db"
-    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
-
-
-@pytest.fixture
-def api(invoke_api: InvokeApi) -> Iterator[InvokeApi]:
-    invoke_api.reset()
-    yield invoke_api
-    assert invoke_api.problems == []
-
-
-@pytest.fixture
-def client(server: RunningServer) -> Any:
-    return server.client()
 
 
 def sender_pool(client: Any, lambda_config: dict[str, Any]) -> tuple[str, str]:
