@@ -69,15 +69,22 @@ def make_pool(client: Any, **config: Any) -> tuple[str, str]:
     return pool["Id"], app["ClientId"]
 
 
-def confirmed_user(client: Any, pool_id: str, username: str = "kim") -> None:
-    """A confirmed user with an email and a ``family_name``, and :data:`PASSWORD`."""
+def confirmed_user(
+    client: Any, pool_id: str, username: str = "kim", attributes: dict[str, str] | None = None
+) -> None:
+    """A confirmed user with :data:`PASSWORD` and ``attributes`` (by default an email and a
+    ``family_name``; ``{}``: none), created with no message."""
+    given = (
+        {"email": f"{username}@example.com", "family_name": "Original"}
+        if attributes is None
+        else attributes
+    )
     client.admin_create_user(
         UserPoolId=pool_id,
         Username=username,
-        UserAttributes=[
-            {"Name": "email", "Value": f"{username}@example.com"},
-            {"Name": "family_name", "Value": "Original"},
-        ],
+        **(
+            {"UserAttributes": [{"Name": k, "Value": v} for k, v in given.items()]} if given else {}
+        ),
         MessageAction="SUPPRESS",
     )
     client.admin_set_user_password(
@@ -85,14 +92,40 @@ def confirmed_user(client: Any, pool_id: str, username: str = "kim") -> None:
     )
 
 
-def sign_in(client: Any, client_id: str, username: str = "kim", **extra: Any) -> Any:
-    """``USER_PASSWORD_AUTH`` with :data:`PASSWORD`; ``extra`` goes to InitiateAuth."""
+def sign_in(
+    client: Any, client_id: str, username: str = "kim", password: str = PASSWORD, **extra: Any
+) -> Any:
+    """``USER_PASSWORD_AUTH``'s InitiateAuth; ``extra`` goes to it too."""
     return client.initiate_auth(
         ClientId=client_id,
         AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
         **extra,
     )
+
+
+#: A pool whose users may sign in with an EMAIL_OTP or SMS_OTP code (``USER_AUTH``).
+WITH_CODES = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
+#: A user both codes can reach.
+CODE_USER = {
+    "email": "ann@example.com",
+    "email_verified": "true",
+    "phone_number": "+15555550100",
+    "phone_number_verified": "true",
+}
+
+
+def code_pool(client: Any, name: str, lambda_config: dict[str, Any]) -> tuple[str, str]:
+    """A :data:`WITH_CODES` pool with ``lambda_config``, a ``USER_AUTH`` client, and ``ann``
+    (:data:`CODE_USER`); the pool's and the client's ids."""
+    pool_id = client.create_user_pool(
+        PoolName=name, Policies=WITH_CODES, LambdaConfig=lambda_config
+    )["UserPool"]["Id"]
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    confirmed_user(client, pool_id, "ann", CODE_USER)
+    return pool_id, client_id
 
 
 # CustomMessage ----------------------------------------------------------------------------------
@@ -170,3 +203,21 @@ def verify(event: dict[str, Any]) -> dict[str, Any]:
     expected = event["request"]["privateChallengeParameters"]["answer"]
     event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
     return event
+
+
+def custom_auth_pool(client: Any, name: str, *flows: str) -> tuple[str, str]:
+    """A pool whose custom challenge :data:`DEFINE`, :data:`CREATE` and :data:`VERIFY` run, a
+    client allowed ``CUSTOM_AUTH`` and ``flows``, and a :func:`confirmed_user`; their ids."""
+    pool = client.create_user_pool(
+        PoolName=name,
+        LambdaConfig={
+            "DefineAuthChallenge": DEFINE,
+            "CreateAuthChallenge": CREATE,
+            "VerifyAuthChallengeResponse": VERIFY,
+        },
+    )["UserPool"]
+    app = client.create_user_pool_client(
+        UserPoolId=pool["Id"], ClientName="app", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", *flows]
+    )["UserPoolClient"]
+    confirmed_user(client, pool["Id"])
+    return pool["Id"], app["ClientId"]

@@ -225,11 +225,7 @@ def test_new_password_challenge_source(client: Any, api: InvokeApi) -> None:
         MessageAction="SUPPRESS",
     )
     api.handlers[PRE_TOKEN] = passthrough
-    started = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "lee", "PASSWORD": "Temp-pass-1"},
-    )
+    started = sign_in(client, client_id, "lee", "Temp-pass-1")
     assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     assert api.events(PRE_TOKEN) == []
     client.respond_to_auth_challenge(

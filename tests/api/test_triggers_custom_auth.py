@@ -20,8 +20,8 @@ from lambda_triggers import (
     DEFINE,
     VERIFY,
     assert_event,
-    confirmed_user,
     create,
+    custom_auth_pool,
     define,
     verify,
 )
@@ -30,26 +30,10 @@ from support import claims, error_of
 from userpools.testing import RunningServer
 
 
-def custom_pool(client: Any) -> tuple[str, str]:
-    pool = client.create_user_pool(
-        PoolName="custom",
-        LambdaConfig={
-            "DefineAuthChallenge": DEFINE,
-            "CreateAuthChallenge": CREATE,
-            "VerifyAuthChallengeResponse": VERIFY,
-        },
-    )["UserPool"]
-    app = client.create_user_pool_client(
-        UserPoolId=pool["Id"], ClientName="app", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH"]
-    )["UserPoolClient"]
-    confirmed_user(client, pool["Id"])
-    return pool["Id"], app["ClientId"]
-
-
 def test_custom_auth_with_the_session_history(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = custom_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom")
     api.handlers.update({DEFINE: define, CREATE: create, VERIFY: verify})
     started = client.initiate_auth(
         ClientId=client_id,
@@ -109,7 +93,7 @@ def test_custom_auth_with_the_session_history(
 
 
 def test_custom_auth_fails_after_three_wrong_answers(client: Any, api: InvokeApi) -> None:
-    pool_id, client_id = custom_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom")
     api.handlers.update({DEFINE: define, CREATE: create, VERIFY: verify})
     step = client.admin_initiate_auth(
         UserPoolId=pool_id,

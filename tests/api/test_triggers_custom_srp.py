@@ -22,8 +22,8 @@ from lambda_triggers import (
     PASSWORD,
     VERIFY,
     assert_event,
-    confirmed_user,
     create,
+    custom_auth_pool,
     verify,
 )
 from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
@@ -50,22 +50,6 @@ def define_with_srp(event: dict[str, Any]) -> dict[str, Any]:
     else:
         response.update(failAuthentication=True)
     return event
-
-
-def srp_pool(client: Any, *flows: str) -> tuple[str, str]:
-    pool = client.create_user_pool(
-        PoolName="custom-srp",
-        LambdaConfig={
-            "DefineAuthChallenge": DEFINE,
-            "CreateAuthChallenge": CREATE,
-            "VerifyAuthChallengeResponse": VERIFY,
-        },
-    )["UserPool"]
-    app = client.create_user_pool_client(
-        UserPoolId=pool["Id"], ClientName="app", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", *flows]
-    )["UserPoolClient"]
-    confirmed_user(client, pool["Id"])
-    return pool["Id"], app["ClientId"]
 
 
 def start(client: Any, pool_id: str, client_id: str, password: str = PASSWORD) -> tuple[Any, Any]:
@@ -96,7 +80,7 @@ def prove(client: Any, client_id: str, srp: Any, started: dict[str, Any]) -> Any
 
 
 def test_custom_with_srp_password_then_a_custom_challenge(client: Any, api: InvokeApi) -> None:
-    pool_id, client_id = srp_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom-srp")
     api.handlers.update({DEFINE: define_with_srp, CREATE: create, VERIFY: verify})
     srp, started = start(client, pool_id, client_id)
     assert set(started["ChallengeParameters"]) >= {"SRP_B", "SALT", "SECRET_BLOCK"}
@@ -137,7 +121,7 @@ def test_custom_with_srp_password_then_a_custom_challenge(client: Any, api: Invo
 
 
 def test_custom_with_srp_tokens_right_after_the_password(client: Any, api: InvokeApi) -> None:
-    pool_id, client_id = srp_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom-srp")
 
     def password_only(event: dict[str, Any]) -> dict[str, Any]:
         if len(event["request"]["session"]) == 1:
@@ -156,7 +140,7 @@ def test_custom_with_srp_tokens_right_after_the_password(client: Any, api: Invok
 def test_custom_with_srp_a_wrong_password_is_refused_and_counted(
     client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = srp_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom-srp")
     api.handlers.update({DEFINE: define_with_srp, CREATE: create, VERIFY: verify})
     srp, started = start(client, pool_id, client_id, password="Wrong-password-1")
     with pytest.raises(ClientError) as excinfo:
@@ -174,7 +158,7 @@ def test_custom_with_srp_a_wrong_password_is_refused_and_counted(
 
 
 def test_custom_with_srp_without_srp_a_is_refused(client: Any, api: InvokeApi) -> None:
-    _pool_id, client_id = srp_pool(client)
+    _pool_id, client_id = custom_auth_pool(client, "custom-srp")
     api.handlers.update({DEFINE: define_with_srp})
     with pytest.raises(ClientError) as excinfo:
         client.initiate_auth(
@@ -189,7 +173,7 @@ def test_custom_with_srp_without_srp_a_is_refused(client: Any, api: InvokeApi) -
 def test_password_verifier_without_srp_a_is_an_unrecognizable_response(
     client: Any, api: InvokeApi
 ) -> None:
-    _pool_id, client_id = srp_pool(client)
+    _pool_id, client_id = custom_auth_pool(client, "custom-srp")
 
     def asks_for_a_password(event: dict[str, Any]) -> dict[str, Any]:
         event["response"]["challengeName"] = "PASSWORD_VERIFIER"

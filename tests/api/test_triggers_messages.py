@@ -17,7 +17,9 @@ from invoke_api import InvokeApi
 from lambda_triggers import (
     CUSTOM_MESSAGE,
     PASSWORD,
+    WITH_CODES,
     assert_event,
+    code_pool,
     confirmed_user,
     make_pool,
     sign_in,
@@ -42,13 +44,7 @@ AWS_CUSTOM_MESSAGE = {
     },
     "response": {"smsMessage": None, "emailMessage": None, "emailSubject": None},
 }
-WITH_CODES = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
-CODE_USER = {
-    "email": "ann@example.com",
-    "email_verified": "true",
-    "phone_number": "+15555550100",
-    "phone_number_verified": "true",
-}
+MESSAGES = {"CustomMessage": CUSTOM_MESSAGE}
 
 
 # the account's codes ------------------------------------------------------------------------
@@ -186,25 +182,6 @@ def test_custom_message_for_attribute_codes(
 # sign-in codes ------------------------------------------------------------------------------
 
 
-def code_pool(client: Any) -> tuple[str, str]:
-    pool_id = client.create_user_pool(
-        PoolName="codes", Policies=WITH_CODES, LambdaConfig={"CustomMessage": CUSTOM_MESSAGE}
-    )["UserPool"]["Id"]
-    client_id = client.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="ann",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in CODE_USER.items()],
-        MessageAction="SUPPRESS",
-    )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True
-    )
-    return pool_id, client_id
-
-
 def branded(event: dict[str, Any]) -> dict[str, Any]:
     event["response"]["emailSubject"] = "Your sign-in code"
     event["response"]["emailMessage"] = "Hello {username}, sign in with {####}."
@@ -215,7 +192,7 @@ def branded(event: dict[str, Any]) -> dict[str, Any]:
 def test_email_otp_takes_the_custom_message(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
     api.handlers[CUSTOM_MESSAGE] = branded
     started = client.initiate_auth(
         ClientId=client_id,
@@ -249,7 +226,7 @@ def test_email_otp_takes_the_custom_message(
 
 
 def test_sms_otp_takes_the_custom_sms(server: RunningServer, client: Any, api: InvokeApi) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
     api.handlers[CUSTOM_MESSAGE] = branded
     started = client.initiate_auth(
         ClientId=client_id,
@@ -267,7 +244,7 @@ def test_sms_otp_takes_the_custom_sms(server: RunningServer, client: Any, api: I
 def test_a_sign_in_message_without_the_code_is_refused(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
 
     def drops_the_code(event: dict[str, Any]) -> dict[str, Any]:
         event["response"]["emailMessage"] = "Welcome back!"
@@ -288,7 +265,7 @@ def test_a_sign_in_message_without_the_code_is_refused(
 def test_without_custom_message_the_pools_text_is_sent(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
     client.update_user_pool(UserPoolId=pool_id, Policies=WITH_CODES, LambdaConfig={})
     client.initiate_auth(
         ClientId=client_id,
@@ -347,10 +324,7 @@ def test_resend_for_a_confirmed_user_invokes_nothing(client: Any, api: InvokeApi
     pool_id = client.create_user_pool(
         PoolName="invites", LambdaConfig={"CustomMessage": CUSTOM_MESSAGE}
     )["UserPool"]["Id"]
-    client.admin_create_user(UserPoolId=pool_id, Username="ola", MessageAction="SUPPRESS")
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ola", Password=PASSWORD, Permanent=True
-    )
+    confirmed_user(client, pool_id, "ola", {})
     with pytest.raises(ClientError) as excinfo:
         client.admin_create_user(UserPoolId=pool_id, Username="ola", MessageAction="RESEND")
     assert error_of(excinfo)[0] == "UnsupportedUserStateException"
@@ -379,17 +353,8 @@ def test_an_sms_mfa_code_after_the_password_takes_the_custom_message(
     client_id = client.create_user_pool_client(
         UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
     )["UserPoolClient"]["ClientId"]
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="ann",
-        UserAttributes=[
-            {"Name": "phone_number", "Value": "+15555550100"},
-            {"Name": "phone_number_verified", "Value": "true"},
-        ],
-        MessageAction="SUPPRESS",
-    )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True
+    confirmed_user(
+        client, pool_id, "ann", {"phone_number": "+15555550100", "phone_number_verified": "true"}
     )
     client.admin_set_user_mfa_preference(
         UserPoolId=pool_id,
@@ -397,11 +362,7 @@ def test_an_sms_mfa_code_after_the_password_takes_the_custom_message(
         SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
     )
     api.handlers[CUSTOM_MESSAGE] = branded
-    started = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "ann", "PASSWORD": PASSWORD},
-    )
+    started = sign_in(client, client_id, "ann")
     assert started["ChallengeName"] == "SMS_MFA"
     sent = server.outbox(pool_id)[-1]
     found = re.fullmatch(r"Code (\d{6}) \(app\)", sent.body)

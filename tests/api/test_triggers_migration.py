@@ -71,12 +71,9 @@ def test_user_migration_on_sign_in_creates_the_user(
     )
     assert client.list_users(UserPoolId=pool_id)["Users"] == []
 
-    result = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "pat", "PASSWORD": "Old-password-1"},
-        ClientMetadata={"from": "legacy"},
-    )["AuthenticationResult"]
+    result = sign_in(client, client_id, "pat", "Old-password-1", ClientMetadata={"from": "legacy"})[
+        "AuthenticationResult"
+    ]
     assert claims(result["IdToken"])["custom:legacy_id"] == "42"
     event = api.events(MIGRATION)[-1]
     assert_event(
@@ -96,11 +93,7 @@ def test_user_migration_on_sign_in_creates_the_user(
     assert record["event"]["request"]["password"] == "[redacted]"
     # Known now: signing in again does not ask the old system.
     count = len(api.events(MIGRATION))
-    client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "pat", "PASSWORD": "Old-password-1"},
-    )
+    sign_in(client, client_id, "pat", "Old-password-1")
     assert len(api.events(MIGRATION)) == count
 
 

@@ -14,8 +14,10 @@ from lambda_triggers import (
     POST_CONFIRMATION,
     PRE_SIGN_UP,
     assert_event,
+    confirmed_user,
     make_pool,
     passthrough,
+    sign_in,
 )
 from support import error_of
 
@@ -111,11 +113,7 @@ def test_pre_sign_up_event_is_awss_and_auto_confirm_fires_post_confirmation(
     assert attributes["sub"] == answer["UserSub"]
     user = client.admin_get_user(UserPoolId=pool_id, Username="ann")
     assert user["UserStatus"] == "CONFIRMED"
-    tokens = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "ann", "PASSWORD": PASSWORD},
-    )
+    tokens = sign_in(client, client_id, "ann")
     assert "AccessToken" in tokens["AuthenticationResult"]
 
 
@@ -210,18 +208,7 @@ def test_confirm_forgot_password_fires_post_confirmation(
 ) -> None:
     pool_id, client_id = make_pool(client, LambdaConfig={"PostConfirmation": POST_CONFIRMATION})
     api.handlers[POST_CONFIRMATION] = passthrough
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="eve",
-        UserAttributes=[
-            {"Name": "email", "Value": "eve@example.com"},
-            {"Name": "email_verified", "Value": "true"},
-        ],
-        MessageAction="SUPPRESS",
-    )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="eve", Password=PASSWORD, Permanent=True
-    )
+    confirmed_user(client, pool_id, "eve", {"email": "eve@example.com", "email_verified": "true"})
     client.forgot_password(ClientId=client_id, Username="eve")
     code = server.outbox(pool_id)[-1].body.split()[-1].strip(".")
     client.confirm_forgot_password(
