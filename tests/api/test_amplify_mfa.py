@@ -62,6 +62,18 @@ USED_ONCE = (
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
+def code_asked(medium: str, destination: str) -> dict[str, Any]:
+    """Amplify's answer when a sign-in waits for the code it sent by ``medium`` (EMAIL or SMS)
+    to the masked ``destination``."""
+    return {
+        "isSignedIn": False,
+        "nextStep": {
+            "signInStep": f"CONFIRM_SIGN_IN_WITH_{medium}_CODE",
+            "codeDeliveryDetails": {"deliveryMedium": medium, "destination": destination},
+        },
+    }
+
+
 def node_process(script: Any) -> Amplify:
     node = shutil.which("node")
     if node is None:
@@ -369,13 +381,7 @@ def test_email_mfa_after_the_password_in_amplify(app: Amplify, pool: Pool, froze
 
     asked = app.done("signIn", username="bob", password=PASSWORD)
 
-    assert asked == {
-        "isSignedIn": False,
-        "nextStep": {
-            "signInStep": "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
-            "codeDeliveryDetails": {"deliveryMedium": "EMAIL", "destination": "b***@e***"},
-        },
-    }
+    assert asked == code_asked("EMAIL", "b***@e***")
     (newest, *_) = messages(pool.server, pool.id, "bob@example.com")
     assert (newest["subject"], newest["medium"]) == ("Sign in", "EMAIL")
     code = pool.code("bob@example.com", 8)
@@ -477,13 +483,7 @@ def test_mfa_set_up_chosen_in_the_sign_in(
         }
         # Amplify sends the address as EMAIL in the MFA_SETUP answer; a code goes to it.
         sent = app.done("confirmSignIn", challengeResponse="dan@example.com")
-        assert sent == {
-            "isSignedIn": False,
-            "nextStep": {
-                "signInStep": "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
-                "codeDeliveryDetails": {"deliveryMedium": "EMAIL", "destination": "d***@e***"},
-            },
-        }
+        assert sent == code_asked("EMAIL", "d***@e***")
         answer = pool.code("dan@example.com", 8)
         factor, email = "EMAIL_OTP", "dan@example.com"
     assert app.done("confirmSignIn", challengeResponse=answer) == DONE
@@ -509,13 +509,7 @@ def test_email_code_under_user_auth(app: Amplify, pool: Pool, frozen: Any) -> No
         "signIn", username="bob", authFlowType="USER_AUTH", preferredChallenge="EMAIL_OTP"
     )
 
-    assert asked == {
-        "isSignedIn": False,
-        "nextStep": {
-            "signInStep": "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
-            "codeDeliveryDetails": {"deliveryMedium": "EMAIL", "destination": "b***@e***"},
-        },
-    }
+    assert asked == code_asked("EMAIL", "b***@e***")
     (newest, *_) = messages(pool.server, pool.id, "bob@example.com")
     assert (newest["username"], newest["medium"]) == ("bob", "EMAIL")
     code = pool.code("bob@example.com", 8)
@@ -557,13 +551,7 @@ def test_sms_code_under_user_auth(app: Amplify, pool: Pool, frozen: Any) -> None
         "signIn", username="bob", authFlowType="USER_AUTH", preferredChallenge="SMS_OTP"
     )
 
-    assert asked == {
-        "isSignedIn": False,
-        "nextStep": {
-            "signInStep": "CONFIRM_SIGN_IN_WITH_SMS_CODE",
-            "codeDeliveryDetails": {"deliveryMedium": "SMS", "destination": "+*******0123"},
-        },
-    }
+    assert asked == code_asked("SMS", "+*******0123")
     code = pool.code(PHONE, 6)
     assert refusal(app.step("confirmSignIn", challengeResponse=other(code))) == CODE_MISMATCH
     assert app.done("confirmSignIn", challengeResponse=code) == DONE

@@ -128,6 +128,32 @@ def totp_app(app: App, clock: Any, token: str) -> pyotp.TOTP:
     return authenticator
 
 
+def totp_user(app: App, clock: Any, username: str = "ann") -> pyotp.TOTP:
+    """A user (:func:`user`) of a pool that allows TOTP, whose software token is verified and
+    preferred; the authenticator."""
+    set_mfa(app, SoftwareTokenMfaConfiguration={"Enabled": True})
+    user(app, username)
+    token = tokens_of(app, username)
+    authenticator = totp_app(app, clock, token)
+    app.api.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    return authenticator
+
+
+def totp_refusal(app: App, session: str, code: str, username: str = "ann") -> tuple[str, str]:
+    """The error code and message of answering ``SOFTWARE_TOKEN_MFA`` with ``code``, which must
+    be refused."""
+    return fails(
+        respond,
+        app=app,
+        challenge="SOFTWARE_TOKEN_MFA",
+        session=session,
+        username=username,
+        SOFTWARE_TOKEN_MFA_CODE=code,
+    )
+
+
 def outbox_code(app: App, username: str = "ann", digits: int = 6) -> str:
     body = app.messages(username)[-1].body
     found = re.search(rf"\b(\d{{{digits}}})\b", body)
@@ -228,79 +254,28 @@ def test_software_token_with_pyotp_then_sign_in_with_totp(
     assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
     session = challenge["Session"]
     wrong = f"{(int(authenticator.at(frozen())) + 1) % 10**6:06d}"
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=session,
-            SOFTWARE_TOKEN_MFA_CODE=wrong,
-        )
-        == TOTP_MISMATCH
-    )
+    assert totp_refusal(app, session, wrong) == TOTP_MISMATCH
     # A wrong code leaves the session for another try.
     done = respond(
         app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=authenticator.at(frozen())
     )
     assert done["AuthenticationResult"]["AccessToken"]
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=session,
-            SOFTWARE_TOKEN_MFA_CODE=authenticator.at(frozen()),
-        )
-        == USED_TWICE
-    )
+    assert totp_refusal(app, session, authenticator.at(frozen())) == USED_TWICE
 
 
 def test_a_totp_code_is_accepted_once(make_clocked_app: AppFactory, frozen: Any) -> None:
     app = make(make_clocked_app)
-    set_mfa(app, SoftwareTokenMfaConfiguration={"Enabled": True})
-    user(app)
-    token = tokens_of(app)
-    authenticator = totp_app(app, frozen, token)
-    app.api.set_user_mfa_preference(
-        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
-    )
+    authenticator = totp_user(app, frozen)
     # The code VerifySoftwareToken took cannot sign in, nor can one of an earlier step.
     session = initiate(app)["Session"]
     code = authenticator.at(frozen())
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=session,
-            SOFTWARE_TOKEN_MFA_CODE=code,
-        )
-        == REUSED
-    )
+    assert totp_refusal(app, session, code) == REUSED
     frozen.advance(30)
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=session,
-            SOFTWARE_TOKEN_MFA_CODE=code,
-        )
-        == REUSED
-    )
+    assert totp_refusal(app, session, code) == REUSED
     fresh = authenticator.at(frozen())
     respond(app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=fresh)
     again = initiate(app)["Session"]
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=again,
-            SOFTWARE_TOKEN_MFA_CODE=fresh,
-        )
-        == REUSED
-    )
+    assert totp_refusal(app, again, fresh) == REUSED
 
 
 def test_wrong_totp_codes_lock_the_user_like_wrong_passwords(
@@ -320,27 +295,9 @@ def test_wrong_totp_codes_lock_the_user_like_wrong_passwords(
     session = initiate(app)["Session"]
     wrong = f"{(int(authenticator.at(frozen())) + 1) % 10**6:06d}"
     for _ in range(5):
-        assert (
-            fails(
-                respond,
-                app=app,
-                challenge="SOFTWARE_TOKEN_MFA",
-                session=session,
-                SOFTWARE_TOKEN_MFA_CODE=wrong,
-            )
-            == TOTP_MISMATCH
-        )
+        assert totp_refusal(app, session, wrong) == TOTP_MISMATCH
     right = authenticator.at(frozen())
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=session,
-            SOFTWARE_TOKEN_MFA_CODE=right,
-        )
-        == LOCKED
-    )
+    assert totp_refusal(app, session, right) == LOCKED
     assert fails(initiate, app=app) == LOCKED
     frozen.advance(1.5)
     respond(app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=right)
@@ -537,16 +494,7 @@ def test_select_mfa_type_when_several_and_none_preferred(
     chosen = respond(app, "SELECT_MFA_TYPE", challenge["Session"], ANSWER="SMS_MFA")
     assert chosen["ChallengeName"] == "SMS_MFA"
     # The skipped challenge: a SOFTWARE_TOKEN_MFA answer to the SMS_MFA session.
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=chosen["Session"],
-            SOFTWARE_TOKEN_MFA_CODE="123456",
-        )
-        == INVALID_SESSION
-    )
+    assert totp_refusal(app, chosen["Session"], "123456") == INVALID_SESSION
     done = respond(app, "SMS_MFA", chosen["Session"], SMS_MFA_CODE=outbox_code(app))
     assert done["AuthenticationResult"]["AccessToken"]
 
@@ -647,13 +595,7 @@ def test_srp_sign_in_then_totp_with_the_srp_user_id(
     """pycognito's SRP client, then the TOTP challenge answered as amazon-cognito-identity-js
     does: USERNAME is USER_ID_FOR_SRP, and SMS_MFA_CODE rides along."""
     app = make(make_clocked_app)
-    set_mfa(app, SoftwareTokenMfaConfiguration={"Enabled": True})
-    user(app)
-    token = tokens_of(app)
-    authenticator = totp_app(app, frozen, token)
-    app.api.set_user_mfa_preference(
-        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
-    )
+    authenticator = totp_user(app, frozen)
     frozen.advance(30)
     srp = AWSSRP(
         username="ann",
@@ -849,26 +791,11 @@ def test_totp_accepts_one_step_of_skew_and_no_more(
     make_clocked_app: AppFactory, frozen: Any
 ) -> None:
     app = make(make_clocked_app)
-    set_mfa(app, SoftwareTokenMfaConfiguration={"Enabled": True})
-    user(app)
-    token = tokens_of(app)
-    authenticator = totp_app(app, frozen, token)
-    app.api.set_user_mfa_preference(
-        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
-    )
+    authenticator = totp_user(app, frozen)
     frozen.advance(90)
     session = initiate(app)["Session"]
     stale = authenticator.at(frozen() - 60)
-    assert (
-        fails(
-            respond,
-            app=app,
-            challenge="SOFTWARE_TOKEN_MFA",
-            session=session,
-            SOFTWARE_TOKEN_MFA_CODE=stale,
-        )
-        == TOTP_MISMATCH
-    )
+    assert totp_refusal(app, session, stale) == TOTP_MISMATCH
     late = authenticator.at(frozen() - 30)
     respond(app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=late)
     frozen.advance(30)

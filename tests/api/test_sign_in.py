@@ -439,7 +439,7 @@ def test_legacy_only_client_allows_admin_password_srp_and_refresh(
 def test_custom_auth_without_define_auth_challenge_is_refused(
     cognito_idp: Any, pools: Pools
 ) -> None:
-    """docs/triggers.md: never allowed by a stub (the flow itself: test_triggers.py)."""
+    """docs/triggers.md: never allowed by a stub (the flow itself: test_triggers_custom_auth.py)."""
     pool = pools.pool()
     client = pools.client(pool, ExplicitAuthFlows=[*ALL_FLOWS, "ALLOW_CUSTOM_AUTH"])
     pools.user(pool, "ann")

@@ -13,27 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from invoke_api import InvokeApi, running
+from invoke_api import InvokeApi
+from lambda_triggers import CREATE, DEFINE, PASSWORD, VERIFY, arn, define, verify
 from test_amplify import JS_DIR, Amplify
 
-from userpools.testing import RunningServer, start_server
+from userpools.testing import RunningServer
 
-ACCOUNT = "123456789012"
-DEFINE = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:define"
-CREATE = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:create"
-VERIFY = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:verify"
-DEFINE_SRP = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:define-srp"
-
-
-def define(event: dict[str, Any]) -> dict[str, Any]:
-    session = event["request"]["session"]
-    if session and session[-1]["challengeResult"]:
-        event["response"]["issueTokens"] = True
-    elif len(session) >= 3:
-        event["response"]["failAuthentication"] = True
-    else:
-        event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
-    return event
+DEFINE_SRP = arn("define-srp")
 
 
 def define_srp(event: dict[str, Any]) -> dict[str, Any]:
@@ -56,31 +42,36 @@ def create(event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
-def verify(event: dict[str, Any]) -> dict[str, Any]:
-    expected = event["request"]["privateChallengeParameters"]["answer"]
-    event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
-    return event
+def custom_pool(client: Any, name: str, define_arn: str, username: str) -> tuple[str, str]:
+    """A pool whose custom challenge ``define_arn`` decides, a web client that may use it, and
+    a confirmed ``username``; the pool's and the client's ids."""
+    pool_id = client.create_user_pool(
+        PoolName=name,
+        LambdaConfig={
+            "DefineAuthChallenge": define_arn,
+            "CreateAuthChallenge": CREATE,
+            "VerifyAuthChallengeResponse": VERIFY,
+        },
+    )["UserPool"]["Id"]
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="web",
+        ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True
+    )
+    return pool_id, client_id
 
 
 @pytest.fixture(scope="module")
-def invoke_api() -> Iterator[InvokeApi]:
-    with running() as api:
-        api.handlers.update(
-            {DEFINE: define, DEFINE_SRP: define_srp, CREATE: create, VERIFY: verify}
-        )
-        yield api
-
-
-@pytest.fixture(scope="module")
-def server(
-    store_kind: str,
-    invoke_api: InvokeApi,
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    db_path = tmp_path_factory.mktemp("amplify-triggers") / "userpools.db"
-    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
+def invoke_api(invoke_api: InvokeApi) -> InvokeApi:
+    """conftest.py's Lambda Invoke API, with this module's functions for all its tests."""
+    invoke_api.handlers.update(
+        {DEFINE: define, DEFINE_SRP: define_srp, CREATE: create, VERIFY: verify}
+    )
+    return invoke_api
 
 
 @pytest.fixture(scope="module")
@@ -99,23 +90,7 @@ def test_amplify_custom_without_srp(
     server: RunningServer, amplify: Amplify, invoke_api: InvokeApi
 ) -> None:
     client = server.client()
-    pool_id = client.create_user_pool(
-        PoolName="amplify-custom",
-        LambdaConfig={
-            "DefineAuthChallenge": DEFINE,
-            "CreateAuthChallenge": CREATE,
-            "VerifyAuthChallengeResponse": VERIFY,
-        },
-    )["UserPool"]["Id"]
-    client_id = client.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="web",
-        ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    client.admin_create_user(UserPoolId=pool_id, Username="amy", MessageAction="SUPPRESS")
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="amy", Password="Correct-horse-1", Permanent=True
-    )
+    pool_id, client_id = custom_pool(client, "amplify-custom", DEFINE, "amy")
     amplify.done("configure", endpoint=server.endpoint_url, userPoolId=pool_id, clientId=client_id)
 
     started = amplify.done("signIn", username="amy", authFlowType="CUSTOM_WITHOUT_SRP")
@@ -143,23 +118,7 @@ def test_amplify_custom_with_srp(
     server: RunningServer, amplify: Amplify, invoke_api: InvokeApi
 ) -> None:
     client = server.client()
-    pool_id = client.create_user_pool(
-        PoolName="amplify-custom-srp",
-        LambdaConfig={
-            "DefineAuthChallenge": DEFINE_SRP,
-            "CreateAuthChallenge": CREATE,
-            "VerifyAuthChallengeResponse": VERIFY,
-        },
-    )["UserPool"]["Id"]
-    client_id = client.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="web",
-        ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    client.admin_create_user(UserPoolId=pool_id, Username="ivy", MessageAction="SUPPRESS")
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ivy", Password="Correct-horse-1", Permanent=True
-    )
+    pool_id, client_id = custom_pool(client, "amplify-custom-srp", DEFINE_SRP, "ivy")
     amplify.done("configure", endpoint=server.endpoint_url, userPoolId=pool_id, clientId=client_id)
 
     wrong = amplify.step(
@@ -168,7 +127,7 @@ def test_amplify_custom_with_srp(
     assert (wrong["ok"], wrong.get("name")) == (False, "NotAuthorizedException")
 
     started = amplify.done(
-        "signIn", username="ivy", password="Correct-horse-1", authFlowType="CUSTOM_WITH_SRP"
+        "signIn", username="ivy", password=PASSWORD, authFlowType="CUSTOM_WITH_SRP"
     )
     assert started["isSignedIn"] is False
     assert started["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE"

@@ -6,15 +6,15 @@ Lambda trigger" page)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-from invoke_api import InvokeApi, running
-from test_triggers import arn, assert_event, claims
+from invoke_api import InvokeApi
+from lambda_triggers import arn, assert_event
+from support import claims
 
-from userpools.testing import RunningServer, start_server
+from userpools.testing import RunningServer
 
 PRE_TOKEN = arn("pre-token-m2m")
 READ, WRITE = "orders/read", "orders/write"
@@ -29,31 +29,6 @@ AWS_CLIENT_CREDENTIALS = {
     "request": {"userAttributes": {}, "groupConfiguration": None, "scopes": []},
     "response": {"claimsAndScopeOverrideDetails": None},
 }
-
-
-@pytest.fixture(scope="module")
-def invoke_api() -> Iterator[InvokeApi]:
-    with running() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def server(
-    store_kind: str,
-    invoke_api: InvokeApi,
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    db_path = tmp_path_factory.mktemp("m2m-triggers") / "userpools.db"
-    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
-
-
-@pytest.fixture
-def api(invoke_api: InvokeApi) -> Iterator[InvokeApi]:
-    invoke_api.reset()
-    yield invoke_api
-    assert invoke_api.problems == []
 
 
 def machine(server: RunningServer, version: str) -> tuple[str, str, str]:

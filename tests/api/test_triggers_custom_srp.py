@@ -3,35 +3,31 @@
 DefineAuthChallenge sees ``[{SRP_A, true}]`` and asks for ``PASSWORD_VERIFIER`` (answered with
 pycognito's SRP proof, as USER_SRP_AUTH is); after a right proof it sees ``[{SRP_A, true},
 {PASSWORD_VERIFIER, true}]`` and asks for a ``CUSTOM_CHALLENGE`` or issues tokens. The events
-are checked against AWS's (``test_triggers.AWS_DEFINE``, from aws-lambda-go's test data and the
+are checked against AWS's (``lambda_triggers.AWS_DEFINE``, from aws-lambda-go's test data and the
 guide's "Define auth challenge Lambda trigger" page, whose example branches on exactly these
 two session entries).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from invoke_api import InvokeApi, running
-from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
-from support import error_of
-from test_triggers import (
+from invoke_api import InvokeApi
+from lambda_triggers import (
     AWS_DEFINE,
     CREATE,
     DEFINE,
     PASSWORD,
     VERIFY,
     assert_event,
-    claims,
-    confirmed_user,
     create,
+    custom_auth_pool,
     verify,
 )
-
-from userpools.testing import RunningServer, start_server
+from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]
+from support import claims, error_of
 
 SRP_A = {"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None}
 VERIFIER = {
@@ -39,36 +35,6 @@ VERIFIER = {
     "challengeResult": True,
     "challengeMetadata": None,
 }
-
-
-@pytest.fixture(scope="module")
-def invoke_api() -> Iterator[InvokeApi]:
-    with running() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def server(
-    store_kind: str,
-    invoke_api: InvokeApi,
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    db_path = tmp_path_factory.mktemp("custom-srp") / "userpools.db"
-    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
-
-
-@pytest.fixture
-def api(invoke_api: InvokeApi) -> Iterator[InvokeApi]:
-    invoke_api.reset()
-    yield invoke_api
-    assert invoke_api.problems == []
-
-
-@pytest.fixture
-def client(server: RunningServer) -> Any:
-    return server.client()
 
 
 def define_with_srp(event: dict[str, Any]) -> dict[str, Any]:
@@ -84,22 +50,6 @@ def define_with_srp(event: dict[str, Any]) -> dict[str, Any]:
     else:
         response.update(failAuthentication=True)
     return event
-
-
-def srp_pool(client: Any, *flows: str) -> tuple[str, str]:
-    pool = client.create_user_pool(
-        PoolName="custom-srp",
-        LambdaConfig={
-            "DefineAuthChallenge": DEFINE,
-            "CreateAuthChallenge": CREATE,
-            "VerifyAuthChallengeResponse": VERIFY,
-        },
-    )["UserPool"]
-    app = client.create_user_pool_client(
-        UserPoolId=pool["Id"], ClientName="app", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", *flows]
-    )["UserPoolClient"]
-    confirmed_user(client, pool["Id"])
-    return pool["Id"], app["ClientId"]
 
 
 def start(client: Any, pool_id: str, client_id: str, password: str = PASSWORD) -> tuple[Any, Any]:
@@ -130,7 +80,7 @@ def prove(client: Any, client_id: str, srp: Any, started: dict[str, Any]) -> Any
 
 
 def test_custom_with_srp_password_then_a_custom_challenge(client: Any, api: InvokeApi) -> None:
-    pool_id, client_id = srp_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom-srp")
     api.handlers.update({DEFINE: define_with_srp, CREATE: create, VERIFY: verify})
     srp, started = start(client, pool_id, client_id)
     assert set(started["ChallengeParameters"]) >= {"SRP_B", "SALT", "SECRET_BLOCK"}
@@ -171,7 +121,7 @@ def test_custom_with_srp_password_then_a_custom_challenge(client: Any, api: Invo
 
 
 def test_custom_with_srp_tokens_right_after_the_password(client: Any, api: InvokeApi) -> None:
-    pool_id, client_id = srp_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom-srp")
 
     def password_only(event: dict[str, Any]) -> dict[str, Any]:
         if len(event["request"]["session"]) == 1:
@@ -190,7 +140,7 @@ def test_custom_with_srp_tokens_right_after_the_password(client: Any, api: Invok
 def test_custom_with_srp_a_wrong_password_is_refused_and_counted(
     client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = srp_pool(client)
+    pool_id, client_id = custom_auth_pool(client, "custom-srp")
     api.handlers.update({DEFINE: define_with_srp, CREATE: create, VERIFY: verify})
     srp, started = start(client, pool_id, client_id, password="Wrong-password-1")
     with pytest.raises(ClientError) as excinfo:
@@ -208,7 +158,7 @@ def test_custom_with_srp_a_wrong_password_is_refused_and_counted(
 
 
 def test_custom_with_srp_without_srp_a_is_refused(client: Any, api: InvokeApi) -> None:
-    _pool_id, client_id = srp_pool(client)
+    _pool_id, client_id = custom_auth_pool(client, "custom-srp")
     api.handlers.update({DEFINE: define_with_srp})
     with pytest.raises(ClientError) as excinfo:
         client.initiate_auth(
@@ -223,7 +173,7 @@ def test_custom_with_srp_without_srp_a_is_refused(client: Any, api: InvokeApi) -
 def test_password_verifier_without_srp_a_is_an_unrecognizable_response(
     client: Any, api: InvokeApi
 ) -> None:
-    _pool_id, client_id = srp_pool(client)
+    _pool_id, client_id = custom_auth_pool(client, "custom-srp")
 
     def asks_for_a_password(event: dict[str, Any]) -> dict[str, Any]:
         event["response"]["challengeName"] = "PASSWORD_VERIFIER"

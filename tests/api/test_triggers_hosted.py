@@ -15,6 +15,34 @@ from web_support import CALLBACK, Browser, WebPool
 from userpools.testing import RunningServer
 
 
+def page_pool(pool: WebPool, lambda_config: dict[str, Any]) -> tuple[WebPool, str]:
+    """``pool`` with its user, ``lambda_config`` and a public client (whose id comes back)."""
+    pool.user()
+    pool.api.update_user_pool(UserPoolId=pool.pool_id, LambdaConfig=lambda_config)
+    client_id, _ = pool.client()
+    return pool, client_id
+
+
+def signed_in_on_the_page(
+    pool: WebPool, client_id: str
+) -> tuple[OAuth2Session, str, requests.Response]:
+    """The user signed in on the managed login page for a PKCE authorization request of
+    ``client_id``: the client's session, its code verifier, and the page's redirect."""
+    session = OAuth2Session(
+        client_id,
+        None,
+        scope="openid",
+        redirect_uri=CALLBACK,
+        code_challenge_method="S256",
+        token_endpoint_auth_method="none",
+    )
+    verifier = secrets.token_urlsafe(48)
+    url, _ = session.create_authorization_url(pool.authorize_url, code_verifier=verifier)
+    answer = Browser().sign_in(pool.base, url)
+    assert answer.status_code == 302, answer.text
+    return session, verifier, answer
+
+
 def test_code_exchange_fires_pre_token_generation_as_hosted_auth(
     userpools_server: RunningServer, cognito_idp: Any, user_pool_id: str
 ) -> None:
@@ -39,29 +67,15 @@ def test_code_exchange_fires_pre_token_generation_as_hosted_auth(
     userpools_server.register_function(pre_token, add_claim)
     userpools_server.register_function(post_auth, record)
     try:
-        pool = WebPool(userpools_server, cognito_idp, user_pool_id)
-        pool.user()
-        cognito_idp.update_user_pool(
-            UserPoolId=user_pool_id,
-            LambdaConfig={
+        pool, client_id = page_pool(
+            WebPool(userpools_server, cognito_idp, user_pool_id),
+            {
                 "PostAuthentication": post_auth,
                 "PreTokenGenerationConfig": {"LambdaArn": pre_token, "LambdaVersion": "V2_0"},
             },
         )
-        client_id, _ = pool.client()
-        session = OAuth2Session(
-            client_id,
-            None,
-            scope="openid",
-            redirect_uri=CALLBACK,
-            code_challenge_method="S256",
-            token_endpoint_auth_method="none",
-        )
-        verifier = secrets.token_urlsafe(48)
-        url, _ = session.create_authorization_url(pool.authorize_url, code_verifier=verifier)
         seen.clear()
-        answer = Browser().sign_in(pool.base, url)
-        assert answer.status_code == 302, answer.text
+        session, verifier, answer = signed_in_on_the_page(pool, client_id)
         token = session.fetch_token(
             pool.token_url,
             authorization_response=answer.headers["location"],
@@ -90,27 +104,11 @@ def test_a_failing_pre_token_generation_refuses_the_code_exchange(
 
     userpools_server.register_function(pre_token, refuse)
     try:
-        pool = WebPool(userpools_server, cognito_idp, user_pool_id)
-        pool.user()
-        cognito_idp.update_user_pool(
-            UserPoolId=user_pool_id,
-            LambdaConfig={
-                "PreTokenGenerationConfig": {"LambdaArn": pre_token, "LambdaVersion": "V2_0"}
-            },
+        pool, client_id = page_pool(
+            WebPool(userpools_server, cognito_idp, user_pool_id),
+            {"PreTokenGenerationConfig": {"LambdaArn": pre_token, "LambdaVersion": "V2_0"}},
         )
-        client_id, _ = pool.client()
-        session = OAuth2Session(
-            client_id,
-            None,
-            scope="openid",
-            redirect_uri=CALLBACK,
-            code_challenge_method="S256",
-            token_endpoint_auth_method="none",
-        )
-        verifier = secrets.token_urlsafe(48)
-        url, _ = session.create_authorization_url(pool.authorize_url, code_verifier=verifier)
-        answer = Browser().sign_in(pool.base, url)
-        assert answer.status_code == 302, answer.text
+        _session, verifier, answer = signed_in_on_the_page(pool, client_id)
         code = answer.headers["location"].split("code=", 1)[1].split("&", 1)[0]
         reply = requests.post(
             pool.token_url,

@@ -1,79 +1,185 @@
-"""CustomMessage for sign-in codes (``CustomMessage_Authentication``): the EMAIL_OTP and SMS_OTP
-codes of ``USER_AUTH`` and the MFA codes take the trigger's texts, asked after the transaction
-that made the code, with AWS's event (``test_triggers.AWS_CUSTOM_MESSAGE``, the guide's
-"Custom message Lambda trigger" sample)."""
+"""CustomMessage through the Lambda Invoke API: every code's message takes the trigger's texts,
+asked after the transaction that made the code, with AWS's event (``AWS_CUSTOM_MESSAGE``, the
+guide's "Custom message Lambda trigger" sample): the account's codes (sign-up, resend, forgot
+password, the invitation, attribute verification) and the sign-in codes
+(``CustomMessage_Authentication``: the EMAIL_OTP and SMS_OTP codes of ``USER_AUTH`` and the MFA
+codes)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from invoke_api import InvokeApi, running
-from support import error_of
-from test_triggers import AWS_CUSTOM_MESSAGE, CUSTOM_MESSAGE, PASSWORD, assert_event, claims
+from invoke_api import InvokeApi
+from lambda_triggers import (
+    CUSTOM_MESSAGE,
+    PASSWORD,
+    WITH_CODES,
+    assert_event,
+    code_pool,
+    confirmed_user,
+    make_pool,
+    sign_in,
+)
+from support import claims, error_of
 
-from userpools.testing import RunningServer, start_server
+from userpools.testing import RunningServer
 
-WITH_CODES = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
-CODE_USER = {
-    "email": "ann@example.com",
-    "email_verified": "true",
-    "phone_number": "+15555550100",
-    "phone_number_verified": "true",
+#: The guide's "Custom message Lambda trigger" sample.
+AWS_CUSTOM_MESSAGE = {
+    "version": "1",
+    "triggerSource": "CustomMessage_SignUp",
+    "region": "<region>",
+    "userPoolId": "<userPoolId>",
+    "userName": "<userName>",
+    "callerContext": {"awsSdkVersion": "<sdk>", "clientId": "<client>"},
+    "request": {
+        "userAttributes": {},
+        "codeParameter": "{####}",
+        "linkParameter": "{##Click Here##}",
+        "usernameParameter": None,
+    },
+    "response": {"smsMessage": None, "emailMessage": None, "emailSubject": None},
 }
+MESSAGES = {"CustomMessage": CUSTOM_MESSAGE}
 
 
-@pytest.fixture(scope="module")
-def invoke_api() -> Iterator[InvokeApi]:
-    with running() as api:
-        yield api
+# the account's codes ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(
-    store_kind: str,
-    invoke_api: InvokeApi,
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    db_path = tmp_path_factory.mktemp("trigger-messages") / "userpools.db"
-    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
+def welcoming(event: dict[str, Any]) -> dict[str, Any]:
+    source = event["triggerSource"]
+    event["response"]["emailSubject"] = f"Welcome ({source})"
+    event["response"]["emailMessage"] = f"Hello {event['userName']}, your code is {{####}}."
+    if source == "CustomMessage_AdminCreateUser":
+        event["response"]["emailMessage"] = "Sign in as {username} with {####}."
+    return event
 
 
-@pytest.fixture
-def api(invoke_api: InvokeApi) -> Iterator[InvokeApi]:
-    invoke_api.reset()
-    yield invoke_api
-    assert invoke_api.problems == []
+def test_custom_message_for_every_code_source(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = make_pool(
+        client,
+        LambdaConfig={"CustomMessage": CUSTOM_MESSAGE},
+        AutoVerifiedAttributes=["email"],
+    )
+    api.handlers[CUSTOM_MESSAGE] = welcoming
+    client.sign_up(
+        ClientId=client_id,
+        Username="mo",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "mo@example.com"}],
+        ClientMetadata={"lang": "en"},
+    )
+    sent = server.outbox(pool_id)[-1]
+    assert sent.subject == "Welcome (CustomMessage_SignUp)"
+    assert sent.body.startswith("Hello mo, your code is ")
+    code = sent.body.split()[-1].strip(".")
+    assert code.isdigit() and len(code) == 6
+    (event,) = api.events(CUSTOM_MESSAGE)
+    assert_event(
+        event,
+        AWS_CUSTOM_MESSAGE | {"request": AWS_CUSTOM_MESSAGE["request"] | {"clientMetadata": {}}},
+        triggerSource="CustomMessage_SignUp",
+        userName="mo",
+        request__clientMetadata={"lang": "en"},
+    )
+    assert code not in json.dumps(event)  # the code never leaves the server
 
+    client.resend_confirmation_code(ClientId=client_id, Username="mo")
+    resent = server.outbox(pool_id)[-1]
+    assert resent.subject == "Welcome (CustomMessage_ResendCode)"
+    client.confirm_sign_up(
+        ClientId=client_id, Username="mo", ConfirmationCode=resent.body.split()[-1].strip(".")
+    )
+    client.forgot_password(ClientId=client_id, Username="mo")
+    reset = server.outbox(pool_id)[-1]
+    assert reset.subject == "Welcome (CustomMessage_ForgotPassword)"
+    assert_event(api.events(CUSTOM_MESSAGE)[-1], AWS_CUSTOM_MESSAGE, userName="mo")
+    assert api.events(CUSTOM_MESSAGE)[-1]["request"]["userAttributes"]["email_verified"] == "true"
 
-@pytest.fixture
-def client(server: RunningServer) -> Any:
-    return server.client()
-
-
-def code_pool(client: Any) -> tuple[str, str]:
-    pool_id = client.create_user_pool(
-        PoolName="codes", Policies=WITH_CODES, LambdaConfig={"CustomMessage": CUSTOM_MESSAGE}
-    )["UserPool"]["Id"]
-    client_id = client.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
-    )["UserPoolClient"]["ClientId"]
     client.admin_create_user(
         UserPoolId=pool_id,
-        Username="ann",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in CODE_USER.items()],
-        MessageAction="SUPPRESS",
+        Username="ned",
+        UserAttributes=[{"Name": "email", "Value": "ned@example.com"}],
+        TemporaryPassword="Temp-pass-1",
+        DesiredDeliveryMediums=["EMAIL"],
     )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True
+    invite = server.outbox(pool_id)[-1]
+    assert invite.body == "Sign in as ned with Temp-pass-1."
+    admin_event = api.events(CUSTOM_MESSAGE)[-1]
+    assert admin_event["triggerSource"] == "CustomMessage_AdminCreateUser"
+    assert admin_event["request"]["usernameParameter"] == "{username}"
+    assert "Temp-pass-1" not in json.dumps(admin_event)
+
+
+def test_a_custom_message_without_the_code_is_refused(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = make_pool(
+        client,
+        LambdaConfig={"CustomMessage": CUSTOM_MESSAGE},
+        AutoVerifiedAttributes=["email"],
     )
-    return pool_id, client_id
+
+    def drop_code(event: dict[str, Any]) -> dict[str, Any]:
+        event["response"]["emailMessage"] = "Welcome aboard!"
+        return event
+
+    api.handlers[CUSTOM_MESSAGE] = drop_code
+    with pytest.raises(ClientError) as excinfo:
+        client.sign_up(
+            ClientId=client_id,
+            Username="ola",
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": "ola@example.com"}],
+        )
+    assert error_of(excinfo) == ("InvalidLambdaResponseException", "Unrecognizable lambda output")
+    assert client.list_users(UserPoolId=pool_id)["Users"] == []
+    assert server.outbox(pool_id) == []
+
+
+def test_custom_message_for_attribute_codes(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    pool_id, client_id = make_pool(
+        client,
+        LambdaConfig={"CustomMessage": CUSTOM_MESSAGE},
+        AutoVerifiedAttributes=["email"],
+    )
+    confirmed_user(client, pool_id, "pia")
+    api.handlers[CUSTOM_MESSAGE] = welcoming
+    token = sign_in(client, client_id, username="pia")["AuthenticationResult"]["AccessToken"]
+    client.update_user_attributes(
+        AccessToken=token, UserAttributes=[{"Name": "email", "Value": "pia@new.example.com"}]
+    )
+    updated = server.outbox(pool_id)[-1]
+    assert updated.subject == "Welcome (CustomMessage_UpdateUserAttribute)"
+    assert updated.destination == "pia@new.example.com"
+    event = api.events(CUSTOM_MESSAGE)[-1]
+    assert_event(event, AWS_CUSTOM_MESSAGE, triggerSource="CustomMessage_UpdateUserAttribute")
+    assert event["request"]["userAttributes"]["email"] == "pia@new.example.com"
+    client.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    again = server.outbox(pool_id)[-1]
+    assert again.subject == "Welcome (CustomMessage_VerifyUserAttribute)"
+    client.verify_user_attribute(
+        AccessToken=token, AttributeName="email", Code=again.body.split()[-1].strip(".")
+    )
+    client.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="pia",
+        UserAttributes=[{"Name": "email", "Value": "pia@third.example.com"}],
+    )
+    admin_event = api.events(CUSTOM_MESSAGE)[-1]
+    assert admin_event["triggerSource"] == "CustomMessage_UpdateUserAttribute"
+    assert admin_event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+
+
+# sign-in codes ------------------------------------------------------------------------------
 
 
 def branded(event: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +192,7 @@ def branded(event: dict[str, Any]) -> dict[str, Any]:
 def test_email_otp_takes_the_custom_message(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
     api.handlers[CUSTOM_MESSAGE] = branded
     started = client.initiate_auth(
         ClientId=client_id,
@@ -120,7 +226,7 @@ def test_email_otp_takes_the_custom_message(
 
 
 def test_sms_otp_takes_the_custom_sms(server: RunningServer, client: Any, api: InvokeApi) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
     api.handlers[CUSTOM_MESSAGE] = branded
     started = client.initiate_auth(
         ClientId=client_id,
@@ -138,7 +244,7 @@ def test_sms_otp_takes_the_custom_sms(server: RunningServer, client: Any, api: I
 def test_a_sign_in_message_without_the_code_is_refused(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
 
     def drops_the_code(event: dict[str, Any]) -> dict[str, Any]:
         event["response"]["emailMessage"] = "Welcome back!"
@@ -159,7 +265,7 @@ def test_a_sign_in_message_without_the_code_is_refused(
 def test_without_custom_message_the_pools_text_is_sent(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = code_pool(client)
+    pool_id, client_id = code_pool(client, "codes", MESSAGES)
     client.update_user_pool(UserPoolId=pool_id, Policies=WITH_CODES, LambdaConfig={})
     client.initiate_auth(
         ClientId=client_id,
@@ -218,10 +324,7 @@ def test_resend_for_a_confirmed_user_invokes_nothing(client: Any, api: InvokeApi
     pool_id = client.create_user_pool(
         PoolName="invites", LambdaConfig={"CustomMessage": CUSTOM_MESSAGE}
     )["UserPool"]["Id"]
-    client.admin_create_user(UserPoolId=pool_id, Username="ola", MessageAction="SUPPRESS")
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ola", Password=PASSWORD, Permanent=True
-    )
+    confirmed_user(client, pool_id, "ola", {})
     with pytest.raises(ClientError) as excinfo:
         client.admin_create_user(UserPoolId=pool_id, Username="ola", MessageAction="RESEND")
     assert error_of(excinfo)[0] == "UnsupportedUserStateException"
@@ -250,17 +353,8 @@ def test_an_sms_mfa_code_after_the_password_takes_the_custom_message(
     client_id = client.create_user_pool_client(
         UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
     )["UserPoolClient"]["ClientId"]
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="ann",
-        UserAttributes=[
-            {"Name": "phone_number", "Value": "+15555550100"},
-            {"Name": "phone_number_verified", "Value": "true"},
-        ],
-        MessageAction="SUPPRESS",
-    )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True
+    confirmed_user(
+        client, pool_id, "ann", {"phone_number": "+15555550100", "phone_number_verified": "true"}
     )
     client.admin_set_user_mfa_preference(
         UserPoolId=pool_id,
@@ -268,11 +362,7 @@ def test_an_sms_mfa_code_after_the_password_takes_the_custom_message(
         SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
     )
     api.handlers[CUSTOM_MESSAGE] = branded
-    started = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "ann", "PASSWORD": PASSWORD},
-    )
+    started = sign_in(client, client_id, "ann")
     assert started["ChallengeName"] == "SMS_MFA"
     sent = server.outbox(pool_id)[-1]
     found = re.fullmatch(r"Code (\d{6}) \(app\)", sent.body)

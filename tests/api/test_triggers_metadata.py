@@ -73,9 +73,7 @@ def test_respond_metadata_reaches_every_trigger_it_invokes(client: Any, api: Inv
             "PreTokenGeneration": PRE_TOKEN,
         },
     )
-    api.handlers.update(
-        {DEFINE: define, CREATE: create, VERIFY: verify, POST_AUTH: passthrough}
-    )
+    api.handlers.update({DEFINE: define, CREATE: create, VERIFY: verify, POST_AUTH: passthrough})
     api.handlers[PRE_TOKEN] = passthrough
     started = client.initiate_auth(
         ClientId=client_id,
@@ -119,9 +117,7 @@ def test_get_tokens_from_refresh_token_metadata_reaches_pre_token_generation(
     assert refreshed["request"]["clientMetadata"] == {"why": "refresh"}
 
 
-def test_account_calls_give_their_metadata_to_custom_message(
-    client: Any, api: InvokeApi
-) -> None:
+def test_account_calls_give_their_metadata_to_custom_message(client: Any, api: InvokeApi) -> None:
     """ForgotPassword, ResendConfirmationCode, (Admin)UpdateUserAttributes and
     GetUserAttributeVerificationCode each pass ``ClientMetadata`` to the custom message
     trigger (each operation's ``ClientMetadata`` documentation)."""
@@ -163,8 +159,7 @@ def test_account_calls_give_their_metadata_to_custom_message(
         ClientMetadata={"op": "admin-update"},
     )
     seen = [
-        (e["triggerSource"], e["request"].get("clientMetadata"))
-        for e in api.events(CUSTOM_MESSAGE)
+        (e["triggerSource"], e["request"].get("clientMetadata")) for e in api.events(CUSTOM_MESSAGE)
     ]
     assert seen == [
         ("CustomMessage_SignUp", None),
@@ -208,9 +203,7 @@ def test_a_senders_metadata_comes_only_where_the_guide_lists_it(
         UserAttributes=[{"Name": "email_verified", "Value": "true"}],
     )
     client.forgot_password(ClientId=client_id, Username="max", ClientMetadata={"op": "forgot"})
-    seen = [
-        (e["triggerSource"], e["request"]["clientMetadata"]) for e in api.events(EMAIL_SENDER)
-    ]
+    seen = [(e["triggerSource"], e["request"]["clientMetadata"]) for e in api.events(EMAIL_SENDER)]
     assert seen == [
         ("CustomEmailSender_SignUp", {"op": "sign-up"}),
         ("CustomEmailSender_ResendCode", None),

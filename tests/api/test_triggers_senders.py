@@ -8,28 +8,27 @@ from __future__ import annotations
 import base64
 import json
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from invoke_api import InvokeApi, running
-from support import error_of
-from test_triggers import CUSTOM_MESSAGE, PASSWORD, arn, assert_event, claims
+from invoke_api import InvokeApi
+from lambda_triggers import (
+    CUSTOM_MESSAGE,
+    PASSWORD,
+    arn,
+    assert_event,
+    code_pool,
+    confirmed_user,
+    sign_in,
+)
+from support import claims, error_of
 
-from userpools.testing import RunningServer, start_server
+from userpools.testing import RunningServer
 
 EMAIL_SENDER = arn("custom-email-sender")
 SMS_SENDER = arn("custom-sms-sender")
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-WITH_CODES = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
-CODE_USER = {
-    "email": "ann@example.com",
-    "email_verified": "true",
-    "phone_number": "+15555550100",
-    "phone_number_verified": "true",
-}
-
 #: The guide's event ("Custom email sender Lambda trigger", "Custom email sender Lambda trigger
 #: parameters": request ``type``, ``code``, ``clientMetadata``, ``userAttributes``), with
 #: userpools' ``codeEncryption`` marker, and the empty ``response`` every event carries.
@@ -49,55 +48,6 @@ AWS_CUSTOM_SENDER = {
     },
     "response": {},
 }
-
-
-@pytest.fixture(scope="module")
-def invoke_api() -> Iterator[InvokeApi]:
-    with running() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def server(
-    store_kind: str,
-    invoke_api: InvokeApi,
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> Iterator[RunningServer]:
-    db_path = tmp_path_factory.mktemp("trigger-senders") / "userpools.db"
-    database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    yield from start_server(db_path, database_url=database_url, lambda_endpoint=invoke_api.url)
-
-
-@pytest.fixture
-def api(invoke_api: InvokeApi) -> Iterator[InvokeApi]:
-    invoke_api.reset()
-    yield invoke_api
-    assert invoke_api.problems == []
-
-
-@pytest.fixture
-def client(server: RunningServer) -> Any:
-    return server.client()
-
-
-def sender_pool(client: Any, lambda_config: dict[str, Any]) -> tuple[str, str]:
-    pool_id = client.create_user_pool(
-        PoolName="senders", Policies=WITH_CODES, LambdaConfig=lambda_config
-    )["UserPool"]["Id"]
-    client_id = client.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="ann",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in CODE_USER.items()],
-        MessageAction="SUPPRESS",
-    )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True
-    )
-    return pool_id, client_id
 
 
 BOTH = {
@@ -129,7 +79,7 @@ def answer(client: Any, client_id: str, started: Any, code: str) -> Any:
 def test_the_email_code_goes_to_the_custom_email_sender(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = sender_pool(client, BOTH)
+    pool_id, client_id = code_pool(client, "senders", BOTH)
     api.handlers[EMAIL_SENDER] = lambda event: event
     started = start(client, client_id, "EMAIL_OTP", ClientMetadata={"lang": "en"})
     assert started["ChallengeName"] == "EMAIL_OTP"
@@ -164,7 +114,7 @@ def test_the_sms_code_goes_to_the_custom_sms_sender_and_email_to_the_outbox(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
     config = {"CustomSMSSender": BOTH["CustomSMSSender"], "KMSKeyID": KMS_KEY}
-    pool_id, client_id = sender_pool(client, config)
+    pool_id, client_id = code_pool(client, "senders", config)
     api.handlers[SMS_SENDER] = lambda event: event
     started = start(client, client_id, "SMS_OTP")
     assert started["ChallengeName"] == "SMS_OTP"
@@ -196,7 +146,7 @@ def test_the_sms_code_goes_to_the_custom_sms_sender_and_email_to_the_outbox(
 def test_a_failing_sender_fails_the_call(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
-    pool_id, client_id = sender_pool(client, BOTH)
+    pool_id, client_id = code_pool(client, "senders", BOTH)
 
     def fails(event: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("mail provider down")
@@ -212,7 +162,7 @@ def test_a_failing_sender_fails_the_call(
 
 
 def test_the_lambda_config_is_kept_as_given(client: Any, api: InvokeApi) -> None:
-    pool_id, _ = sender_pool(client, BOTH)
+    pool_id, _ = code_pool(client, "senders", BOTH)
     stored = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]["LambdaConfig"]
     assert stored == BOTH
 
@@ -277,11 +227,7 @@ def test_sign_up_resend_and_forgot_password_codes_go_to_the_custom_email_sender(
     client.confirm_forgot_password(
         ClientId=client_id, Username="bob", ConfirmationCode=code, Password="Other-horse-2"
     )
-    signed_in = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "bob", "PASSWORD": "Other-horse-2"},
-    )
+    signed_in = sign_in(client, client_id, "bob", "Other-horse-2")
     assert "AuthenticationResult" in signed_in
     sources = [e["triggerSource"] for e in api.events(CUSTOM_MESSAGE)]
     assert sources == []  # the sender takes CustomMessage's place
@@ -293,20 +239,8 @@ def test_an_attribute_verification_code_goes_to_the_custom_email_sender(
     pool_id, client_id = account_pool(client)
     api.handlers[EMAIL_SENDER] = lambda event: event
     api.handlers[CUSTOM_MESSAGE] = lambda event: event
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="bob",
-        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
-        MessageAction="SUPPRESS",
-    )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="bob", Password=PASSWORD, Permanent=True
-    )
-    token = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]["AccessToken"]
+    confirmed_user(client, pool_id, "bob", {"email": "bob@example.com"})
+    token = sign_in(client, client_id, "bob")["AuthenticationResult"]["AccessToken"]
     sent = client.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
     assert sent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
     assert server.outbox(pool_id) == []
@@ -323,20 +257,8 @@ def test_an_updated_email_code_goes_to_the_custom_email_sender(
     pool_id, client_id = account_pool(client)
     api.handlers[EMAIL_SENDER] = lambda event: event
     api.handlers[CUSTOM_MESSAGE] = lambda event: event
-    client.admin_create_user(
-        UserPoolId=pool_id,
-        Username="bob",
-        UserAttributes=[{"Name": "email", "Value": "old@example.com"}],
-        MessageAction="SUPPRESS",
-    )
-    client.admin_set_user_password(
-        UserPoolId=pool_id, Username="bob", Password=PASSWORD, Permanent=True
-    )
-    token = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]["AccessToken"]
+    confirmed_user(client, pool_id, "bob", {"email": "old@example.com"})
+    token = sign_in(client, client_id, "bob")["AuthenticationResult"]["AccessToken"]
     updated = client.update_user_attributes(
         AccessToken=token, UserAttributes=[{"Name": "email", "Value": "bob@example.com"}]
     )
@@ -381,11 +303,7 @@ def test_the_invitation_goes_to_the_custom_email_sender(
     assert invited["request"]["clientMetadata"] == {"team": "a"}
     assert invited["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
     password = sent_code(api, "CustomEmailSender_AdminCreateUser")
-    started = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "bob", "PASSWORD": password},
-    )
+    started = sign_in(client, client_id, "bob", password)
     assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     api.calls.clear()
     client.admin_create_user(
@@ -394,9 +312,5 @@ def test_the_invitation_goes_to_the_custom_email_sender(
     assert server.outbox(pool_id) == []
     again = sent_code(api, "CustomEmailSender_AdminCreateUser")
     assert again != password
-    started = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "bob", "PASSWORD": again},
-    )
+    started = sign_in(client, client_id, "bob", again)
     assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
