@@ -61,6 +61,7 @@ class InvokeApi:
         self.calls.clear()
         self.throttle.clear()
         self.delay.clear()
+        self.asynchronous.clear()
 
 
 def _make_handler(api: InvokeApi) -> type[BaseHTTPRequestHandler]:

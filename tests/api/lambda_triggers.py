@@ -53,6 +53,16 @@ def assert_event(received: dict[str, Any], documented: dict[str, Any], **values:
         assert found == expected, dotted
 
 
+def from_initiate(documented: dict[str, Any]) -> dict[str, Any]:
+    """``documented`` as a trigger InitiateAuth invokes gets it: without ``clientMetadata``.
+    InitiateAuth and AdminInitiateAuth pass ``ClientMetadata`` to Pre authentication and User
+    migration as ``validationData``, and invoke Define and Create auth challenge, Custom
+    message, the custom senders, Post authentication and Pre token generation "but [don't]
+    pass ClientMetadata" (the API reference's ``ClientMetadata`` of both operations)."""
+    request = {k: v for k, v in documented["request"].items() if k != "clientMetadata"}
+    return documented | {"request": request}
+
+
 def passthrough(event: dict[str, Any]) -> dict[str, Any]:
     return event
 

@@ -96,6 +96,47 @@ def test_pre_and_post_authentication_events(client: Any, api: InvokeApi) -> None
     assert_event(post, AWS_POST_AUTHENTICATION, userName="kim", callerContext__clientId=client_id)
 
 
+def test_pre_authentication_for_an_unknown_user_only_where_existence_is_hidden(
+    client: Any, api: InvokeApi
+) -> None:
+    """ "This Lambda trigger doesn't activate when a user doesn't exist unless the
+    PreventUserExistenceErrors setting of a user pool app client is set to ENABLED"; then
+    ``userNotFound`` is true (the guide's pre authentication page), and the sign-in fails as
+    for any unknown user."""
+    pool_id, legacy = make_pool(client, LambdaConfig={"PreAuthentication": PRE_AUTH})
+    hiding = client.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="hiding",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]["ClientId"]
+    client.update_user_pool_client(
+        UserPoolId=pool_id,
+        ClientId=legacy,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors="LEGACY",
+    )
+    api.handlers[PRE_AUTH] = passthrough
+    with pytest.raises(ClientError) as excinfo:
+        sign_in(client, legacy, "ghost")
+    assert error_of(excinfo) == ("UserNotFoundException", "User does not exist.")
+    assert api.events(PRE_AUTH) == []
+
+    with pytest.raises(ClientError) as excinfo:
+        sign_in(client, hiding, "ghost", ClientMetadata={"app": "web"})
+    assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
+    (event,) = api.events(PRE_AUTH)
+    assert_event(
+        event,
+        AWS_PRE_AUTHENTICATION,
+        userName="ghost",
+        callerContext__clientId=hiding,
+        request__userAttributes={},
+        request__userNotFound=True,
+        request__validationData={"app": "web"},
+    )
+
+
 def test_a_failing_pre_authentication_refuses_the_sign_in(client: Any, api: InvokeApi) -> None:
     pool_id, client_id = make_pool(
         client, LambdaConfig={"PreAuthentication": PRE_AUTH, "PostAuthentication": POST_AUTH}

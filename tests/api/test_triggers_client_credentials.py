@@ -60,10 +60,10 @@ def machine(server: RunningServer, version: str) -> tuple[str, str, str]:
     return pool_id, created["ClientId"], created["ClientSecret"]
 
 
-def token(server: RunningServer, client_id: str, secret: str) -> dict[str, Any]:
+def token(server: RunningServer, client_id: str, secret: str, **form: str) -> dict[str, Any]:
     reply = requests.post(
         f"{server.endpoint_url}/oauth2/token",
-        data={"grant_type": "client_credentials", "scope": f"{READ} {WRITE}"},
+        data={"grant_type": "client_credentials", "scope": f"{READ} {WRITE}", **form},
         auth=(client_id, secret),
         timeout=10,
     )
@@ -144,3 +144,34 @@ def test_a_failing_function_refuses_the_token_without_a_server_error(
         "error": "invalid_request",
         "error_description": "PreTokenGeneration failed with error no tenant for this client.",
     }
+
+
+def test_aws_client_metadata_reaches_the_function(server: RunningServer, api: InvokeApi) -> None:
+    """ "In the POST body of token requests for client credentials, pass an
+    aws_client_metadata parameter with the client metadata object URL-encoded" (the guide's
+    pre token generation page); the event carries it as ``clientMetadata``."""
+    _, client_id, secret = machine(server, "V3_0")
+    api.handlers[PRE_TOKEN] = lambda event: event
+    token(server, client_id, secret)
+    token(server, client_id, secret, aws_client_metadata='{"environment": "dev"}')
+    plain, given = api.events(PRE_TOKEN)
+    assert "clientMetadata" not in plain["request"]
+    assert given["request"]["clientMetadata"] == {"environment": "dev"}
+
+
+@pytest.mark.parametrize("metadata", ["not json", "[1, 2]", '{"n": 1}'])
+def test_unreadable_aws_client_metadata_is_invalid_request(
+    server: RunningServer, api: InvokeApi, metadata: str
+) -> None:
+    """``ClientMetadata`` is a map of strings in the API; anything else is refused before any
+    function runs."""
+    _, client_id, secret = machine(server, "V3_0")
+    api.handlers[PRE_TOKEN] = lambda event: event
+    reply = requests.post(
+        f"{server.endpoint_url}/oauth2/token",
+        data={"grant_type": "client_credentials", "aws_client_metadata": metadata},
+        auth=(client_id, secret),
+        timeout=10,
+    )
+    assert (reply.status_code, reply.json()) == (400, {"error": "invalid_request"})
+    assert api.events(PRE_TOKEN) == []

@@ -21,6 +21,7 @@ from lambda_triggers import (
     assert_event,
     code_pool,
     confirmed_user,
+    from_initiate,
     make_pool,
     sign_in,
 )
@@ -208,10 +209,9 @@ def test_email_otp_takes_the_custom_message(
     (event,) = api.events(CUSTOM_MESSAGE)
     assert_event(
         event,
-        AWS_CUSTOM_MESSAGE | {"request": AWS_CUSTOM_MESSAGE["request"] | {"clientMetadata": {}}},
+        from_initiate(AWS_CUSTOM_MESSAGE),
         triggerSource="CustomMessage_Authentication",
         userName="ann",
-        request__clientMetadata={"lang": "en"},
         request__usernameParameter=None,
     )
     assert event["request"]["userAttributes"]["email"] == "ann@example.com"

@@ -1,7 +1,10 @@
-"""CustomEmailSender and CustomSMSSender for sign-in codes (``_Authentication``): the code goes
-to the function, after the transaction that made it, and not to the outbox; the other medium
-still goes through the outbox. userpools has no KMS: ``request.code`` is the code
-base64-encoded, marked by ``request.codeEncryption`` (docs/triggers.md)."""
+"""CustomEmailSender and CustomSMSSender: the code goes to the function, after the transaction
+that made it, and not to the outbox; the other medium still goes through the outbox. userpools
+has no KMS: ``request.code`` is the code base64-encoded, marked by ``request.codeEncryption``
+(docs/triggers.md). The senders are invoked asynchronously ("Except for Custom Sender Lambda
+triggers, Amazon Cognito invokes Lambda functions synchronously", the guide's "Customizing user
+pool workflows with Lambda triggers"): the Invoke API sees ``X-Amz-Invocation-Type: Event``,
+and a function that fails does not fail the call."""
 
 from __future__ import annotations
 
@@ -30,8 +33,9 @@ EMAIL_SENDER = arn("custom-email-sender")
 SMS_SENDER = arn("custom-sms-sender")
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 #: The guide's event ("Custom email sender Lambda trigger", "Custom email sender Lambda trigger
-#: parameters": request ``type``, ``code``, ``clientMetadata``, ``userAttributes``), with
-#: userpools' ``codeEncryption`` marker, and the empty ``response`` every event carries.
+#: parameters": request ``type``, ``code``, ``clientMetadata``, ``userAttributes``; no
+#: ``response``, as in the event captured in maxivanov.io's "Custom email sender" post), with
+#: userpools' ``codeEncryption`` marker.
 AWS_CUSTOM_SENDER = {
     "version": "1",
     "triggerSource": "CustomEmailSender_Authentication",
@@ -46,7 +50,6 @@ AWS_CUSTOM_SENDER = {
         "clientMetadata": {},
         "userAttributes": {},
     },
-    "response": {},
 }
 
 
@@ -55,6 +58,12 @@ BOTH = {
     "CustomSMSSender": {"LambdaVersion": "V1_0", "LambdaArn": SMS_SENDER},
     "KMSKeyID": KMS_KEY,
 }
+
+
+@pytest.fixture(autouse=True)
+def asynchronous(api: InvokeApi) -> None:
+    """Both senders must be invoked with ``X-Amz-Invocation-Type: Event``."""
+    api.asynchronous |= {EMAIL_SENDER, SMS_SENDER}
 
 
 def start(client: Any, client_id: str, challenge: str, **extra: Any) -> Any:
@@ -96,7 +105,8 @@ def test_the_email_code_goes_to_the_custom_email_sender(
         callerContext__clientId=client_id,
         request__type="customEmailSenderRequestV1",
         request__codeEncryption="none (userpools has no KMS)",
-        request__clientMetadata={"lang": "en"},
+        # InitiateAuth's ClientMetadata does not reach the senders (the API reference).
+        request__clientMetadata=None,
     )
     assert event["request"]["userAttributes"]["email"] == "ann@example.com"
     code = base64.b64decode(event["request"]["code"], validate=True).decode()
@@ -121,12 +131,12 @@ def test_the_sms_code_goes_to_the_custom_sms_sender_and_email_to_the_outbox(
     assert server.outbox(pool_id) == []
     (event,) = api.events(SMS_SENDER)
     assert_event(
-        {**event, "request": {**event["request"], "clientMetadata": {}}},
+        event,
         AWS_CUSTOM_SENDER,
         triggerSource="CustomSMSSender_Authentication",
         request__type="customSMSSenderRequestV1",
+        request__clientMetadata=None,  # null when the call gave none, as captured events show
     )
-    assert "clientMetadata" not in event["request"]  # sent only when the caller gave one
     assert event["request"]["userAttributes"]["phone_number"] == "+15555550100"
     code = base64.b64decode(event["request"]["code"]).decode()
     wrong = "000000" if code != "000000" else "111111"
@@ -143,20 +153,59 @@ def test_the_sms_code_goes_to_the_custom_sms_sender_and_email_to_the_outbox(
     assert emailed["ChallengeName"] == "EMAIL_OTP"
 
 
-def test_a_failing_sender_fails_the_call(
+def fails(event: dict[str, Any]) -> dict[str, Any]:
+    raise RuntimeError("mail provider down")
+
+
+def invocations(server: RunningServer, pool_id: str) -> list[dict[str, Any]]:
+    url = f"{server.endpoint_url}/_userpools/triggers?pool={pool_id}"
+    with urllib.request.urlopen(url) as reply:
+        found: list[dict[str, Any]] = json.loads(reply.read())["invocations"]
+    return found
+
+
+def test_a_failing_sender_does_not_fail_the_call(
     server: RunningServer, client: Any, api: InvokeApi
 ) -> None:
+    """Lambda accepts an ``Event`` invocation (202) before the function runs: the caller
+    never hears of the function's error, and the challenge is issued."""
     pool_id, client_id = code_pool(client, "senders", BOTH)
-
-    def fails(event: dict[str, Any]) -> dict[str, Any]:
-        raise RuntimeError("mail provider down")
-
     api.handlers[EMAIL_SENDER] = fails
+    started = start(client, client_id, "EMAIL_OTP")
+    assert started["ChallengeName"] == "EMAIL_OTP"
+    assert len(api.events(EMAIL_SENDER)) == 1
+    assert server.outbox(pool_id) == []
+    assert invocations(server, pool_id)[0]["outcome"] == "ok"
+
+
+def test_a_failing_in_process_sender_is_recorded_not_raised(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    """An in-process function reports its failure at once: the record keeps it, and the
+    call still succeeds, as an asynchronous invocation does on AWS."""
+    pool_id, client_id = code_pool(client, "senders", BOTH)
+    server.register_function(EMAIL_SENDER, fails)
+    try:
+        started = start(client, client_id, "EMAIL_OTP")
+    finally:
+        server.register_function(EMAIL_SENDER, None)
+    assert started["ChallengeName"] == "EMAIL_OTP"
+    (record,) = invocations(server, pool_id)
+    assert record["outcome"] == "UserLambdaValidationException"
+    assert record["error"] == "CustomEmailSender failed with error mail provider down."
+
+
+def test_a_sender_that_cannot_be_invoked_fails_the_call(
+    server: RunningServer, client: Any, api: InvokeApi
+) -> None:
+    """No function behind the ARN: Lambda refuses the invocation itself, which the caller
+    does hear of."""
+    pool_id, client_id = code_pool(client, "senders", BOTH)
     with pytest.raises(ClientError) as raised:
         start(client, client_id, "EMAIL_OTP")
     assert error_of(raised) == (
-        "UserLambdaValidationException",
-        "CustomEmailSender failed with error mail provider down.",
+        "UnexpectedLambdaException",
+        "CustomEmailSender invocation failed due to error ResourceNotFoundException.",
     )
     assert server.outbox(pool_id) == []
 
@@ -187,7 +236,7 @@ def account_pool(client: Any) -> tuple[str, str]:
 def sent_code(api: InvokeApi, source: str) -> str:
     (event,) = [e for e in api.events(EMAIL_SENDER) if e["triggerSource"] == source]
     assert_event(
-        {**event, "request": {**event["request"], "clientMetadata": {}}},
+        event,
         AWS_CUSTOM_SENDER,
         triggerSource=source,
         userName="bob",
@@ -300,7 +349,8 @@ def test_the_invitation_goes_to_the_custom_email_sender(
     assert server.outbox(pool_id) == []
     assert api.events(CUSTOM_MESSAGE) == []
     (invited,) = api.events(EMAIL_SENDER)
-    assert invited["request"]["clientMetadata"] == {"team": "a"}
+    # The guide lists _SignUp, _ForgotPassword and _Authentication as the sources that get it.
+    assert invited["request"]["clientMetadata"] is None
     assert invited["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
     password = sent_code(api, "CustomEmailSender_AdminCreateUser")
     started = sign_in(client, client_id, "bob", password)
