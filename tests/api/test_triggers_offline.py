@@ -30,6 +30,7 @@ JS_DIR = Path(__file__).resolve().parents[1] / "js"
 PASSWORD = "Correct-horse-1"
 PRE_SIGN_UP = "arn:aws:lambda:us-east-1:123456789012:function:app-dev-preSignUp"
 PRE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:app-dev-preToken"
+EMAIL_SENDER = "arn:aws:lambda:us-east-1:123456789012:function:app-dev-emailSender"
 
 SERVERLESS_YML = """\
 service: app
@@ -45,6 +46,8 @@ functions:
     handler: handler.preSignUp
   preToken:
     handler: handler.preToken
+  emailSender:
+    handler: handler.emailSender
 """
 HANDLER_JS = """\
 const fs = require("fs");
@@ -70,6 +73,9 @@ exports.preToken = async (event) => {
     accessTokenGeneration: { scopesToAdd: ["orders/read"] },
   };
   return event;
+};
+exports.emailSender = async (event) => {
+  record("emailSender", event);
 };
 """
 
@@ -142,7 +148,7 @@ def server(
     config.write_text(
         "".join(
             f'[functions."{arn}"]\nendpoint = "{url}"\nfunction_name = "{arn.rsplit(":", 1)[1]}"\n'
-            for arn in (PRE_SIGN_UP, PRE_TOKEN)
+            for arn in (PRE_SIGN_UP, PRE_TOKEN, EMAIL_SENDER)
         )
     )
     database_url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
@@ -212,3 +218,43 @@ def test_node_handlers_run_by_serverless_offline(
     assert payload(result["IdToken"])["tenant"] == "acme"
     assert payload(result["AccessToken"])["scope"] == "aws.cognito.signin.user.admin orders/read"
     assert recorded(service, "preToken")[-1]["version"] == "2"
+
+
+def test_a_custom_sender_runs_asynchronously_in_serverless_offline(
+    server: RunningServer, offline: tuple[str, Path]
+) -> None:
+    """The sender is invoked with ``X-Amz-Invocation-Type: Event``: serverless-offline answers
+    202 before the handler runs, and the handler gets the event a moment later. (Its handler
+    does not throw: serverless-offline 13 does not catch an ``Event`` handler's rejection,
+    and its process exits; ``test_triggers_senders.py`` shows a failing sender with the test
+    Invoke API.)"""
+    _, service = offline
+    client = server.client()
+    pool_id = client.create_user_pool(
+        PoolName="offline-sender",
+        AutoVerifiedAttributes=["email"],
+        LambdaConfig={
+            "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": EMAIL_SENDER},
+            "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-123456",
+        },
+    )["UserPool"]["Id"]
+    client_id = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    before = len(recorded(service, "emailSender"))
+    answer = client.sign_up(
+        ClientId=client_id,
+        Username="cy",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "cy@example.com"}],
+    )
+    assert answer["UserConfirmed"] is False
+    assert answer["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    deadline = time.monotonic() + 20
+    while len(recorded(service, "emailSender")) == before:
+        assert time.monotonic() < deadline, "the sender was never run"
+        time.sleep(0.1)
+    event = recorded(service, "emailSender")[before]
+    assert event["triggerSource"] == "CustomEmailSender_SignUp"
+    assert "response" not in event
+    assert server.outbox(pool_id) == []
