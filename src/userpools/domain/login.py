@@ -268,7 +268,7 @@ class LoginService:
         software token, which VerifySoftwareToken leaves open, asks again)."""
         pool, client, state = self.checked(params, host, handle, form)
         assert handle is not None
-        caller = Caller(client.client_id)
+        caller = Caller(client.client_id, on_page=True)
         username = form.get("username", "") if state.challenge is None else state.username or ""
         parameters = {"USERNAME": username}
         if client.secret is not None:

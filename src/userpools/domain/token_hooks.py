@@ -54,6 +54,10 @@ NEW_PASSWORD = "TokenGeneration_NewPasswordChallenge"
 #: Tokens of the managed login page's grants, from the token endpoint. The page's own sign-in
 #: already fired PostAuthentication, so these fire PreTokenGeneration only.
 HOSTED_AUTH = "TokenGeneration_HostedAuth"
+#: The managed login page's own sign-in (not an AWS source): PostAuthentication fires, and
+#: PreTokenGeneration waits for the code's exchange (``HOSTED_AUTH``), as the page's tokens
+#: never leave the server.
+PAGE_SIGN_IN = "page sign-in"
 #: Client credentials (``POST /oauth2/token``): only a ``V3_0`` function gets it.
 CLIENT_CREDENTIALS = "TokenGeneration_ClientCredentials"
 #: Claims no trigger may add, change or suppress (the guide's pre token generation page).
@@ -92,7 +96,7 @@ def wanted(triggers: Triggers | None, pool: UserPool, source: str) -> bool:
     if triggers is None:
         return False
     post = source not in (REFRESH, HOSTED_AUTH) and triggers.configured(pool, "PostAuthentication")
-    return post or triggers.configured(pool, PRE_TOKEN)
+    return post or (source != PAGE_SIGN_IN and triggers.configured(pool, PRE_TOKEN))
 
 
 def finish(
@@ -118,7 +122,7 @@ def finish(
             client_id,
             request,
         )
-    if not triggers.configured(pool, PRE_TOKEN):
+    if source == PAGE_SIGN_IN or not triggers.configured(pool, PRE_TOKEN):
         return grant
     version = triggers.version(pool, PRE_TOKEN)
     ordered = claim_rules.ordered(groups)

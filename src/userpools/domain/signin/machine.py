@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from userpools.domain import token_hooks
 from userpools.domain.signin import (
     codes,
     custom_auth,
@@ -145,6 +146,8 @@ class StateMachine:
         for target in self.transitions.get(source, ()):
             if target == TOKENS:
                 source_name = NEW_PASSWORD_SOURCE if source == "NEW_PASSWORD_REQUIRED" else None
+                if attempt.caller.on_page:
+                    source_name = token_hooks.PAGE_SIGN_IN
                 grant = attempt.tokens.grant(
                     tx,
                     entry.pool,

@@ -54,6 +54,9 @@ class Caller:
     region: str | None = None
     #: The call's ``ClientMetadata``, for its triggers (``None``: not given).
     client_metadata: Mapping[str, str] | None = field(default=None, compare=False)
+    #: The managed login page signs in (``login.py``): its tokens never leave the server, so
+    #: PreTokenGeneration waits for the code exchange (``TokenGeneration_HostedAuth``).
+    on_page: bool = False
 
     @property
     def admin(self) -> bool:
