@@ -76,7 +76,9 @@ def _machine(*targets: str, rules: tuple[_Rule, ...]) -> StateMachine:
 
 def _advance(machine: StateMachine) -> Step:
     granted = SimpleNamespace(grant=lambda *args, **kwargs: "grant")
-    attempt: Any = SimpleNamespace(tokens=granted, step_metadata=None, caller=SimpleNamespace(on_page=False))
+    attempt: Any = SimpleNamespace(
+        tokens=granted, step_metadata=None, caller=SimpleNamespace(on_page=False)
+    )
     entry: Any = SimpleNamespace(pool=None, client=None, user=None)
     return machine.advance(None, attempt, "FIRST", entry, 0.0)
 
