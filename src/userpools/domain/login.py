@@ -34,7 +34,7 @@ from userpools.domain.authorize import (
     issue_code,
 )
 from userpools.domain.clients import secret_hash
-from userpools.domain.errors import DomainError
+from userpools.domain.errors import CodeMismatch, DomainError
 from userpools.domain.login_mfa import MfaPage
 from userpools.domain.models import AppClient, LoginSession, UserPool
 from userpools.domain.signin.service import AuthService
@@ -263,9 +263,10 @@ class LoginService:
     ) -> Page | Redirect:
         """``POST /login``: the CSRF token checked against the session (:class:`CsrfRefused`),
         then the step the session is at: the password, the new password, or an MFA
-        challenge (``login_mfa.py``). A refusal of a challenge's answer starts the sign-in
-        again, since the API has used the challenge's session up (but a wrong code for a new
-        software token, which VerifySoftwareToken leaves open, asks again)."""
+        challenge (``login_mfa.py``). A wrong code asks again on the same page, as the API
+        keeps a code challenge's session after one (RespondToAuthChallenge) and
+        VerifySoftwareToken an ``MFA_SETUP``'s; any other refusal of a challenge's answer
+        starts the sign-in again."""
         pool, client, state = self.checked(params, host, handle, form)
         assert handle is not None
         caller = Caller(client.client_id, on_page=True)
@@ -296,6 +297,13 @@ class LoginService:
                 parameters["PASSWORD"] = form.get("password", "")
                 outcome = self._auth.sign_in_on_page(caller, parameters)
         except DomainError as error:
+            code_step = login_mfa.CODE_STEPS.get(state.challenge or "")
+            if code_step is not None and isinstance(error, CodeMismatch):
+                # The session stays open after a wrong code (signin/answers.py): ask again.
+                again = login_mfa.MfaPage(code_step, state.session)
+                return self.next_page(
+                    pool, state, handle, code_step, str(error), username, mfa=again
+                )
             step = "new_password" if state.challenge else "signin"
             if state.challenge:  # the challenge's session is used up: start again
                 state = replace(state, challenge=None, session=None, username=None)
