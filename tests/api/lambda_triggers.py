@@ -8,7 +8,11 @@ pages, or aws/aws-lambda-go's ``events/testdata``.
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from typing import Any
+
+from userpools.testing import RunningServer
 
 ACCOUNT = "123456789012"
 PASSWORD = "Correct-horse-1"
@@ -61,6 +65,14 @@ def from_initiate(documented: dict[str, Any]) -> dict[str, Any]:
     pass ClientMetadata" (the API reference's ``ClientMetadata`` of both operations)."""
     request = {k: v for k, v in documented["request"].items() if k != "clientMetadata"}
     return documented | {"request": request}
+
+
+def invocations(server: RunningServer, pool_id: str) -> list[dict[str, Any]]:
+    """The pool's recorded invocations, newest first (``GET /_userpools/triggers``)."""
+    url = f"{server.endpoint_url}/_userpools/triggers?pool={pool_id}"
+    with urllib.request.urlopen(url) as reply:
+        found: list[dict[str, Any]] = json.loads(reply.read())["invocations"]
+    return found
 
 
 def passthrough(event: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,6 @@ with nothing half-written. Each trigger family's events and effects have their o
 from __future__ import annotations
 
 import json
-import urllib.request
 from typing import Any
 
 import pytest
@@ -24,6 +23,7 @@ from lambda_triggers import (
     POST_CONFIRMATION,
     PRE_SIGN_UP,
     arn,
+    invocations,
     make_pool,
     passthrough,
 )
@@ -136,9 +136,7 @@ def test_every_invocation_is_recorded(server: RunningServer, client: Any, api: I
     api.handlers[PRE_SIGN_UP] = lambda event: Garbage(b"?")
     with pytest.raises(ClientError):
         client.sign_up(ClientId=client_id, Username="ida", Password=PASSWORD)
-    url = f"{server.endpoint_url}/_userpools/triggers?pool={pool_id}"
-    with urllib.request.urlopen(url) as reply:
-        found = json.loads(reply.read())["invocations"]
+    found = invocations(server, pool_id)
     assert [(i["username"], i["outcome"]) for i in found] == [
         ("ida", "InvalidLambdaResponseException"),
         ("hal", "ok"),
@@ -147,7 +145,7 @@ def test_every_invocation_is_recorded(server: RunningServer, client: Any, api: I
     assert found[1]["source"] == "PreSignUp_SignUp"
     assert found[1]["arn"] == PRE_SIGN_UP
     assert found[1]["event"]["userPoolId"] == pool_id
-    assert found[1]["duration_ms"] >= 0
+    assert isinstance(found[1]["duration_ms"], float)  # recorded; speed is benchmarks' job
     assert found[0]["error"] == "Unrecognizable lambda output"
 
 

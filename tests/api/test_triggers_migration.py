@@ -6,14 +6,20 @@ user Lambda trigger" page): the welcome message unless ``messageAction`` is ``SU
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from invoke_api import InvokeApi
-from lambda_triggers import PASSWORD, arn, assert_event, from_initiate, make_pool, sign_in
+from lambda_triggers import (
+    PASSWORD,
+    arn,
+    assert_event,
+    from_initiate,
+    invocations,
+    make_pool,
+    sign_in,
+)
 from support import claims, error_of
 
 from userpools.testing import RunningServer
@@ -89,9 +95,7 @@ def test_user_migration_on_sign_in_creates_the_user(
     user = client.admin_get_user(UserPoolId=pool_id, Username="pat")
     assert user["UserStatus"] == "CONFIRMED"
     # The password never reaches the record.
-    url = f"{server.endpoint_url}/_userpools/triggers?pool={pool_id}"
-    with urllib.request.urlopen(url) as reply:
-        record = json.loads(reply.read())["invocations"][0]
+    record = invocations(server, pool_id)[0]
     assert record["event"]["request"]["password"] == "[redacted]"
     # Known now: signing in again does not ask the old system.
     count = len(api.events(MIGRATION))
@@ -218,13 +222,7 @@ def test_an_unusable_answer_creates_no_user(
     message: str,
 ) -> None:
     pool_id, client_id = make_pool(client, LambdaConfig={"UserMigration": MIGRATION})
-
-    def handler(event: dict[str, Any]) -> dict[str, Any]:
-        event["response"]["userAttributes"] = dict(LEGACY)
-        event["response"].update(response)
-        return event
-
-    api.handlers[MIGRATION] = handler
+    api.handlers[MIGRATION] = answering(**response)
     with pytest.raises(ClientError) as excinfo:
         sign_in(client, client_id, "sam", PASSWORD)
     assert error_of(excinfo) == ("InvalidParameterException", message)

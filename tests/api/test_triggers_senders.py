@@ -9,8 +9,6 @@ and a function that fails does not fail the call."""
 from __future__ import annotations
 
 import base64
-import json
-import urllib.request
 from typing import Any
 
 import pytest
@@ -23,6 +21,7 @@ from lambda_triggers import (
     assert_event,
     code_pool,
     confirmed_user,
+    invocations,
     sign_in,
 )
 from support import claims, error_of
@@ -113,9 +112,7 @@ def test_the_email_code_goes_to_the_custom_email_sender(
     assert len(code) == 8 and code.isdigit()
     done = answer(client, client_id, started, code)
     assert claims(done["AuthenticationResult"]["AccessToken"])["username"] == "ann"
-    url = f"{server.endpoint_url}/_userpools/triggers?pool={pool_id}"
-    with urllib.request.urlopen(url) as reply:
-        (record,) = json.loads(reply.read())["invocations"]
+    (record,) = invocations(server, pool_id)
     assert record["source"] == "CustomEmailSender_Authentication"
     assert record["event"]["request"]["code"] == "[redacted]"  # the record keeps no code
 
@@ -155,13 +152,6 @@ def test_the_sms_code_goes_to_the_custom_sms_sender_and_email_to_the_outbox(
 
 def fails(event: dict[str, Any]) -> dict[str, Any]:
     raise RuntimeError("mail provider down")
-
-
-def invocations(server: RunningServer, pool_id: str) -> list[dict[str, Any]]:
-    url = f"{server.endpoint_url}/_userpools/triggers?pool={pool_id}"
-    with urllib.request.urlopen(url) as reply:
-        found: list[dict[str, Any]] = json.loads(reply.read())["invocations"]
-    return found
 
 
 def test_a_failing_sender_does_not_fail_the_call(
